@@ -1,0 +1,112 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every Swift target of axpsim: Swift 6 language mode plus the upcoming
+/// features that keep existentials and imports explicit.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "axpsim",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "axpsim", targets: ["axpsim"]),
+        .library(name: "AXPSimServer", targets: ["AXPSimServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CWebSockets",
+            pkgConfig: "libwebsockets",
+            providers: [.apt(["libwebsockets-dev"])]
+        ),
+        .target(
+            name: "AXPSimCore",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AXPSimStore",
+            dependencies: [
+                "AXPSimCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AXPSimAuth",
+            dependencies: [
+                "AXPSimCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AXPSimHTTP",
+            dependencies: [
+                "CMicroHTTPD",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AXPSimWebSocket",
+            dependencies: [
+                "CWebSockets",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AXPSimFixtures",
+            dependencies: [
+                "AXPSimCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "AXPSimServer",
+            dependencies: [
+                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "axpsim",
+            dependencies: [
+                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "AXPSimCoreTests", dependencies: ["AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(name: "AXPSimStoreTests", dependencies: ["AXPSimStore", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(name: "AXPSimAuthTests", dependencies: ["AXPSimAuth", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(name: "AXPSimHTTPTests", dependencies: ["AXPSimHTTP"], swiftSettings: strictSettings),
+        .testTarget(name: "AXPSimWebSocketTests", dependencies: ["AXPSimWebSocket"], swiftSettings: strictSettings),
+        .testTarget(name: "AXPSimFixturesTests", dependencies: ["AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AXPSimServerTests",
+            dependencies: ["AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

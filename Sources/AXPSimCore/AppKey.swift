@@ -1,0 +1,12 @@
+import Foundation
+
+/// An API-gateway application key of an account, sent as the `appkey` header.
+public struct AppKey: Sendable, Equatable, Codable {
+    public var accountId: String
+    public var appKey: String
+
+    public init(accountId: String, appKey: String) {
+        self.accountId = accountId
+        self.appKey = appKey
+    }
+}

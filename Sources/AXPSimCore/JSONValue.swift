@@ -1,0 +1,77 @@
+import Foundation
+
+/// A JSON document as a value, used to validate request bodies field by field (so that every
+/// violation can be reported, not only the first decoding error).
+public enum JSONValue: Sendable, Equatable, Codable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Parses a request body. Throws ``AXPSimError/malformedJSON(_:)`` for anything that is not JSON.
+    public static func parse(_ data: Data) throws(AXPSimError) -> JSONValue {
+        guard !data.isEmpty else { throw .malformedJSON("the body is empty") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .malformedJSON(context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription)
+        } catch {
+            throw .malformedJSON("\(error)")
+        }
+    }
+
+    /// Parses a body that must be a JSON object.
+    public static func parseObject(_ data: Data) throws(AXPSimError) -> [String: JSONValue] {
+        guard case .object(let object) = try parse(data) else {
+            throw .malformedJSON("the body must be a JSON object")
+        }
+        return object
+    }
+
+    /// The JSON type's name, for error messages.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .int, .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}

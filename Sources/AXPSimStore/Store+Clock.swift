@@ -1,0 +1,27 @@
+import AXPSimCore
+import Foundation
+import GRDB
+
+/// Per-account clocks.
+extension Store {
+    /// The account's clock; the real clock when none was set.
+    public func clock(accountId: String) throws -> ClockState {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?", arguments: [accountId]).map {
+                ClockState(mode: ClockMode(rawValue: $0[0]) ?? .real, virtualNow: ($0[1] as Int64?).map(Timestamp.date(millis:)))
+            } ?? .real
+        }
+    }
+
+    /// Persists the account's clock.
+    public func setClock(accountId: String, _ state: ClockState) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO clock (account_id, mode, virtual_now) VALUES (?, ?, ?)
+                    ON CONFLICT (account_id) DO UPDATE SET mode = excluded.mode, virtual_now = excluded.virtual_now
+                    """,
+                arguments: [accountId, state.mode.rawValue, state.virtualNow.map(Timestamp.millis)])
+        }
+    }
+}

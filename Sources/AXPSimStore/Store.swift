@@ -1,0 +1,56 @@
+import AXPSimCore
+import Foundation
+import GRDB
+
+/// The emulator's state in SQLite, through GRDB. A file database runs in WAL mode on a
+/// `DatabasePool` (concurrent readers, one writer); `:memory:` uses a `DatabaseQueue`.
+///
+/// Every method is synchronous and thread-safe; a write has been committed when it returns.
+public final class Store: Sendable {
+    /// The GRDB writer behind the store.
+    public let writer: any DatabaseWriter
+    /// The path the store was opened at (`:memory:` for an in-memory store).
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL: a commit survives a killed process (kill -9); only a power loss can
+            // lose the last transactions.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.path = path
+        if path == ":memory:" {
+            writer = try DatabaseQueue(configuration: configuration)
+        } else {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            writer = try DatabasePool(path: path, configuration: configuration)
+        }
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Reads inside a transaction-consistent snapshot.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.read(body)
+    }
+
+    /// Writes inside one transaction.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.write(body)
+    }
+
+    /// Checkpoints the WAL into the main file (on graceful stop).
+    public func checkpoint() {
+        guard let pool = writer as? DatabasePool else { return }
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// True when a trivial query succeeds (for health).
+    public var isHealthy: Bool {
+        (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}
