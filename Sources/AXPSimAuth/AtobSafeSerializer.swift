@@ -1,0 +1,38 @@
+import Foundation
+import JWTKit
+
+/// Serializes JWT payloads so that their base64url segment never contains `-` or `_`: the vendor
+/// SDK decodes the payload with the browser's `atob`, which rejects both.
+///
+/// Base64 turns each 3 bytes into four 6-bit digits; `-` and `_` are the digits 62 and 63. For
+/// 7-bit ASCII input only the last digit of a group can reach them, and only for the bytes
+/// `>`, `?`, `~` and DEL. JSON can carry those characters (and any non-ASCII one) inside strings
+/// as `\uXXXX` escapes, so the payload is written as pure ASCII without them: the token decodes
+/// with `atob` whatever the customer's name or identifiers contain, with no retry loop.
+public struct AtobSafeSerializer: JWTSerializer {
+    public var jsonEncoder: any JWTJSONEncoder = .defaultForJWT
+
+    public init() {}
+
+    public func serialize(_ payload: some JWTPayload, header: JWTHeader) throws -> Data {
+        let json = try jsonEncoder.encode(payload)
+        return Data(Base64URL.encode(Self.escape(json)).utf8)
+    }
+
+    /// Rewrites JSON text as ASCII without `>`, `?`, `~` or DEL (they only occur inside strings).
+    public static func escape(_ json: Data) -> Data {
+        var output = Data()
+        output.reserveCapacity(json.count)
+        for scalar in String(decoding: json, as: UTF8.self).unicodeScalars {
+            let value = scalar.value
+            if value < 0x7F, value != 0x3E, value != 0x3F, value != 0x7E {
+                output.append(UInt8(value))
+            } else {
+                for unit in String(scalar).utf16 {
+                    output.append(contentsOf: Array(String(format: "\\u%04x", unit).utf8))
+                }
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Synchronization
+
+/// A response that will be known later, for requests held open (long polls). The HTTP server
+/// suspends the connection; any thread may call ``fulfill(_:)`` once, which resumes it.
+public final class PendingResponse: Sendable {
+    enum State {
+        case waiting
+        case suspended(resume: @Sendable () -> Void)
+        case fulfilled(HTTPResponse)
+        case delivered
+    }
+
+    let state = Mutex(State.waiting)
+
+    public init() {}
+
+    /// Supplies the response; later calls are ignored. Returns whether this call supplied it.
+    @discardableResult
+    public func fulfill(_ response: HTTPResponse) -> Bool {
+        let (supplied, resume): (Bool, (@Sendable () -> Void)?) = state.withLock { state in
+            switch state {
+            case .waiting:
+                state = .fulfilled(response)
+                return (true, nil)
+            case .suspended(let resume):
+                state = .fulfilled(response)
+                return (true, resume)
+            case .fulfilled, .delivered:
+                return (false, nil)
+            }
+        }
+        resume?()
+        return supplied
+    }
+
+    /// True once a response was supplied.
+    public var isFulfilled: Bool {
+        state.withLock {
+            switch $0 {
+            case .fulfilled, .delivered: true
+            case .waiting, .suspended: false
+            }
+        }
+    }
+
+    /// Called by the server on the connection's thread: either the response is already there
+    /// (returned, nothing to suspend) or `suspend` is run under the lock and `resume` remembered.
+    func takeOrSuspend(suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> HTTPResponse? {
+        state.withLock { state in
+            switch state {
+            case .fulfilled(let response):
+                state = .delivered
+                return response
+            case .waiting:
+                suspend()
+                state = .suspended(resume: resume)
+                return nil
+            case .suspended, .delivered:
+                return nil
+            }
+        }
+    }
+
+    /// Called by the server when the resumed connection asks again.
+    func take() -> HTTPResponse? {
+        state.withLock { state in
+            if case .fulfilled(let response) = state {
+                state = .delivered
+                return response
+            }
+            return nil
+        }
+    }
+}

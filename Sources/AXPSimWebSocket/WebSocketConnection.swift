@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+
+/// One WebSocket connection. Any thread may ``send(_:)`` or ``close(code:reason:)``: frames go to
+/// a bounded outbound queue that the service thread drains, one frame per writeable callback.
+public final class WebSocketConnection: Sendable {
+    /// Unique within the server's lifetime.
+    public let id: UInt64
+    /// The request path of the upgrade (`/sdk/…/events`).
+    public let path: String
+    /// The negotiated subprotocol.
+    public let subprotocol: String
+
+    enum Frame {
+        case text(Data)
+        case ping
+    }
+
+    struct Outbound {
+        var frames: [Frame] = []
+        var queuedBytes = 0
+        var closeRequest: (code: UInt16, reason: String)?
+        var closed = false
+        var inbound = Data()
+        var peerCloseCode: UInt16?
+    }
+
+    let outbound = Mutex(Outbound())
+    let limits: (frames: Int, bytes: Int)
+    let wake: @Sendable (UInt64) -> Void
+
+    init(id: UInt64, path: String, subprotocol: String, limits: (frames: Int, bytes: Int), wake: @escaping @Sendable (UInt64) -> Void) {
+        self.id = id
+        self.path = path
+        self.subprotocol = subprotocol
+        self.limits = limits
+        self.wake = wake
+    }
+
+    /// The close code a slow consumer is closed with; it may reconnect and resume.
+    public static let slowConsumerCloseCode: UInt16 = 4408
+
+    /// Queues a text frame. Returns false when the connection is closing, or when the queue is
+    /// over its bound (then the connection is closed with ``slowConsumerCloseCode``).
+    @discardableResult
+    public func send(_ text: String) -> Bool {
+        send(data: Data(text.utf8))
+    }
+
+    /// Queues a UTF-8 text frame given as bytes.
+    @discardableResult
+    public func send(data: Data) -> Bool {
+        let accepted = outbound.withLock { state -> Bool in
+            guard !state.closed, state.closeRequest == nil else { return false }
+            if state.frames.count >= limits.frames || state.queuedBytes + data.count > limits.bytes {
+                state.frames.removeAll()
+                state.queuedBytes = 0
+                state.closeRequest = (Self.slowConsumerCloseCode, "slow consumer: resume with lastEventId")
+                return false
+            }
+            state.frames.append(.text(data))
+            state.queuedBytes += data.count
+            return true
+        }
+        wake(id)
+        return accepted
+    }
+
+    /// Closes the connection with `code` (after frames already queued are sent).
+    public func close(code: UInt16, reason: String) {
+        outbound.withLock { state in
+            if !state.closed, state.closeRequest == nil { state.closeRequest = (code, String(reason.utf8.prefix(120)) ?? "") }
+        }
+        wake(id)
+    }
+
+    /// True once the connection has closed (or is closing).
+    public var isClosed: Bool {
+        outbound.withLock { $0.closed || $0.closeRequest != nil }
+    }
+
+    /// Frames waiting to be written.
+    public var queuedFrameCount: Int {
+        outbound.withLock { $0.frames.count }
+    }
+
+    func queuePing() {
+        outbound.withLock { state in
+            if !state.closed { state.frames.append(.ping) }
+        }
+    }
+
+    /// What the service thread should do next on a writeable callback.
+    enum NextAction {
+        case write(Frame, more: Bool)
+        case close(code: UInt16, reason: String)
+        case idle
+    }
+
+    func nextAction() -> NextAction {
+        outbound.withLock { state in
+            if !state.frames.isEmpty {
+                let frame = state.frames.removeFirst()
+                if case .text(let data) = frame { state.queuedBytes -= data.count }
+                return .write(frame, more: !state.frames.isEmpty || state.closeRequest != nil)
+            }
+            if let request = state.closeRequest {
+                state.closed = true
+                return .close(code: request.code, reason: request.reason)
+            }
+            return .idle
+        }
+    }
+
+    func markClosed() {
+        outbound.withLock {
+            $0.closed = true
+            $0.frames.removeAll()
+            $0.queuedBytes = 0
+        }
+    }
+}

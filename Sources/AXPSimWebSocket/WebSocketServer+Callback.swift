@@ -1,0 +1,111 @@
+import CWebSockets
+import Foundation
+import Synchronization
+
+/// The libwebsockets protocol callback, run on the service thread only. It reaches the server
+/// through the context's user pointer and keeps each connection's id in its per-session data.
+func webSocketCallback(
+    wsi: OpaquePointer?, reason: lws_callback_reasons, user: UnsafeMutableRawPointer?, input: UnsafeMutableRawPointer?, length: Int
+) -> Int32 {
+    guard let wsi, let contextPointer = lws_get_context(wsi), let serverPointer = lws_context_user(contextPointer) else { return 0 }
+    let server = Unmanaged<WebSocketServer>.fromOpaque(serverPointer).takeUnretainedValue()
+
+    switch reason {
+    case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+        for id in server.takeDirty() {
+            if let target = server.serviceThreadOnly.wsis[id] { _ = lws_callback_on_writable(target) }
+        }
+        return 0
+
+    case LWS_CALLBACK_ESTABLISHED:
+        guard let user else { return -1 }
+        let path = uriPath(wsi)
+        let subprotocol = lws_get_protocol(wsi).flatMap { $0.pointee.name.map { String(cString: $0) } } ?? ""
+        guard let connection = server.register(path: path, subprotocol: subprotocol) else { return -1 }
+        user.storeBytes(of: connection.id, as: UInt64.self)
+        server.serviceThreadOnly.wsis[connection.id] = wsi
+        server.handlers.onOpen(connection)
+        return 0
+
+    case LWS_CALLBACK_RECEIVE:
+        guard let connection = connection(server, user) else { return -1 }
+        let tooLarge = connection.outbound.withLock { state -> Bool in
+            if let input, length > 0 { state.inbound.append(input.assumingMemoryBound(to: UInt8.self), count: length) }
+            return state.inbound.count > server.configuration.maxMessageSize
+        }
+        if tooLarge {
+            var reason = Array("message too big".utf8)
+            lws_close_reason(wsi, lws_close_status(rawValue: 1009), &reason, reason.count)
+            return -1
+        }
+        guard lws_is_final_fragment(wsi) != 0, lws_remaining_packet_payload(wsi) == 0 else { return 0 }
+        let message = connection.outbound.withLock { state -> Data in
+            defer { state.inbound = Data() }
+            return state.inbound
+        }
+        server.handlers.onText(connection, String(decoding: message, as: UTF8.self))
+        return 0
+
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        guard let connection = connection(server, user) else { return -1 }
+        switch connection.nextAction() {
+        case .idle:
+            return 0
+        case .close(let code, let text):
+            var reason = Array(text.utf8)
+            lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), &reason, reason.count)
+            return -1
+        case .write(let frame, let more):
+            let written: Bool
+            switch frame {
+            case .text(let data): written = write(wsi, data, LWS_WRITE_TEXT)
+            case .ping: written = write(wsi, Data(), LWS_WRITE_PING)
+            }
+            guard written else { return -1 }
+            if more { _ = lws_callback_on_writable(wsi) }
+            return 0
+        }
+
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+        if let connection = connection(server, user), let input, length >= 2 {
+            let bytes = input.assumingMemoryBound(to: UInt8.self)
+            let code = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
+            connection.outbound.withLock { $0.peerCloseCode = code }
+        }
+        return 0
+
+    case LWS_CALLBACK_CLOSED:
+        guard let user else { return 0 }
+        let id = user.load(as: UInt64.self)
+        server.serviceThreadOnly.wsis[id] = nil
+        if let connection = server.unregister(id) {
+            let code = connection.outbound.withLock { $0.peerCloseCode }
+            connection.markClosed()
+            server.handlers.onClose(connection, code)
+        }
+        return 0
+
+    default:
+        return 0
+    }
+}
+
+private func connection(_ server: WebSocketServer, _ user: UnsafeMutableRawPointer?) -> WebSocketConnection? {
+    guard let user else { return nil }
+    return server.connection(user.load(as: UInt64.self))
+}
+
+private func uriPath(_ wsi: OpaquePointer) -> String {
+    var buffer = [CChar](repeating: 0, count: 1024)
+    let count = buffer.withUnsafeMutableBufferPointer { lws_hdr_copy(wsi, $0.baseAddress, Int32($0.count), WSI_TOKEN_GET_URI) }
+    guard count > 0 else { return "/" }
+    return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+private func write(_ wsi: OpaquePointer, _ payload: Data, _ kind: lws_write_protocol) -> Bool {
+    let pre = axp_lws_pre()
+    var buffer = [UInt8](repeating: 0, count: pre + payload.count)
+    buffer.replaceSubrange(pre..<(pre + payload.count), with: payload)
+    let written = buffer.withUnsafeMutableBufferPointer { lws_write(wsi, $0.baseAddress! + pre, payload.count, kind) }
+    return written >= payload.count
+}
