@@ -1,0 +1,146 @@
+import Foundation
+import Yams
+
+/// Walks a YAML node tree and collects a ``Diagnostic`` (file, line, column, hint) for every
+/// mistake instead of stopping at the first, so `axpsim validate` reports them all.
+public final class YAMLReader {
+    public let file: String
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// Parses `text`; a syntax error becomes a diagnostic and the result is nil.
+    public func parse(_ text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(line: 1, column: 1, "the file is empty")
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                report(line: mark.line, column: mark.column, "YAML syntax error: \(problem)")
+            default:
+                report(line: 1, column: 1, "YAML error: \(error)")
+            }
+            return nil
+        } catch {
+            report(line: 1, column: 1, "YAML error: \(error)")
+            return nil
+        }
+    }
+
+    /// Records a mistake at `node`.
+    public func report(_ node: Node?, _ message: String, hint: String? = nil) {
+        report(line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message, hint: hint)
+    }
+
+    /// Records a mistake at a position.
+    public func report(line: Int, column: Int, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(file: file, line: line, column: column, message: message, hint: hint))
+    }
+
+    /// A mapping's entries by key; reports keys outside `allowed` (with a "did you mean" hint)
+    /// and missing `required` keys.
+    public func mapping(_ node: Node, _ what: String, allowed: [String], required: [String] = []) -> [String: Node]? {
+        guard let mapping = node.mapping else {
+            report(node, "\(what) must be a mapping (key: value), not \(kind(of: node))")
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.string else {
+                report(keyNode, "\(what) has a key that is not a string")
+                continue
+            }
+            if !allowed.contains(key) {
+                report(keyNode, "unknown key '\(key)' in \(what)", hint: Self.suggestion(for: key, among: allowed))
+                continue
+            }
+            if result[key] != nil { report(keyNode, "duplicate key '\(key)' in \(what)") }
+            result[key] = value
+        }
+        for key in required where result[key] == nil {
+            report(node, "\(what) is missing '\(key)'", hint: "add '\(key): …'")
+        }
+        return result
+    }
+
+    /// A sequence's items.
+    public func sequence(_ node: Node, _ what: String) -> [Node]? {
+        guard let sequence = node.sequence else {
+            report(node, "\(what) must be a list (- item), not \(kind(of: node))")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    /// A string scalar.
+    public func string(_ node: Node?, _ what: String) -> String? {
+        guard let node else { return nil }
+        guard let scalar = node.scalar else {
+            report(node, "\(what) must be a string, not \(kind(of: node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// An integer scalar within `range`.
+    public func int(_ node: Node?, _ what: String, range: ClosedRange<Int>) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int else {
+            report(node, "\(what) must be an integer", hint: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
+            return nil
+        }
+        guard range.contains(value) else {
+            report(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A boolean scalar.
+    public func bool(_ node: Node?, _ what: String) -> Bool? {
+        guard let node else { return nil }
+        guard let value = node.bool else {
+            report(node, "\(what) must be true or false")
+            return nil
+        }
+        return value
+    }
+
+    func kind(of node: Node) -> String {
+        switch node {
+        case .scalar: "a scalar"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    /// "did you mean 'x'?" for the closest allowed word, when one is close.
+    public static func suggestion(for word: String, among candidates: [String]) -> String {
+        let best = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
+        if let best, best.1 <= max(2, word.count / 3) { return "did you mean '\(best.0)'?" }
+        return "allowed: \(candidates.joined(separator: ", "))"
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

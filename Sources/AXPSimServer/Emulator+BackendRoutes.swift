@@ -1,0 +1,135 @@
+import AXPSimAuth
+import AXPSimCore
+import AXPSimHTTP
+import Foundation
+import Logging
+import AXPSimStore
+
+/// The platform's back-end API (SPEC section 2): OAuth client credentials, Generate JWT Token, JWKS.
+extension Emulator {
+    func addBackendRoutes(to table: inout RouteTable) {
+        for prefix in ["/auth/realms/{accountId}", "/api/auth/v1/{accountId}"] {
+            let viaGateway = prefix.hasPrefix("/api/")
+            table.add("POST", "\(prefix)/protocol/openid-connect/token", .oauth, "OAuth 2 client credentials: an access token for the back end") {
+                [unowned self] request in .respond(self.grantAccessToken(request, viaGateway: viaGateway))
+            }
+        }
+        table.add("POST", "/api/digital/chat/v1/accounts/{accountId}/tokens", .backend, "Generate JWT Token: a chat JWT for one customer") {
+            [unowned self] request in .respond(try self.generateChatToken(request))
+        }
+        table.add("GET", "/auth/realms/{accountId}/protocol/openid-connect/certs", .meta, "JWKS of the chat JWT signing keys (per realm)") {
+            [unowned self] request in
+            guard try self.store.account(request.parameter("accountId")) != nil else {
+                throw AXPSimError.notFound(resource: "account", id: request.parameter("accountId"))
+            }
+            return .respond(try self.jwksResponse())
+        }
+        table.add("GET", "/.well-known/jwks.json", .meta, "JWKS of the chat JWT signing keys") { [unowned self] _ in
+            .respond(try self.jwksResponse())
+        }
+    }
+
+    func jwksResponse() throws -> HTTPResponse {
+        JSONResponses.object(200, ["keys": try keys.jwks()])
+    }
+
+    // MARK: OAuth
+
+    /// Client credentials grant, answered in Keycloak's shape (including its error shape).
+    func grantAccessToken(_ request: HTTPRequest, viaGateway: Bool) -> HTTPResponse {
+        let accountId = request.parameter("accountId")
+        guard Identifiers.isValidAccountId(accountId), (try? store.account(accountId)) ?? nil != nil else {
+            return JSONResponses.oauthError(404, "invalid_realm", "Realm does not exist")
+        }
+        if let failure = appKeyFailure(request, accountId: accountId, required: viaGateway) {
+            return JSONResponses.oauthError(401, "invalid_appkey", failure.detail)
+        }
+        guard request.mediaType == "application/x-www-form-urlencoded" else {
+            return JSONResponses.oauthError(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+        }
+        let form = request.formParameters
+        guard let grantType = form["grant_type"], !grantType.isEmpty else {
+            return JSONResponses.oauthError(400, "invalid_request", "Missing form parameter: grant_type")
+        }
+        guard grantType == "client_credentials" else {
+            return JSONResponses.oauthError(400, "unsupported_grant_type", "Unsupported grant_type \(grantType); use client_credentials")
+        }
+        let (clientId, clientSecret) = clientCredentials(request, form: form)
+        guard let clientId, !clientId.isEmpty else {
+            return JSONResponses.oauthError(401, "invalid_client", "Missing client_id")
+        }
+        guard let client = (try? store.client(accountId: accountId, clientId: clientId)) ?? nil,
+            let clientSecret, constantTimeEquals(clientSecret, client.clientSecret)
+        else {
+            return JSONResponses.oauthError(401, "invalid_client", "Invalid client or Invalid client credentials")
+        }
+        do {
+            let now = try clocks.now(accountId: accountId)
+            let token = AccessToken(
+                token: Identifiers.randomToken(prefix: "axpat_", length: 40), accountId: accountId, clientId: client.clientId, issuedAt: now,
+                expiresAt: now.addingTimeInterval(TimeInterval(configuration.accessTokenTTL)))
+            try store.insertAccessToken(token)
+            var response = JSONResponses.object(
+                200,
+                [
+                    "access_token": token.token, "token_type": "Bearer", "expires_in": configuration.accessTokenTTL, "refresh_expires_in": 0,
+                    "not-before-policy": 0, "scope": "profile email",
+                ] as [String: Any])
+            response.setHeader("Cache-Control", "no-store")
+            response.setHeader("Pragma", "no-cache")
+            return response
+        } catch {
+            logger.error("cannot grant an access token", metadata: ["error": "\(error)"])
+            return JSONResponses.oauthError(500, "server_error", "The emulator could not store the token")
+        }
+    }
+
+    /// client_id/client_secret from the form, or from HTTP Basic authentication.
+    private func clientCredentials(_ request: HTTPRequest, form: [String: String]) -> (String?, String?) {
+        if let header = request.header("authorization"), header.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        {
+            let id = String(text[..<colon]).removingPercentEncoding
+            let secret = String(text[text.index(after: colon)...]).removingPercentEncoding
+            return (id, secret)
+        }
+        return (form["client_id"], form["client_secret"])
+    }
+
+    /// Why the `appkey` header is unacceptable for `accountId`, or nil.
+    func appKeyFailure(_ request: HTTPRequest, accountId: String, required: Bool) -> AXPSimError? {
+        guard let key = request.header("appkey"), !key.isEmpty else { return required ? .missingAppKey : nil }
+        return ((try? store.hasAppKey(accountId: accountId, appKey: key)) ?? false) ? nil : .invalidAppKey
+    }
+
+    // MARK: Generate JWT Token
+
+    func generateChatToken(_ request: HTTPRequest) throws -> HTTPResponse {
+        let accountId = request.parameter("accountId")
+        guard Identifiers.isValidAccountId(accountId), try store.account(accountId) != nil else {
+            throw AXPSimError.notFound(resource: "account", id: accountId)
+        }
+        if let failure = appKeyFailure(request, accountId: accountId, required: true) { throw failure }
+        try authorizeBackend(request, accountId: accountId)
+        let body = try TokenRequest.parse(request.jsonObject())
+        let minted = try tokenService.mint(accountId: accountId, request: body, issuer: httpURL)
+        return JSONResponses.object(201, ["jwtToken": minted.jwtToken, "expiresAt": Timestamp.format(minted.issued.expiresAt)])
+    }
+
+    /// Checks the back end's access token: present, known, unexpired, of this account.
+    func authorizeBackend(_ request: HTTPRequest, accountId: String) throws {
+        guard let bearer = request.bearerToken, !bearer.isEmpty else { throw AXPSimError.missingCredentials }
+        guard let token = try store.accessToken(bearer) else { throw AXPSimError.invalidCredentials("Unknown access token") }
+        guard token.accountId == accountId else {
+            throw AXPSimError.forbidden("The access token belongs to another account")
+        }
+        guard try clocks.now(accountId: accountId) < token.expiresAt else {
+            throw AXPSimError.expiredCredentials("The access token has expired")
+        }
+    }
+
+    var tokenService: TokenService {
+        TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
+    }
+}

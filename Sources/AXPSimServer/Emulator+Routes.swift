@@ -1,0 +1,15 @@
+import AXPSimHTTP
+import Foundation
+import AXPSimCore
+import Logging
+import AXPSimStore
+
+extension Emulator {
+    /// Every HTTP route of the emulator.
+    func makeRoutes() -> RouteTable {
+        var table = RouteTable()
+        addBackendRoutes(to: &table)
+        addControlRoutes(to: &table)
+        return table
+    }
+}

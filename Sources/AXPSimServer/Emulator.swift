@@ -1,0 +1,154 @@
+import AXPSimAuth
+import AXPSimCore
+import AXPSimFixtures
+import AXPSimHTTP
+import AXPSimStore
+import AXPSimWebSocket
+import Foundation
+import Logging
+import Synchronization
+
+/// One running emulator: the store, keys and clocks, and the HTTP and WebSocket servers that
+/// expose them. Create it, ``start()`` it, ``stop()`` it.
+public final class Emulator: Sendable {
+    /// Errors starting an emulator.
+    public enum StartupError: Error, CustomStringConvertible {
+        case fixtures(DiagnosticsError)
+        case tlsFile(String)
+        case bind(String)
+
+        public var description: String {
+            switch self {
+            case .fixtures(let error): "invalid fixtures:\n\(error)"
+            case .tlsFile(let path): "cannot read TLS file \(path)"
+            case .bind(let what): "cannot bind \(what)"
+            }
+        }
+    }
+
+    public let configuration: EmulatorConfiguration
+    let logger: Logger
+    let store: Store
+    let keys: KeyRing
+    let clocks: ClockService
+    /// The fixture accounts, restored by resets.
+    let fixtures: [ProvisionedAccount]
+    let journal: RequestJournal
+    let startedAt = Date()
+
+    struct Servers: Sendable {
+        let http: HTTPServer
+        let webSocket: WebSocketServer
+        let httpURL: String
+        let wsURL: String
+    }
+
+    let servers = Mutex<Servers?>(nil)
+    let routes = Mutex(RouteTable())
+
+    /// Opens the store, loads fixtures and keys. Does not bind yet.
+    public init(configuration: EmulatorConfiguration, logger: Logger = Logger(label: "axpsim.server")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        do {
+            fixtures = try configuration.fixturesPath.map { try FixtureLoader.load(directory: $0) } ?? []
+        } catch let error as DiagnosticsError {
+            throw StartupError.fixtures(error)
+        }
+        store = try Store(path: configuration.databasePath)
+        try store.loadFixtures(fixtures, now: Date())
+        keys = try Self.loadKeys(store: store)
+        clocks = ClockService(store: store, defaultMode: ClockMode(rawValue: configuration.defaultClockMode) ?? .real)
+        journal = RequestJournal(capacity: configuration.requestJournalSize)
+    }
+
+    /// Loads the persisted signing keys, generating the first one on first start.
+    static func loadKeys(store: Store) throws -> KeyRing {
+        var stored = try store.signingKeys()
+        if stored.isEmpty {
+            let key = try SigningKey.generate()
+            try store.addActiveSigningKey(StoredSigningKey(kid: key.kid, privateKeyPEM: key.privateKeyPEM, createdAt: Date(), active: true))
+            stored = try store.signingKeys()
+        }
+        let active = stored.filter(\.active) + stored.filter { !$0.active }
+        let ordered = Array(active.dropFirst()) + Array(active.prefix(1))
+        return try KeyRing(keys: ordered.map { try SigningKey(kid: $0.kid, privateKeyPEM: $0.privateKeyPEM) })
+    }
+
+    /// The HTTP base URL (after ``start()``).
+    public var httpURL: String { servers.withLock { $0?.httpURL ?? "" } }
+    /// The WebSocket base URL (after ``start()``).
+    public var wsURL: String { servers.withLock { $0?.wsURL ?? "" } }
+
+    /// Binds both ports, then writes the ready file.
+    public func start() throws {
+        routes.withLock { $0 = makeRoutes() }
+        let tls = try tlsMaterial()
+        let http = HTTPServer(
+            configuration: HTTPServer.Configuration(
+                host: configuration.host, port: configuration.httpPort, maxBodySize: configuration.maxBodySize,
+                threadCount: configuration.httpThreads, tlsKeyPEM: tls?.keyPEM, tlsCertificatePEM: tls?.certificatePEM),
+            logger: Logger(label: "axpsim.http"),
+            oversizeResponse: { limit in JSONResponses.problem(.payloadTooLarge(limit: limit)) },
+            handler: { [weak self] request in
+                self?.handle(request) ?? .respond(.empty(503))
+            })
+        let webSocket = WebSocketServer(
+            configuration: WebSocketServer.Configuration(
+                host: configuration.host, port: configuration.wsPort, subprotocols: Self.webSocketSubprotocols,
+                tlsCertificatePath: tls?.certificatePath, tlsKeyPath: tls?.keyPath),
+            logger: Logger(label: "axpsim.websocket"),
+            handlers: webSocketHandlers())
+        do {
+            try http.start()
+        } catch {
+            throw StartupError.bind("HTTP port \(configuration.host):\(configuration.httpPort)")
+        }
+        do {
+            try webSocket.start()
+        } catch {
+            http.stop(grace: 0)
+            throw StartupError.bind("WebSocket port \(configuration.host):\(configuration.wsPort)")
+        }
+        let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : (configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host)
+        let scheme = tls == nil ? ("http", "ws") : ("https", "wss")
+        let urls = Servers(
+            http: http, webSocket: webSocket, httpURL: "\(scheme.0)://\(host):\(http.port)", wsURL: "\(scheme.1)://\(host):\(webSocket.port)")
+        servers.withLock { $0 = urls }
+        logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
+        if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
+    }
+
+    /// Graceful stop: no new connections, in-flight requests finish, sockets close with 1001,
+    /// the database is checkpointed.
+    public func stop() {
+        guard let current = servers.withLock({ $0 }) else { return }
+        current.http.stop(grace: 5, heldResponse: .json(200, Data("[]".utf8)))
+        current.webSocket.stop(grace: 2)
+        store.checkpoint()
+        servers.withLock { $0 = nil }
+        logger.info("axpsim stopped")
+    }
+
+    private func writeReadyFile(_ path: String, urls: Servers) throws {
+        let body: [String: Any] = ["httpUrl": urls.httpURL, "wsUrl": urls.wsURL, "pid": Int(ProcessInfo.processInfo.processIdentifier)]
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
+
+    struct TLSMaterial {
+        let keyPEM: String
+        let certificatePEM: String
+        let keyPath: String
+        let certificatePath: String
+    }
+
+    private func tlsMaterial() throws -> TLSMaterial? {
+        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else { return nil }
+        guard let certificate = try? String(contentsOfFile: certificatePath, encoding: .utf8) else { throw StartupError.tlsFile(certificatePath) }
+        guard let key = try? String(contentsOfFile: keyPath, encoding: .utf8) else { throw StartupError.tlsFile(keyPath) }
+        return TLSMaterial(keyPEM: key, certificatePEM: certificate, keyPath: keyPath, certificatePath: certificatePath)
+    }
+}

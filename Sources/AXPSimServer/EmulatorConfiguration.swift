@@ -1,0 +1,79 @@
+import Foundation
+import AXPSimCore
+import AXPSimStore
+import Logging
+
+/// Every setting of one emulator, built from CLI flags, `AXPSIM_*` environment variables and
+/// defaults (in that order of precedence), and printed at start-up.
+public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
+    /// Address both ports bind to.
+    public var host = "127.0.0.1"
+    /// HTTP port; 0 picks a free one.
+    public var httpPort: UInt16 = 8080
+    /// WebSocket port; 0 picks a free one.
+    public var wsPort = 8081
+    /// Serve HTTPS/WSS with the local CA's certificate (or the given one).
+    public var tls = false
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// Allowed CORS origins; `*` allows any.
+    public var corsOrigins: [String] = ["*"]
+    /// SQLite file, or `:memory:`.
+    public var databasePath = ".axpsim/state.sqlite"
+    /// Folder of fixture YAML files.
+    public var fixturesPath: String?
+    /// Folder of scenario YAML files.
+    public var scenariosPath: String?
+    /// Overrides the lifetime (seconds) of chat JWTs requested without `ttl`/`ttlSeconds`.
+    public var tokenTTLOverride: Int?
+    /// Overrides every integration's `reminderLeadSeconds`.
+    public var reminderLeadOverride: Int?
+    /// Lifetime of OAuth access tokens, seconds.
+    public var accessTokenTTL = 3600
+    /// Clock mode of accounts that never set one.
+    public var defaultClockMode = "real"
+    /// When set, every control call needs `Authorization: Bearer <token>` (from any address);
+    /// when nil, the control plane answers loopback peers only.
+    public var controlToken: String?
+    /// Where to write the ready JSON once serving.
+    public var readyFile: String?
+    /// Largest accepted request body, bytes.
+    public var maxBodySize = 1 << 20
+    /// Number of HTTP worker threads.
+    public var httpThreads = 4
+    /// Requests kept in the request journal.
+    public var requestJournalSize = 1000
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Applies `AXPSIM_*` environment variables (flags applied afterwards win).
+    public mutating func apply(environment: [String: String]) {
+        if let value = environment["AXPSIM_HOST"] { host = value }
+        if let value = environment["AXPSIM_HTTP_PORT"].flatMap(UInt16.init) { httpPort = value }
+        if let value = environment["AXPSIM_WS_PORT"].flatMap(Int.init) { wsPort = value }
+        if let value = environment["AXPSIM_DB"] { databasePath = value }
+        if let value = environment["AXPSIM_FIXTURES"] { fixturesPath = value }
+        if let value = environment["AXPSIM_SCENARIOS"] { scenariosPath = value }
+        if let value = environment["AXPSIM_CONTROL_TOKEN"] { controlToken = value }
+        if let value = environment["AXPSIM_CORS_ORIGINS"] { corsOrigins = Self.splitList(value) }
+        if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
+        if let value = environment["AXPSIM_TLS"] { tls = ["1", "true", "yes"].contains(value.lowercased()) }
+    }
+
+    /// Splits a comma-separated list.
+    public static func splitList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    public var description: String {
+        [
+            "host=\(host)", "httpPort=\(httpPort)", "wsPort=\(wsPort)", "tls=\(tls)", "db=\(databasePath)",
+            "fixtures=\(fixturesPath ?? "-")", "scenarios=\(scenariosPath ?? "-")", "cors=\(corsOrigins.joined(separator: ","))",
+            "tokenTTL=\(tokenTTLOverride.map(String.init) ?? "per integration")",
+            "reminderLead=\(reminderLeadOverride.map(String.init) ?? "per integration")", "accessTokenTTL=\(accessTokenTTL)",
+            "clock=\(defaultClockMode)", "controlToken=\(controlToken == nil ? "off (loopback only)" : "on")",
+            "maxBody=\(maxBodySize)", "httpThreads=\(httpThreads)", "logLevel=\(logLevel)",
+        ].joined(separator: " ")
+    }
+}

@@ -1,0 +1,74 @@
+import AXPSimCore
+import AXPSimHTTP
+import Foundation
+import Logging
+import AXPSimStore
+
+/// Builders for JSON and problem+json responses.
+enum JSONResponses {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A JSON response of an Encodable value.
+    static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
+        do {
+            return .json(status, try encoder.encode(value))
+        } catch {
+            return problem(.internalError("cannot encode the response: \(error)"))
+        }
+    }
+
+    /// A JSON response of a JSONSerialization-compatible object.
+    static func object(_ status: Int, _ value: Any) -> HTTPResponse {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return problem(.internalError("cannot encode the response"))
+        }
+        return .json(status, data)
+    }
+
+    /// The RFC 7807 problem of an error (SPEC section 9).
+    static func problem(_ error: AXPSimError) -> HTTPResponse {
+        var body: [String: Any] = [
+            "type": error.typeURI, "title": error.title, "status": error.status, "detail": error.detail, "code": error.code,
+        ]
+        if let violations = error.violations {
+            body["violations"] = violations.map { ["field": $0.field, "message": $0.message, "code": $0.code] as [String: Any] }
+        }
+        var response = object(error.status, body)
+        response.setHeader("Content-Type", "application/problem+json")
+        if case .methodNotAllowed(let allowed) = error { response.setHeader("Allow", allowed.joined(separator: ", ")) }
+        if error.status == 401 { response.setHeader("WWW-Authenticate", "Bearer") }
+        return response
+    }
+
+    /// An OAuth 2 error (`{"error","error_description"}`), as Keycloak answers.
+    static func oauthError(_ status: Int, _ error: String, _ description: String) -> HTTPResponse {
+        var response = object(status, ["error": error, "error_description": description])
+        response.setHeader("Cache-Control", "no-store")
+        return response
+    }
+}
+
+extension HTTPRequest {
+    /// The body as a JSON object; checks the content type first.
+    func jsonObject() throws(AXPSimError) -> [String: JSONValue] {
+        guard mediaType == "application/json" || mediaType?.hasSuffix("+json") == true else {
+            throw .unsupportedMediaType(expected: "application/json")
+        }
+        return try JSONValue.parseObject(body)
+    }
+
+    /// The body as a JSON object, or an empty object when there is no body.
+    func optionalJSONObject() throws(AXPSimError) -> [String: JSONValue] {
+        if body.isEmpty { return [:] }
+        return try jsonObject()
+    }
+
+    /// A path parameter the router guarantees.
+    func parameter(_ name: String) -> String {
+        pathParameters[name] ?? ""
+    }
+}

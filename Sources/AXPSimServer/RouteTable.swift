@@ -1,0 +1,41 @@
+import AXPSimHTTP
+import Foundation
+import AXPSimCore
+import Logging
+import AXPSimStore
+
+/// A route's handler: answers now or holds the request.
+typealias RouteHandler = @Sendable (HTTPRequest) throws -> HTTPResult
+
+/// Which API a route belongs to; decides error shape, guards and documentation.
+enum RouteGroup: String, Sendable {
+    /// OAuth token endpoints (Keycloak's error shape).
+    case oauth
+    /// The platform's back-end REST API.
+    case backend
+    /// The Chat SDK API.
+    case sdk
+    /// `/__sim` control plane.
+    case control
+    /// Public documents (JWKS, OpenAPI, dashboard).
+    case meta
+}
+
+/// A registered route with what the OpenAPI document says of it.
+struct RouteEntry: Sendable {
+    let group: RouteGroup
+    let summary: String
+    let handler: RouteHandler
+}
+
+/// The emulator's routes, built once at start.
+struct RouteTable: Sendable {
+    private(set) var router = Router<RouteEntry>()
+
+    mutating func add(_ method: String, _ pattern: String, _ group: RouteGroup, _ summary: String, _ handler: @escaping RouteHandler) {
+        router.add(method, pattern, RouteEntry(group: group, summary: summary, handler: handler))
+    }
+
+    /// Every route, for the OpenAPI document.
+    var entries: [(method: String, pattern: String)] { router.patterns }
+}

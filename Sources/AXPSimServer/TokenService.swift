@@ -1,0 +1,45 @@
+import AXPSimAuth
+import AXPSimCore
+import AXPSimStore
+import Foundation
+import Logging
+
+/// Mints chat JWTs (Generate JWT Token API and `axpsim token`).
+struct TokenService: Sendable {
+    let store: Store
+    let keys: KeyRing
+    let clocks: ClockService
+    let tokenTTLOverride: Int?
+
+    /// A minted token and what was recorded of it.
+    struct Minted: Sendable {
+        let jwtToken: String
+        let issued: IssuedToken
+    }
+
+    /// Validates `request` against the account's integration, signs and records the token.
+    func mint(accountId: String, request: TokenRequest, issuer: String) throws -> Minted {
+        guard let integration = try store.integration(accountId: accountId, integrationId: request.integrationId) else {
+            throw AXPSimError.notFound(resource: "integration", id: request.integrationId)
+        }
+        var lifetime = try request.lifetimeSeconds(for: integration)
+        if request.ttlMinutes == nil, request.ttlSeconds == nil, let tokenTTLOverride { lifetime = tokenTTLOverride }
+        let now = try clocks.now(accountId: accountId)
+        let issuedAt = Date(timeIntervalSince1970: (now.timeIntervalSince1970).rounded(.down))
+        let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime))
+        let jti = Identifiers.newUUID()
+        let claims = ChatTokenClaims(
+            issuer: issuer, jti: jti, issuedAt: issuedAt, expiresAt: expiresAt, accountId: accountId,
+            integrationId: integration.integrationId, customerId: request.customerId, customerName: request.customerName,
+            verifiedCustomer: request.verifiedCustomer, customerIdentifiers: request.customerIdentifiers)
+        let token = try keys.mint(claims)
+        let issued = IssuedToken(
+            jti: jti, accountId: accountId, integrationId: integration.integrationId, customerId: request.customerId, issuedAt: issuedAt,
+            expiresAt: expiresAt)
+        let customer = Customer(
+            accountId: accountId, customerId: request.customerId, verified: request.verifiedCustomer, displayName: request.customerName,
+            customerIdentifiers: request.customerIdentifiers)
+        try store.recordIssuedToken(issued, customer: customer, now: now)
+        return Minted(jwtToken: token, issued: issued)
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import AXPSimServer
+import Foundation
+import Logging
+
+/// `axpsim serve`: run the emulator until SIGINT/SIGTERM.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the emulator (HTTP and WebSocket).")
+
+    @Option(name: .long, help: "Address to bind both ports to.") var host: String?
+    @Option(name: .customLong("http-port"), help: "HTTP port (0 = any free port).") var httpPort: UInt16?
+    @Option(name: .customLong("ws-port"), help: "WebSocket port (0 = any free port).") var wsPort: Int?
+    @Flag(name: .long, help: "Serve HTTPS/WSS with the local CA's certificate.") var tls = false
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate (chain) for HTTPS/WSS.") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS/WSS.") var tlsKey: String?
+    @Option(name: .customLong("cors-origins"), help: "Comma-separated allowed origins, or '*'.") var corsOrigins: String?
+    @Option(name: .long, help: "SQLite database file, or :memory:.") var db: String?
+    @Option(name: .long, help: "Folder of fixture YAML files (default: ./fixtures, else the bundled fixtures).") var fixtures: String?
+    @Option(name: .long, help: "Folder of scenario YAML files.") var scenarios: String?
+    @Option(name: .customLong("token-ttl"), help: "Lifetime in seconds of chat JWTs requested without ttl (default: the integration's).")
+    var tokenTTL: Int?
+    @Option(name: .customLong("reminder-lead"), help: "Seconds before expiry of TOKEN_EXPIRY_REMINDER (default: the integration's).")
+    var reminderLead: Int?
+    @Option(name: .customLong("access-token-ttl"), help: "Lifetime in seconds of OAuth access tokens.") var accessTokenTTL: Int?
+    @Option(name: .long, help: "Clock of accounts that never set one: real or virtual.") var clock: String?
+    @Option(name: .customLong("control-token"), help: "Require this bearer token on /__sim calls (and allow non-loopback callers).")
+    var controlToken: String?
+    @Option(name: .customLong("ready-file"), help: "Write {httpUrl, wsUrl, pid} here once ready.") var readyFile: String?
+    @Option(name: .customLong("max-body-size"), help: "Largest accepted request body in bytes.") var maxBodySize: Int?
+    @Option(name: .customLong("http-threads"), help: "HTTP worker threads.") var httpThreads: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if let clock, !["real", "virtual"].contains(clock) { throw ValidationError("--clock must be real or virtual") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown --log-level \(logLevel)") }
+        if let tokenTTL, tokenTTL < 1 { throw ValidationError("--token-ttl must be at least 1 second") }
+        if let reminderLead, reminderLead < 0 { throw ValidationError("--reminder-lead must not be negative") }
+        if let accessTokenTTL, accessTokenTTL < 1 { throw ValidationError("--access-token-ttl must be at least 1 second") }
+        if let maxBodySize, maxBodySize < 1024 { throw ValidationError("--max-body-size must be at least 1024") }
+        if let httpThreads, !(1...256).contains(httpThreads) { throw ValidationError("--http-threads must be between 1 and 256") }
+    }
+
+    func run() throws {
+        let configuration = try makeConfiguration()
+        bootstrapLogging(level: configuration.logLevel)
+        let logger = Logger(label: "axpsim")
+        if tls && tlsCert == nil {
+            throw ValidationError("--tls with a generated local CA is not available yet; pass --tls-cert and --tls-key")
+        }
+        logger.info("configuration: \(configuration)")
+        let emulator: Emulator
+        do {
+            emulator = try Emulator(configuration: configuration)
+            try emulator.start()
+        } catch let error as Emulator.StartupError {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        }
+        waitForTermination()
+        logger.info("stopping")
+        emulator.stop()
+    }
+
+    func makeConfiguration() throws -> EmulatorConfiguration {
+        var configuration = EmulatorConfiguration()
+        configuration.apply(environment: ProcessInfo.processInfo.environment)
+        if let host { configuration.host = host }
+        if let httpPort { configuration.httpPort = httpPort }
+        if let wsPort { configuration.wsPort = wsPort }
+        if tls { configuration.tls = true }
+        if let tlsCert, let tlsKey {
+            configuration.tls = true
+            configuration.tlsCertificatePath = tlsCert
+            configuration.tlsKeyPath = tlsKey
+        }
+        if let corsOrigins { configuration.corsOrigins = EmulatorConfiguration.splitList(corsOrigins) }
+        if let db { configuration.databasePath = db }
+        configuration.fixturesPath = fixtures ?? configuration.fixturesPath ?? BundledPaths.defaultFixtures()
+        if let scenarios { configuration.scenariosPath = scenarios }
+        if let tokenTTL { configuration.tokenTTLOverride = tokenTTL }
+        if let reminderLead { configuration.reminderLeadOverride = reminderLead }
+        if let accessTokenTTL { configuration.accessTokenTTL = accessTokenTTL }
+        if let clock { configuration.defaultClockMode = clock }
+        if let controlToken { configuration.controlToken = controlToken }
+        if let readyFile { configuration.readyFile = readyFile }
+        if let maxBodySize { configuration.maxBodySize = maxBodySize }
+        if let httpThreads { configuration.httpThreads = httpThreads }
+        if let logLevel, let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
+        return configuration
+    }
+}
+
+/// Blocks until SIGINT or SIGTERM.
+func waitForTermination() {
+    let done = DispatchSemaphore(value: 0)
+    var sources: [any DispatchSourceSignal] = []
+    for signalNumber in [SIGINT, SIGTERM] {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler { done.signal() }
+        source.resume()
+        sources.append(source)
+    }
+    done.wait()
+    sources.forEach { $0.cancel() }
+}
+
+/// Sends swift-log output to standard error at `level`.
+func bootstrapLogging(level: Logger.Level) {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}

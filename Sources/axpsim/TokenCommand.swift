@@ -1,0 +1,38 @@
+import ArgumentParser
+import AXPSimCore
+import AXPSimServer
+import Foundation
+
+/// `axpsim token`: mint a chat JWT offline with the database's signing key.
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Mint a chat JWT offline (signed with the key in --db, so a server on that database accepts it).")
+
+    @Option(name: .long, help: "Account id.") var account: String
+    @Option(name: .long, help: "Integration id (UUID).") var integration: String
+    @Option(name: .long, help: "Customer id.") var customer: String
+    @Option(name: .long, help: "Customer display name.") var name: String?
+    @Flag(name: .long, help: "Mint for a verified customer.") var verified = false
+    @Option(name: .long, help: "Lifetime in minutes (within the integration's range).") var ttl: Int?
+    @Option(name: .customLong("ttl-seconds"), help: "Lifetime in seconds (overrides --ttl).") var ttlSeconds: Int?
+    @Option(name: .long, help: "SQLite database file.") var db = ".axpsim/state.sqlite"
+    @Option(name: .long, help: "Folder of fixture YAML files.") var fixtures: String?
+    @Option(name: .long, help: "The iss claim (the emulator's base URL).") var issuer = "http://127.0.0.1:8080"
+
+    func run() throws {
+        var configuration = EmulatorConfiguration()
+        configuration.databasePath = db
+        configuration.fixturesPath = fixtures ?? BundledPaths.defaultFixtures()
+        let request = TokenRequest(
+            integrationId: integration, customerId: customer, verifiedCustomer: verified, customerName: name, ttlMinutes: ttl,
+            ttlSeconds: ttlSeconds)
+        do {
+            let minted = try Emulator(configuration: configuration).mintOffline(accountId: account, request: request, issuer: issuer)
+            print(minted)
+        } catch let error as AXPSimError {
+            printError("error: \(error.code): \(error.detail)")
+            for violation in error.violations ?? [] { printError("  \(violation.field): \(violation.message)") }
+            throw ExitCode(1)
+        }
+    }
+}
