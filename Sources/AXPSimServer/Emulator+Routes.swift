@@ -10,6 +10,7 @@ extension Emulator {
         var table = RouteTable()
         addBackendRoutes(to: &table)
         addControlRoutes(to: &table)
+        addClockRoutes(to: &table)
         return table
     }
 }

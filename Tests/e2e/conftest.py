@@ -1,0 +1,18 @@
+import pytest
+
+from axpsim import Server
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One emulator per test module (in-memory database); tests reset the accounts they touch."""
+    s = Server().start()
+    yield s
+    assert s.stop() == 0, "SIGTERM must stop the server cleanly with exit code 0"
+
+
+@pytest.fixture()
+def fresh(server):
+    """The module's server, reset to its fixtures."""
+    assert server.post("/__sim/reset").status_code == 200
+    return server
