@@ -52,19 +52,12 @@ extension Emulator {
             do {
                 return try entry.handler(routed)
             } catch let error as AXPSimError {
-                return .respond(errorResponse(error, group: entry.group))
+                return .respond(JSONResponses.problem(error))
             } catch {
                 logger.error("unexpected error", metadata: ["path": "\(request.path)", "error": "\(error)"])
-                return .respond(errorResponse(.internalError("\(error)"), group: entry.group))
+                return .respond(JSONResponses.problem(.internalError("\(error)")))
             }
         }
-    }
-
-    /// The error response of `error` in the shape of the route's API.
-    func errorResponse(_ error: AXPSimError, group: RouteGroup) -> HTTPResponse {
-        var response = JSONResponses.problem(error)
-        response.setHeader("X-AXPSim-Error-Code", error.code)
-        return response
     }
 
     /// Why the control plane refuses this caller, or nil.

@@ -39,6 +39,7 @@ enum JSONResponses {
         }
         var response = object(error.status, body)
         response.setHeader("Content-Type", "application/problem+json")
+        response.setHeader("X-AXPSim-Error-Code", error.code)
         if case .methodNotAllowed(let allowed) = error { response.setHeader("Allow", allowed.joined(separator: ", ")) }
         if error.status == 401 { response.setHeader("WWW-Authenticate", "Bearer") }
         return response

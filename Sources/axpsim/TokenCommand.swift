@@ -23,10 +23,15 @@ struct TokenCommand: ParsableCommand {
         var configuration = EmulatorConfiguration()
         configuration.databasePath = db
         configuration.fixturesPath = fixtures ?? BundledPaths.defaultFixtures()
-        let request = TokenRequest(
-            integrationId: integration, customerId: customer, verifiedCustomer: verified, customerName: name, ttlMinutes: ttl,
-            ttlSeconds: ttlSeconds)
+        var body: [String: JSONValue] = [
+            "integrationId": .string(integration), "customerId": .string(customer), "verifiedCustomer": .bool(verified),
+        ]
+        if let name { body["customerName"] = .string(name) }
+        if let ttl { body["ttl"] = .int(Int64(ttl)) }
+        if let ttlSeconds { body["ttlSeconds"] = .int(Int64(ttlSeconds)) }
         do {
+            // The same validation as the Generate JWT Token API.
+            let request = try TokenRequest.parse(body)
             let minted = try Emulator(configuration: configuration).mintOffline(accountId: account, request: request, issuer: issuer)
             print(minted)
         } catch let error as AXPSimError {
