@@ -98,14 +98,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "AXPSimCoreTests", dependencies: ["AXPSimCore"], swiftSettings: strictSettings),
-        .testTarget(name: "AXPSimStoreTests", dependencies: ["AXPSimStore", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(name: "AXPSimStoreTests", dependencies: ["AXPSimStore", "AXPSimCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimAuthTests", dependencies: ["AXPSimAuth", "AXPSimCore"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimHTTPTests", dependencies: ["AXPSimHTTP"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimWebSocketTests", dependencies: ["AXPSimWebSocket"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimFixturesTests", dependencies: ["AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "AXPSimServerTests",
-            dependencies: ["AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP"],
+            dependencies: [
+                "AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

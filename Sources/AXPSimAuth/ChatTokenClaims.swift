@@ -39,6 +39,13 @@ public struct ChatTokenClaims: JWTPayload, Equatable {
         self.customerIdentifiers = verifiedCustomer ? customerIdentifiers : nil
     }
 
+    /// When the token was issued.
+    public var issuedAt: Date { iat.value }
+    /// When the token stops being valid.
+    public var expiresAt: Date { exp.value }
+    /// The token's unique id.
+    public var tokenId: String { jti.value }
+
     /// Time-based checks read the account clock, so they run in ``KeyRing/verify(_:now:)``.
     public func verify(using _: some JWTAlgorithm) throws {}
 }

@@ -9,13 +9,13 @@ import Synchronization
 public struct SigningKey: Sendable {
     public let kid: String
     public let privateKeyPEM: String
-    let privateKey: JWTKit.Insecure.RSA.PrivateKey
+    let privateKey: _RSA.Signing.PrivateKey
 
     /// Loads a PEM private key.
     public init(kid: String, privateKeyPEM: String) throws {
         self.kid = kid
         self.privateKeyPEM = privateKeyPEM
-        privateKey = try JWTKit.Insecure.RSA.PrivateKey(pem: privateKeyPEM)
+        privateKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
     }
 
     /// Generates a new RSA-2048 key with a random `kid`.
@@ -32,18 +32,32 @@ public struct SigningKey: Sendable {
             "n": Base64URL.encode(primitives.modulus), "e": Base64URL.encode(primitives.publicExponent),
         ]
     }
+
+    /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature of `input`.
+    func sign(_ input: Data) throws -> Data {
+        try privateKey.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation
+    }
+
+    /// True when `signature` is this key's RS256 signature of `input`.
+    func isValidSignature(_ signature: Data, for input: Data) -> Bool {
+        privateKey.publicKey.isValidSignature(
+            _RSA.Signing.RSASignature(rawRepresentation: signature), for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5)
+    }
 }
 
 /// The signing keys of the emulator: the active one signs, every one verifies and is published
 /// in the JWKS (so tokens signed before a rotation stay valid until they expire).
+///
+/// Signing and verification are synchronous (swift-crypto's RSA); jwt-kit supplies the claim
+/// types and the JSON encoding of the payload.
 public final class KeyRing: Sendable {
     struct State {
-        var collection: JWTKeyCollection
         var active: SigningKey
         var all: [SigningKey]
     }
 
     let state: Mutex<State>
+    let serializer = AtobSafeSerializer()
 
     /// The literal prefix the platform puts before the compact JWS.
     public static let tokenPrefix = "jwt."
@@ -51,24 +65,12 @@ public final class KeyRing: Sendable {
     /// Creates a ring from keys, oldest first; the last is active.
     public init(keys: [SigningKey]) throws {
         guard let active = keys.last else { throw AXPSimError.internalError("no signing key") }
-        state = Mutex(State(collection: try Self.collection(keys), active: active, all: keys))
-    }
-
-    private static func collection(_ keys: [SigningKey]) throws -> JWTKeyCollection {
-        let collection = JWTKeyCollection(defaultJWTSerializer: AtobSafeSerializer())
-        try runBlocking {
-            for key in keys {
-                await collection.add(rsa: key.privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid), serializer: AtobSafeSerializer())
-            }
-        }
-        return collection
+        state = Mutex(State(active: active, all: keys))
     }
 
     /// Makes `key` the active signing key, keeping the others for verification.
     public func rotate(to key: SigningKey) throws {
-        let keys = state.withLock { $0.all } + [key]
-        let collection = try Self.collection(keys)
-        state.withLock { $0 = State(collection: collection, active: key, all: keys) }
+        state.withLock { $0 = State(active: key, all: $0.all + [key]) }
     }
 
     /// The active key's id.
@@ -81,11 +83,12 @@ public final class KeyRing: Sendable {
 
     /// Signs `claims` with the active key → `jwt.<header>.<payload>.<signature>`.
     public func mint(_ claims: ChatTokenClaims) throws -> String {
-        let (collection, kid) = state.withLock { ($0.collection, $0.active.kid) }
-        let compact = try runBlocking {
-            try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: ["typ": "JWT"])
-        }
-        return Self.tokenPrefix + compact
+        let key = state.withLock { $0.active }
+        let header = try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": key.kid], options: [.sortedKeys])
+        let payload = try serializer.serialize(claims, header: JWTHeader())
+        let signingInput = Base64URL.encode(header) + "." + String(decoding: payload, as: UTF8.self)
+        let signature = try key.sign(Data(signingInput.utf8))
+        return Self.tokenPrefix + signingInput + "." + Base64URL.encode(signature)
     }
 
     /// Verifies a chat JWT (with or without the `jwt.` prefix) at `now` on the account clock:
@@ -102,22 +105,11 @@ public final class KeyRing: Sendable {
         guard alg == "RS256" else { throw .tokenRejected(.unsupportedAlgorithm(alg)) }
         guard parts.count == 3 else { throw .tokenRejected(.malformed) }
         let kid = header["kid"] as? String
-        let (collection, known) = state.withLock { state in (state.collection, state.all.contains { $0.kid == kid }) }
-        guard known, let kid else { throw .tokenRejected(.unknownKey) }
-        let claims: ChatTokenClaims
-        do {
-            claims = try runBlocking {
-                let key = try await collection.getKey(for: JWKIdentifier(string: kid), alg: "RS256")
-                let signingInput = Data("\(parts[0]).\(parts[1])".utf8)
-                guard let signature = Base64URL.decode(parts[2]), try key.verify(signature, signs: signingInput) else {
-                    throw AXPSimError.tokenRejected(.badSignature)
-                }
-                guard let payload = Base64URL.decode(parts[1]) else { throw AXPSimError.tokenRejected(.malformed) }
-                return try JSONDecoder.jwt.decode(ChatTokenClaims.self, from: payload)
-            }
-        } catch let error as AXPSimError {
-            throw error
-        } catch {
+        guard let key = state.withLock({ state in state.all.first { $0.kid == kid } }) else { throw .tokenRejected(.unknownKey) }
+        guard let signature = Base64URL.decode(parts[2]), key.isValidSignature(signature, for: Data("\(parts[0]).\(parts[1])".utf8)) else {
+            throw .tokenRejected(.badSignature)
+        }
+        guard let payload = Base64URL.decode(parts[1]), let claims = try? JSONDecoder.jwt.decode(ChatTokenClaims.self, from: payload) else {
             throw .tokenRejected(.malformed)
         }
         guard claims.aud.value.contains(ChatTokenClaims.audience) else { throw .tokenRejected(.wrongAudience) }

@@ -65,10 +65,7 @@ func httpAccessHandler(
         return queue(response, on: connection)
     case .suspend(let pending):
         context.pending = pending
-        guard server.hold(pending) else {
-            pending.fulfill(.empty(503))
-            return queue(pending.take() ?? .empty(503), on: connection)
-        }
+        server.hold(pending)
         let handle = ConnectionHandle(pointer: connection)
         let ready = pending.takeOrSuspend(
             suspend: { MHD_suspend_connection(connection) },

@@ -66,6 +66,8 @@ public final class HTTPServer: Sendable {
         var stopping = false
         var inFlight = 0
         var held: [ObjectIdentifier: PendingResponse] = [:]
+        /// What requests held during a stop are answered with.
+        var heldResponseOnStop: HTTPResponse = .empty(503)
     }
 
     let state = Mutex(State())
@@ -123,6 +125,7 @@ public final class HTTPServer: Sendable {
         let (handle, held) = state.withLock { state -> (DaemonHandle?, [PendingResponse]) in
             guard !state.stopping, let daemon = state.daemon else { return (nil, []) }
             state.stopping = true
+            state.heldResponseOnStop = heldResponse
             return (daemon, Array(state.held.values))
         }
         guard let daemon = handle?.pointer else { return }
@@ -154,12 +157,14 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    func hold(_ pending: PendingResponse) -> Bool {
-        state.withLock { state in
-            guard !state.stopping else { return false }
+    /// Registers a held request; during a stop it is answered at once with the stop's response.
+    func hold(_ pending: PendingResponse) {
+        let stopResponse = state.withLock { state -> HTTPResponse? in
+            guard !state.stopping else { return state.heldResponseOnStop }
             state.held[ObjectIdentifier(pending)] = pending
-            return true
+            return nil
         }
+        if let stopResponse { pending.fulfill(stopResponse) }
     }
 }
 

@@ -45,7 +45,7 @@ def test_state_survives_kill_9_and_restart(tmp_path):
         assert second.stop() == 0
 
 
-def test_sigterm_finishes_in_flight_requests_and_exits_0(tmp_path):
+def test_sigterm_checkpoints_and_exits_0(tmp_path):
     s = Server(db=str(tmp_path / "s.sqlite"), workdir=tmp_path).start()
     session = requests.Session()
     assert session.get(s.url("/__sim/health")).status_code == 200

@@ -1,0 +1,101 @@
+import AXPSimAuth
+import AXPSimCore
+import Foundation
+import Testing
+
+@Suite struct KeyRingTests {
+    static let key: SigningKey = {
+        do { return try SigningKey.generate() } catch { fatalError("cannot generate a key: \(error)") }
+    }()
+
+    func claims(name: String? = "Ann", identifiers: [String: [String]]? = nil, issuedAt: Date = Date(timeIntervalSince1970: 2_000_000_000), lifetime: TimeInterval = 900)
+        -> ChatTokenClaims
+    {
+        ChatTokenClaims(
+            issuer: "http://127.0.0.1:1", jti: UUID().uuidString, issuedAt: issuedAt, expiresAt: issuedAt + lifetime, accountId: "DEMOAA",
+            integrationId: "i", customerId: "c", customerName: name, verifiedCustomer: identifiers != nil, customerIdentifiers: identifiers)
+    }
+
+    func payloadSegment(_ token: String) -> String {
+        String(token.split(separator: ".")[2])
+    }
+
+    @Test func mintAndVerifyRoundTrip() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let original = claims(identifiers: ["e": ["a@b"]])
+        let token = try ring.mint(original)
+        #expect(token.hasPrefix("jwt."))
+        let verified = try ring.verify(token, now: original.issuedAt + 10)
+        #expect(verified == original)
+    }
+
+    @Test(arguments: ["~~~", "???", ">>>", "é名🎉", "\u{7f}", "a?b>c~d", String(repeating: "?~>", count: 30)])
+    func payloadIsAtobSafe(name: String) throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let token = try ring.mint(claims(name: name, identifiers: [name: [name]]))
+        let segment = payloadSegment(token)
+        #expect(!segment.contains("-") && !segment.contains("_"))
+        let decoded = try #require(Data(base64Encoded: segment + String(repeating: "=", count: (4 - segment.count % 4) % 4)))
+        let json = try #require(try JSONSerialization.jsonObject(with: decoded) as? [String: Any])
+        #expect(json["customerName"] as? String == name)
+    }
+
+    @Test func randomNamesAreAlwaysAtobSafe() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<40 {
+            let scalars = (0..<Int.random(in: 1...70, using: &generator)).compactMap { _ in Unicode.Scalar(UInt32.random(in: 32...0x2FFF, using: &generator)) }
+            let name = String(String.UnicodeScalarView(scalars))
+            let segment = payloadSegment(try ring.mint(claims(name: name)))
+            #expect(!segment.contains("-") && !segment.contains("_"), "name \(name)")
+        }
+    }
+
+    @Test func rejectionsHaveDistinctCodes() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let good = claims()
+        let token = try ring.mint(good)
+        let at = good.issuedAt + 1
+        func code(_ token: String, now: Date) -> String? {
+            do {
+                _ = try ring.verify(token, now: now)
+                return nil
+            } catch {
+                return error.code
+            }
+        }
+        #expect(code(token, now: at) == nil)
+        #expect(code(token, now: good.expiresAt) == "token_expired")
+        #expect(code(token, now: good.issuedAt - 60) == "token_not_yet_valid")
+        var parts = token.split(separator: ".").map(String.init)
+        let tampered = parts[3].hasPrefix("A") ? "B" + parts[3].dropFirst() : "A" + parts[3].dropFirst()
+        #expect(code([parts[0], parts[1], parts[2], tampered].joined(separator: "."), now: at) == "token_bad_signature")
+        let none = Base64URL.encode(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))
+        #expect(code("jwt.\(none).\(parts[2]).", now: at) == "token_alg_none")
+        let hs = Base64URL.encode(Data(#"{"alg":"HS256","kid":"\#(Self.key.kid)"}"#.utf8))
+        #expect(code("jwt.\(hs).\(parts[2]).\(parts[3])", now: at) == "token_unsupported_alg")
+        let unknown = Base64URL.encode(Data(#"{"alg":"RS256","kid":"nope"}"#.utf8))
+        #expect(code("jwt.\(unknown).\(parts[2]).\(parts[3])", now: at) == "token_unknown_key")
+        #expect(code("garbage", now: at) == "token_malformed")
+        parts[2] = Base64URL.encode(Data(#"{"aud":"other"}"#.utf8))
+        #expect(code(parts.joined(separator: "."), now: at) == "token_bad_signature")
+    }
+
+    @Test func rotationKeepsOldTokensValid() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let old = try ring.mint(claims())
+        let next = try SigningKey.generate()
+        try ring.rotate(to: next)
+        #expect(ring.activeKid == next.kid)
+        let new = try ring.mint(claims())
+        _ = try ring.verify(old, now: claims().issuedAt + 1)
+        _ = try ring.verify(new, now: claims().issuedAt + 1)
+        #expect(try ring.jwks().map { $0["kid"] } == [Self.key.kid, next.kid])
+        #expect(try ring.jwks().allSatisfy { $0["kty"] == "RSA" && $0["alg"] == "RS256" && $0["n"] != nil && $0["e"] == "AQAB" })
+    }
+
+    @Test func keysSurviveAPEMRoundTrip() throws {
+        let copy = try SigningKey(kid: Self.key.kid, privateKeyPEM: Self.key.privateKeyPEM)
+        #expect(try copy.jwk() == Self.key.jwk())
+    }
+}

@@ -1,0 +1,54 @@
+@testable import AXPSimWebSocket
+import Foundation
+import Synchronization
+import Testing
+
+@Suite struct WebSocketConnectionTests {
+    final class Wakes: Sendable {
+        let count = Mutex(0)
+    }
+
+    @Test func queueIsBoundedAndASlowConsumerIsClosed() {
+        let wakes = Wakes()
+        let connection = WebSocketConnection(id: 1, path: "/p", subprotocol: "s", limits: (frames: 3, bytes: 1000)) { _ in
+            wakes.count.withLock { $0 += 1 }
+        }
+        #expect(connection.send("a"))
+        #expect(connection.send("b"))
+        #expect(connection.send("c"))
+        #expect(!connection.send("d"), "the fourth frame is over the bound")
+        #expect(connection.isClosed)
+        #expect(connection.queuedFrameCount == 0)
+        guard case .close(let code, _) = connection.nextAction() else {
+            Issue.record("expected a close")
+            return
+        }
+        #expect(code == WebSocketConnection.slowConsumerCloseCode)
+        #expect(wakes.count.withLock { $0 } == 4)
+    }
+
+    @Test func framesDrainInOrderThenTheRequestedClose() {
+        let connection = WebSocketConnection(id: 2, path: "/p", subprotocol: "s", limits: (frames: 10, bytes: 10)) { _ in }
+        #expect(connection.send("12345"))
+        #expect(!connection.send("123456"), "byte bound")
+        let fresh = WebSocketConnection(id: 3, path: "/p", subprotocol: "s", limits: (frames: 10, bytes: 100)) { _ in }
+        fresh.send("one")
+        fresh.send("two")
+        fresh.close(code: 1001, reason: "bye")
+        #expect(!fresh.send("late"))
+        var texts: [String] = []
+        loop: while true {
+            switch fresh.nextAction() {
+            case .write(.text(let data), _): texts.append(String(decoding: data, as: UTF8.self))
+            case .write(.ping, _): continue
+            case .close(let code, let reason):
+                #expect(code == 1001 && reason == "bye")
+                break loop
+            case .idle:
+                Issue.record("closed without a close frame")
+                break loop
+            }
+        }
+        #expect(texts == ["one", "two"])
+    }
+}
