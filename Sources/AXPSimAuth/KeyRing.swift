@@ -91,6 +91,17 @@ public final class KeyRing: Sendable {
         return Self.tokenPrefix + signingInput + "." + Base64URL.encode(signature)
     }
 
+    /// The `accountId` claim of a token, read without verifying it (to find the account clock that
+    /// ``verify(_:now:)`` then checks the token against). Nil when unreadable.
+    public static func unverifiedAccountId(_ token: String) -> String? {
+        let compact = token.hasPrefix(tokenPrefix) ? String(token.dropFirst(tokenPrefix.count)) : token
+        let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]),
+            let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any]
+        else { return nil }
+        return object["accountId"] as? String
+    }
+
     /// Verifies a chat JWT (with or without the `jwt.` prefix) at `now` on the account clock:
     /// algorithm, key, signature, audience, not-before and expiry. Revocation is the caller's.
     public func verify(_ token: String, now: Date) throws(AXPSimError) -> ChatTokenClaims {

@@ -57,6 +57,8 @@ public enum AXPSimError: Error, Sendable, Equatable {
     case forbidden(String)
     /// The resource does not exist (or belongs to another account).
     case notFound(resource: String, id: String)
+    /// Something does not exist, with an exact detail text clients match on (`Session not found`).
+    case notFoundDetail(code: String, detail: String)
     /// No route has this path.
     case routeNotFound(path: String)
     /// The path exists but not for this method.
@@ -88,6 +90,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .invalidAppKey: "invalid_appkey"
         case .forbidden: "forbidden"
         case .notFound(let resource, _): "\(resource)_not_found"
+        case .notFoundDetail(let code, _): code
         case .routeNotFound: "route_not_found"
         case .methodNotAllowed: "method_not_allowed"
         case .duplicate(let resource, _): "duplicate_\(resource)"
@@ -106,7 +109,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey: 401
         case .tokenRejected: 401
         case .forbidden, .controlPlaneDenied: 403
-        case .notFound, .routeNotFound: 404
+        case .notFound, .notFoundDetail, .routeNotFound: 404
         case .methodNotAllowed: 405
         case .duplicate, .conflict: 409
         case .payloadTooLarge: 413
@@ -126,7 +129,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey, .tokenRejected:
             "Unauthorized"
         case .forbidden, .controlPlaneDenied: "Forbidden"
-        case .notFound, .routeNotFound: "Not Found"
+        case .notFound, .notFoundDetail, .routeNotFound: "Not Found"
         case .methodNotAllowed: "Method Not Allowed"
         case .duplicate, .conflict: "Conflict"
         case .rateLimited: "Too Many Requests"
@@ -149,6 +152,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .invalidAppKey: "The appkey is not valid for this account"
         case .forbidden(let why): why
         case .notFound(let resource, let id): "\(Self.humanName(resource)) not found: \(id)"
+        case .notFoundDetail(_, let detail): detail
         case .routeNotFound(let path): "No route for \(path)"
         case .methodNotAllowed(let allowed): "Method not allowed; allowed: \(allowed.joined(separator: ", "))"
         case .duplicate(let resource, let id): "\(Self.humanName(resource)) already exists: \(id)"

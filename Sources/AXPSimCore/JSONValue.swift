@@ -75,3 +75,39 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// A timestamp string (RFC 3339 with milliseconds).
+    public static func date(_ date: Date) -> JSONValue { .string(Timestamp.format(date)) }
+
+    /// A string, or null.
+    public static func optional(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
+
+    /// An object of strings.
+    public static func strings(_ map: [String: String]) -> JSONValue { .object(map.mapValues { .string($0) }) }
+
+    /// Compact JSON text with sorted keys.
+    public var jsonData: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// Parses stored JSON text (trusted, written by axpsim); null when unreadable.
+    public static func stored(_ text: String?) -> JSONValue {
+        guard let text, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return .null }
+        return value
+    }
+
+    /// The object's fields, or empty.
+    public var objectValue: [String: JSONValue] {
+        if case .object(let object) = self { return object }
+        return [:]
+    }
+
+    /// The string, or nil.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}

@@ -53,12 +53,12 @@ extension Emulator {
     /// Applies a mode change or jump (the scheduler re-plans the account's timers).
     func clockChanged(accountId: String, to state: ClockState) throws {
         try clocks.set(accountId: accountId, state)
+        scheduler.poke()
     }
 
     /// Moves a virtual clock from `start` to `end`, running every timer that falls due, in time
     /// order, before returning how many fired.
     func advanceClock(accountId: String, from start: Date, to end: Date) throws -> Int {
-        try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: end))
-        return 0
+        try scheduler.advance(accountId: accountId, to: end)
     }
 }

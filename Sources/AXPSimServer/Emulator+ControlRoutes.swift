@@ -20,6 +20,8 @@ extension Emulator {
             try self.store.replaceAll(with: self.fixtures, now: Date())
             self.clocks.invalidate()
             self.journal.clear()
+            self.hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+            self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": "all", "accounts": self.fixtures.map(\.account.accountId)]))
         }
         table.add("POST", "/__sim/accounts/{accountId}/reset", .control, "Reset one account, leaving the others untouched") {
@@ -28,6 +30,8 @@ extension Emulator {
             let fixture = self.fixtures.first { $0.account.accountId == account.accountId }
             try self.store.resetAccount(account.accountId, to: fixture, now: Date())
             self.clocks.invalidate(accountId: account.accountId)
+            self.hub.dropAccount(account.accountId, response: JSONResponses.problem(.sessionNotFound))
+            self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": account.accountId, "fixture": fixture != nil] as [String: Any]))
         }
         table.add("GET", "/__sim/accounts/{accountId}/customers", .control, "The account's customers") { [unowned self] request in
@@ -92,6 +96,7 @@ extension Emulator {
             let account = try self.requireAccount(request)
             try self.store.deleteAccount(account.accountId)
             self.clocks.invalidate(accountId: account.accountId)
+            self.hub.dropAccount(account.accountId, response: JSONResponses.problem(.sessionNotFound))
             return .respond(.empty(204))
         }
     }

@@ -11,6 +11,8 @@ extension Emulator {
         addBackendRoutes(to: &table)
         addControlRoutes(to: &table)
         addClockRoutes(to: &table)
+        addSDKRoutes(to: &table)
+        addChatControlRoutes(to: &table)
         return table
     }
 }

@@ -34,6 +34,11 @@ public final class Emulator: Sendable {
     /// The fixture accounts, restored by resets.
     let fixtures: [ProvisionedAccount]
     let journal: RequestJournal
+    let hub: EventHub
+    /// Event sockets by connection id: waiting for their auth frame, or subscribed.
+    let sockets = Mutex<[UInt64: SocketState]>([:])
+    let chat: ChatService
+    let scheduler: Scheduler
     let startedAt = Date()
 
     struct Servers: Sendable {
@@ -60,6 +65,13 @@ public final class Emulator: Sendable {
         keys = try Self.loadKeys(store: store)
         clocks = ClockService(store: store, defaultMode: ClockMode(rawValue: configuration.defaultClockMode) ?? .real)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
+        hub = EventHub(store: store)
+        chat = ChatService(
+            store: store, clocks: clocks, hub: hub, reminderLeadOverride: configuration.reminderLeadOverride,
+            maxTextLength: configuration.maxMessageLength)
+        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat)
+        self.scheduler = scheduler
+        chat.timersChanged.withLock { $0 = { scheduler.poke() } }
     }
 
     /// Loads the persisted signing keys, generating the first one on first start.
@@ -115,6 +127,7 @@ public final class Emulator: Sendable {
         let urls = Servers(
             http: http, webSocket: webSocket, httpURL: "\(scheme.0)://\(host):\(http.port)", wsURL: "\(scheme.1)://\(host):\(webSocket.port)")
         servers.withLock { $0 = urls }
+        scheduler.start()
         logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
         if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
     }
@@ -123,6 +136,7 @@ public final class Emulator: Sendable {
     /// the database is checkpointed.
     public func stop() {
         guard let current = servers.withLock({ $0 }) else { return }
+        scheduler.stop()
         current.http.stop(grace: 5, heldResponse: .json(200, Data("[]".utf8)))
         current.webSocket.stop(grace: 2)
         store.checkpoint()
@@ -138,6 +152,8 @@ public final class Emulator: Sendable {
         try data.write(to: url, options: .atomic)
     }
 
+    /// What both ports serve over TLS: PEM text for libmicrohttpd and the same as files for
+    /// libwebsockets.
     struct TLSMaterial {
         let keyPEM: String
         let certificatePEM: String
@@ -145,10 +161,27 @@ public final class Emulator: Sendable {
         let certificatePath: String
     }
 
+    /// The certificate to serve: `--tls-cert`/`--tls-key` when given; else, with `--tls`, the
+    /// server certificate of the local CA in ``EmulatorConfiguration/resolvedTLSDirectory``
+    /// (generated on first start, reissued when expired or not covering the host); else nil,
+    /// plain HTTP and WS.
+    ///
+    /// - Throws: ``StartupError/tlsFile(_:)`` for an unreadable file, and
+    ///   ``LocalCertificateAuthority/Error`` for a broken CA folder or a key that is not the
+    ///   certificate's.
     private func tlsMaterial() throws -> TLSMaterial? {
-        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else { return nil }
-        guard let certificate = try? String(contentsOfFile: certificatePath, encoding: .utf8) else { throw StartupError.tlsFile(certificatePath) }
-        guard let key = try? String(contentsOfFile: keyPath, encoding: .utf8) else { throw StartupError.tlsFile(keyPath) }
-        return TLSMaterial(keyPEM: key, certificatePEM: certificate, keyPath: keyPath, certificatePath: certificatePath)
+        if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
+            guard let certificate = try? String(contentsOfFile: certificatePath, encoding: .utf8) else { throw StartupError.tlsFile(certificatePath) }
+            guard let key = try? String(contentsOfFile: keyPath, encoding: .utf8) else { throw StartupError.tlsFile(keyPath) }
+            try LocalCertificateAuthority.checkKeyPair(certificatePEM: certificate, keyPEM: key, certificatePath: certificatePath, keyPath: keyPath)
+            return TLSMaterial(keyPEM: key, certificatePEM: certificate, keyPath: keyPath, certificatePath: certificatePath)
+        }
+        guard configuration.tls else { return nil }
+        let authority = try LocalCertificateAuthority.loadOrCreate(directory: configuration.resolvedTLSDirectory)
+        let server = try authority.serverCredentials(for: [configuration.host])
+        logger.info(
+            "TLS with the local CA", metadata: ["ca": "\(authority.certificatePath)", "certificate": "\(server.certificatePath)",
+            "issued": "\(server.issued)"])
+        return TLSMaterial(keyPEM: server.keyPEM, certificatePEM: server.certificatePEM, keyPath: server.keyPath, certificatePath: server.certificatePath)
     }
 }

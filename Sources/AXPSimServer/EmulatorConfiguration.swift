@@ -14,8 +14,11 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public var wsPort = 8081
     /// Serve HTTPS/WSS with the local CA's certificate (or the given one).
     public var tls = false
+    /// PEM certificate (chain) and key to serve instead of the local CA's (`--tls-cert`/`--tls-key`).
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// Folder of the local CA and its server certificate; nil means ``defaultTLSDirectory``.
+    public var tlsDirectory: String?
     /// Allowed CORS origins; `*` allows any.
     public var corsOrigins: [String] = ["*"]
     /// SQLite file, or `:memory:`.
@@ -44,8 +47,25 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     /// Requests kept in the request journal.
     public var requestJournalSize = 1000
     public var logLevel: Logger.Level = .info
+    /// How long a long poll with nothing to send is held before `[]`, seconds.
+    public var longPollHoldSeconds = 25
+    /// Longest accepted message text, characters.
+    public var maxMessageLength = 4096
 
     public init() {}
+
+    /// The local CA's folder: `--tls-dir` when given, else `tls/` beside the database file, else
+    /// (in-memory database) `.axpsim/tls`, so a browser keeps trusting the same CA across runs.
+    public var resolvedTLSDirectory: String {
+        tlsDirectory ?? Self.defaultTLSDirectory(databasePath: databasePath)
+    }
+
+    /// `tls/` beside `databasePath`, or `.axpsim/tls` for an in-memory database.
+    public static func defaultTLSDirectory(databasePath: String) -> String {
+        let memory = databasePath.isEmpty || databasePath == ":memory:" || databasePath.hasPrefix("file::memory:")
+        if memory { return ".axpsim/tls" }
+        return ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("tls")
+    }
 
     /// Applies `AXPSIM_*` environment variables (flags applied afterwards win).
     public mutating func apply(environment: [String: String]) {
@@ -59,6 +79,12 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if let value = environment["AXPSIM_CORS_ORIGINS"] { corsOrigins = Self.splitList(value) }
         if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
         if let value = environment["AXPSIM_TLS"] { tls = ["1", "true", "yes"].contains(value.lowercased()) }
+        if let value = environment["AXPSIM_TLS_DIR"], !value.isEmpty { tlsDirectory = value }
+        if let cert = environment["AXPSIM_TLS_CERT"], let key = environment["AXPSIM_TLS_KEY"], !cert.isEmpty, !key.isEmpty {
+            tls = true
+            tlsCertificatePath = cert
+            tlsKeyPath = key
+        }
     }
 
     /// Splits a comma-separated list.
@@ -66,9 +92,15 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    private var tlsSummary: String {
+        guard tls else { return "off" }
+        if let tlsCertificatePath { return "cert \(tlsCertificatePath)" }
+        return "local CA in \(resolvedTLSDirectory)"
+    }
+
     public var description: String {
         [
-            "host=\(host)", "httpPort=\(httpPort)", "wsPort=\(wsPort)", "tls=\(tls)", "db=\(databasePath)",
+            "host=\(host)", "httpPort=\(httpPort)", "wsPort=\(wsPort)", "tls=\(tlsSummary)", "db=\(databasePath)",
             "fixtures=\(fixturesPath ?? "-")", "scenarios=\(scenariosPath ?? "-")", "cors=\(corsOrigins.joined(separator: ","))",
             "tokenTTL=\(tokenTTLOverride.map(String.init) ?? "per integration")",
             "reminderLead=\(reminderLeadOverride.map(String.init) ?? "per integration")", "accessTokenTTL=\(accessTokenTTL)",

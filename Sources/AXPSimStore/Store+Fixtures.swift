@@ -52,7 +52,10 @@ extension Store {
     }
 
     /// Tables holding an account's runtime (not provisioning) data.
-    static let runtimeTables = ["access_token", "issued_token", "customer", "clock"]
+    static let runtimeTables = [
+        "access_token", "issued_token", "customer", "clock", "chat_session", "engagement", "participant", "message",
+        "engagement_follower", "event", "timer",
+    ]
 
     private static func insertProvisioned(_ item: ProvisionedAccount, now: Date, db: Database) throws {
         try insertAccount(item.account, now: now, db: db)

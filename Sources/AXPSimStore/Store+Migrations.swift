@@ -81,6 +81,101 @@ extension Store {
                 );
                 """)
         }
+        migrator.registerMigration("v2-chats") { db in
+            try db.execute(sql: """
+                CREATE TABLE chat_session (
+                    session_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    integration_id TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    display_name TEXT,
+                    session_parameters TEXT NOT NULL,
+                    client_type TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    closed_at INTEGER,
+                    close_reason TEXT,
+                    token_jti TEXT NOT NULL,
+                    token_expires_at INTEGER NOT NULL,
+                    last_event_seq INTEGER NOT NULL DEFAULT 0,
+                    poll_ack_seq INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX chat_session_customer ON chat_session(account_id, customer_id);
+                CREATE TABLE engagement (
+                    engagement_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    integration_id TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    dialog_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    engagement_parameters TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    ended_at INTEGER,
+                    end_reason TEXT,
+                    created_by_session TEXT NOT NULL,
+                    last_message_index INTEGER NOT NULL DEFAULT 0,
+                    last_customer_activity_at INTEGER NOT NULL
+                );
+                CREATE INDEX engagement_customer ON engagement(account_id, customer_id);
+                CREATE TABLE participant (
+                    participant_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    engagement_id TEXT NOT NULL,
+                    participant_type TEXT NOT NULL,
+                    display_name TEXT NOT NULL,
+                    session_id TEXT,
+                    joined_at INTEGER NOT NULL,
+                    left_at INTEGER
+                );
+                CREATE INDEX participant_engagement ON participant(engagement_id);
+                CREATE TABLE message (
+                    message_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    engagement_id TEXT NOT NULL,
+                    dialog_id TEXT NOT NULL,
+                    message_index INTEGER NOT NULL,
+                    parent_message_id TEXT,
+                    participant_id TEXT NOT NULL,
+                    participant_type TEXT NOT NULL,
+                    display_name TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    sender_session_id TEXT,
+                    UNIQUE (engagement_id, message_index)
+                );
+                CREATE TABLE engagement_follower (
+                    engagement_id TEXT NOT NULL,
+                    session_id TEXT NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    joined_at INTEGER NOT NULL,
+                    PRIMARY KEY (engagement_id, session_id)
+                );
+                CREATE INDEX engagement_follower_session ON engagement_follower(session_id);
+                CREATE TABLE event (
+                    journal_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    session_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    event_type TEXT NOT NULL,
+                    engagement_id TEXT,
+                    created_at INTEGER NOT NULL,
+                    fields TEXT NOT NULL,
+                    UNIQUE (session_id, seq)
+                );
+                CREATE INDEX event_account ON event(account_id, journal_id);
+                CREATE TABLE timer (
+                    timer_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    due_at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX timer_due ON timer(due_at, timer_id);
+                CREATE INDEX timer_target ON timer(target, kind);
+                """)
+        }
         return migrator
     }
 }

@@ -20,6 +20,8 @@ public final class WebSocketConnection: Sendable {
         var frames: [Frame] = []
         var queuedBytes = 0
         var closeRequest: (code: UInt16, reason: String)?
+        /// Drop the TCP connection without a close handshake.
+        var abortRequested = false
         var closed = false
         var inbound = Data()
         var peerCloseCode: UInt16?
@@ -51,7 +53,7 @@ public final class WebSocketConnection: Sendable {
     @discardableResult
     public func send(data: Data) -> Bool {
         let accepted = outbound.withLock { state -> Bool in
-            guard !state.closed, state.closeRequest == nil else { return false }
+            guard !state.closed, state.closeRequest == nil, !state.abortRequested else { return false }
             if state.frames.count >= limits.frames || state.queuedBytes + data.count > limits.bytes {
                 state.frames.removeAll()
                 state.queuedBytes = 0
@@ -74,9 +76,21 @@ public final class WebSocketConnection: Sendable {
         wake(id)
     }
 
+    /// Drops the connection abruptly, without a close frame (the peer sees 1006), as a network
+    /// failure would.
+    public func abort() {
+        outbound.withLock { state in
+            guard !state.closed else { return }
+            state.abortRequested = true
+            state.frames.removeAll()
+            state.queuedBytes = 0
+        }
+        wake(id)
+    }
+
     /// True once the connection has closed (or is closing).
     public var isClosed: Bool {
-        outbound.withLock { $0.closed || $0.closeRequest != nil }
+        outbound.withLock { $0.closed || $0.closeRequest != nil || $0.abortRequested }
     }
 
     /// Frames waiting to be written.
@@ -94,11 +108,16 @@ public final class WebSocketConnection: Sendable {
     enum NextAction {
         case write(Frame, more: Bool)
         case close(code: UInt16, reason: String)
+        case abort
         case idle
     }
 
     func nextAction() -> NextAction {
         outbound.withLock { state in
+            if state.abortRequested {
+                state.closed = true
+                return .abort
+            }
             if !state.frames.isEmpty {
                 let frame = state.frames.removeFirst()
                 if case .text(let data) = frame { state.queuedBytes -= data.count }

@@ -51,6 +51,12 @@ func webSocketCallback(
         switch connection.nextAction() {
         case .idle:
             return 0
+        case .abort:
+            // Shut the socket down under lws: no close frame can go out, and lws reaps the
+            // connection when it sees the hang-up, as after a network failure.
+            let fd = lws_get_socket_fd(wsi)
+            if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
+            return 0
         case .close(let code, let text):
             var reason = Array(text.utf8)
             lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), &reason, reason.count)

@@ -10,9 +10,13 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Address to bind both ports to.") var host: String?
     @Option(name: .customLong("http-port"), help: "HTTP port (0 = any free port).") var httpPort: UInt16?
     @Option(name: .customLong("ws-port"), help: "WebSocket port (0 = any free port).") var wsPort: Int?
-    @Flag(name: .long, help: "Serve HTTPS/WSS with the local CA's certificate.") var tls = false
+    @Flag(name: .long, help: "Serve HTTPS/WSS with the local CA's certificate (see `axpsim cert`).") var tls = false
     @Option(name: .customLong("tls-cert"), help: "PEM certificate (chain) for HTTPS/WSS.") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS/WSS.") var tlsKey: String?
+    @Option(
+        name: .customLong("tls-dir"),
+        help: "Folder of the local CA and server certificate (default: tls/ beside --db, .axpsim/tls for :memory:; env AXPSIM_TLS_DIR).")
+    var tlsDir: String?
     @Option(name: .customLong("cors-origins"), help: "Comma-separated allowed origins, or '*'.") var corsOrigins: String?
     @Option(name: .long, help: "SQLite database file, or :memory:.") var db: String?
     @Option(name: .long, help: "Folder of fixture YAML files (default: ./fixtures, else the bundled fixtures).") var fixtures: String?
@@ -45,15 +49,15 @@ struct ServeCommand: ParsableCommand {
         let configuration = try makeConfiguration()
         bootstrapLogging(level: configuration.logLevel)
         let logger = Logger(label: "axpsim")
-        if tls && tlsCert == nil {
-            throw ValidationError("--tls with a generated local CA is not available yet; pass --tls-cert and --tls-key")
-        }
         logger.info("configuration: \(configuration)")
         let emulator: Emulator
         do {
             emulator = try Emulator(configuration: configuration)
             try emulator.start()
         } catch let error as Emulator.StartupError {
+            logger.critical("\(error)")
+            throw ExitCode(2)
+        } catch let error as LocalCertificateAuthority.Error {
             logger.critical("\(error)")
             throw ExitCode(2)
         }
@@ -69,6 +73,7 @@ struct ServeCommand: ParsableCommand {
         if let httpPort { configuration.httpPort = httpPort }
         if let wsPort { configuration.wsPort = wsPort }
         if tls { configuration.tls = true }
+        if let tlsDir { configuration.tlsDirectory = tlsDir }
         if let tlsCert, let tlsKey {
             configuration.tls = true
             configuration.tlsCertificatePath = tlsCert

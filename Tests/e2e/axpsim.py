@@ -35,9 +35,11 @@ class Server:
     """One `axpsim serve` process. Readiness is the ready file appearing (written atomically once
     both ports serve), never a fixed sleep."""
 
-    def __init__(self, *args, db=":memory:", workdir=None):
+    def __init__(self, *args, db=":memory:", workdir=None, verify=None):
         self.args = list(args)
         self.db = db
+        # For --tls: the CA file (or False) that requests should verify the server with.
+        self.verify = verify
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="axpsim-e2e-"))
         self.process = None
         self.http = None
@@ -80,20 +82,28 @@ class Server:
     def url(self, path):
         return self.http + path
 
+    def _tls(self, kw):
+        if self.verify is not None:
+            kw.setdefault("verify", self.verify)
+        return kw
+
     def get(self, path, **kw):
-        return requests.get(self.url(path), timeout=30, **kw)
+        return requests.get(self.url(path), timeout=30, **self._tls(kw))
 
     def post(self, path, **kw):
-        return requests.post(self.url(path), timeout=30, **kw)
+        return requests.post(self.url(path), timeout=30, **self._tls(kw))
 
     def session_put(self, path, body):
-        return requests.put(self.url(path), json=body, timeout=30)
+        return requests.put(self.url(path), json=body, timeout=30, **self._tls({}))
 
     def patch(self, path, body):
-        return requests.patch(self.url(path), json=body, timeout=30)
+        return requests.patch(self.url(path), json=body, timeout=30, **self._tls({}))
 
     def delete(self, path):
-        return requests.delete(self.url(path), timeout=30)
+        return requests.delete(self.url(path), timeout=30, **self._tls({}))
+
+    def options(self, path, **kw):
+        return requests.options(self.url(path), timeout=30, **self._tls(kw))
 
     def access_token(self, tenant=RETAIL, path="realms"):
         prefix = "/auth/realms" if path == "realms" else "/api/auth/v1"

@@ -1,0 +1,48 @@
+import Foundation
+
+/// A message of an engagement, in its gap-free per-engagement order (`messageIndex`).
+public struct ChatMessage: Sendable, Equatable, Codable {
+    public var messageId: String
+    public var engagementId: String
+    public var dialogId: String
+    public var messageIndex: Int64
+    public var parentMessageId: String?
+    public var participantId: String
+    public var participantType: ParticipantType
+    public var displayName: String
+    /// The body as sent (`{"elementType":"TEXT","elementText":{…}}`).
+    public var body: JSONValue
+    public var receivedAt: Date
+    /// The session that sent it (customer messages only).
+    public var senderSessionId: String?
+
+    public init(
+        messageId: String, engagementId: String, dialogId: String, messageIndex: Int64, parentMessageId: String?, participantId: String,
+        participantType: ParticipantType, displayName: String, body: JSONValue, receivedAt: Date, senderSessionId: String?
+    ) {
+        self.messageId = messageId
+        self.engagementId = engagementId
+        self.dialogId = dialogId
+        self.messageIndex = messageIndex
+        self.parentMessageId = parentMessageId
+        self.participantId = participantId
+        self.participantType = participantType
+        self.displayName = displayName
+        self.body = body
+        self.receivedAt = receivedAt
+        self.senderSessionId = senderSessionId
+    }
+
+    /// The text of a TEXT body, or nil.
+    public var text: String? {
+        guard case .object(let body) = body, case .object(let element)? = body["elementText"], case .string(let text)? = element["text"] else {
+            return nil
+        }
+        return text
+    }
+
+    /// A plain-text TEXT body.
+    public static func textBody(_ text: String) -> JSONValue {
+        .object(["elementType": .string("TEXT"), "elementText": .object(["text": .string(text), "textFormat": .string("PLAINTEXT")])])
+    }
+}

@@ -1,0 +1,152 @@
+import AXPSimCore
+import AXPSimStore
+import Foundation
+
+/// The contact-center side, driven by the control plane and by scenarios.
+extension ChatService {
+    /// An engagement by id for the control plane (any account).
+    func requireEngagement(_ tx: ChatTransaction, _ engagementId: String) throws -> Engagement {
+        guard let engagement = try tx.engagement(engagementId) else { throw AXPSimError.notFound(resource: "engagement", id: engagementId) }
+        return engagement
+    }
+
+    private func requireOpen(_ tx: ChatTransaction, _ engagementId: String) throws -> Engagement {
+        let engagement = try requireEngagement(tx, engagementId)
+        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        return engagement
+    }
+
+    private func accountOf(_ engagementId: String) throws -> String {
+        try requireEngagementAccount(engagementId)
+    }
+
+    func requireEngagementAccount(_ engagementId: String) throws -> String {
+        try store.chatRead { tx in try requireEngagement(tx, engagementId).accountId }
+    }
+
+    /// The present participant `participantId`, or the most recently joined present one of `types`.
+    private func actor(_ tx: ChatTransaction, _ engagementId: String, _ participantId: String?, types: [ParticipantType]) throws -> Participant {
+        let present = try tx.participants(engagementId).filter { $0.isPresent && types.contains($0.participantType) }
+        if let participantId {
+            guard let found = present.first(where: { $0.participantId == participantId }) else {
+                throw AXPSimError.notFound(resource: "participant", id: participantId)
+            }
+            return found
+        }
+        guard let last = present.last else {
+            throw AXPSimError.conflict(code: "no_agent", detail: "No \(types.map(\.rawValue).joined(separator: "/")) is in this engagement; join one first")
+        }
+        return last
+    }
+
+    /// An agent (or bot, supervisor) joins: PARTICIPANT_ADDED; a PENDING chat becomes ACTIVE.
+    func participantJoin(_ engagementId: String, type: ParticipantType, displayName: String?) throws -> Participant {
+        let now = try now(try accountOf(engagementId))
+        return try commit { tx, emission in
+            var engagement = try requireOpen(tx, engagementId)
+            let participant = Participant(
+                participantId: Identifiers.newUUID(), engagementId: engagementId, participantType: type,
+                displayName: displayName ?? (type == .bot ? "Bot" : "Agent"), joinedAt: now)
+            try tx.insertParticipant(participant, accountId: engagement.accountId)
+            if engagement.status == .pending, type != .bot {
+                try tx.setEngagementStatus(engagementId, .active, at: now)
+                engagement.status = .active
+            }
+            try emitParticipantEvent(tx, emission, engagement, .participantAdded, participant, at: now)
+            return participant
+        }
+    }
+
+    /// An agent (or bot) message: stored, MESSAGE to every follower.
+    func participantMessage(_ engagementId: String, text: String, participantId: String?, types: [ParticipantType]) throws -> ChatMessage {
+        guard (1...maxTextLength).contains(text.count) else {
+            throw AXPSimError.constraintViolation([
+                Violation(field: "text", message: "size must be between 1 and \(maxTextLength)", code: .sizeOutOfRange)
+            ])
+        }
+        let now = try now(try accountOf(engagementId))
+        return try commit { tx, emission in
+            let engagement = try requireOpen(tx, engagementId)
+            let sender = try actor(tx, engagementId, participantId, types: types)
+            let message = try tx.appendMessage(
+                ChatMessage(
+                    messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
+                    parentMessageId: nil, participantId: sender.participantId, participantType: sender.participantType,
+                    displayName: sender.displayName, body: ChatMessage.textBody(text), receivedAt: now, senderSessionId: nil),
+                accountId: engagement.accountId)
+            try emitMessage(tx, emission, engagement, message, at: now)
+            return message
+        }
+    }
+
+    /// An agent is typing: TYPING to every follower (socket and journal only).
+    func participantTyping(_ engagementId: String, participantId: String?) throws -> Participant {
+        let now = try now(try accountOf(engagementId))
+        return try commit { tx, emission in
+            let engagement = try requireOpen(tx, engagementId)
+            let agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
+            try emitToFollowers(tx, emission, engagement, .typing, ["participant": WireFormat.participant(agent)], at: now)
+            return agent
+        }
+    }
+
+    /// An agent leaves: PARTICIPANT_DISCONNECTED; the chat stays open (for a transfer).
+    func participantLeave(_ engagementId: String, participantId: String?) throws -> Participant {
+        let now = try now(try accountOf(engagementId))
+        return try commit { tx, emission in
+            let engagement = try requireOpen(tx, engagementId)
+            var agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
+            _ = try tx.markParticipantLeft(agent.participantId, at: now)
+            agent.leftAt = now
+            try emitParticipantEvent(tx, emission, engagement, .participantDisconnected, agent, at: now)
+            return agent
+        }
+    }
+
+    /// Ends a chat: every present participant is disconnected (the customer last, which the SDK
+    /// reads as ENGAGEMENT_TERMINATED), the dialog is TERMINATED, ENGAGEMENT_TERMINATED follows.
+    func end(_ engagementId: String, reason: String) throws -> JSONValue {
+        let now = try now(try accountOf(engagementId))
+        return try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
+    }
+
+    func end(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, reason: String, at now: Date) throws -> JSONValue {
+        var engagement = try requireOpen(tx, engagementId)
+        let present = try tx.participants(engagementId).filter(\.isPresent)
+        let ordered = present.filter { $0.participantType != .customer } + present.filter { $0.participantType == .customer }
+        for var participant in ordered {
+            _ = try tx.markParticipantLeft(participant.participantId, at: now)
+            participant.leftAt = now
+            try emitParticipantEvent(tx, emission, engagement, .participantDisconnected, participant, extra: ["reason": .string(reason)], at: now)
+        }
+        try tx.setEngagementStatus(engagementId, .terminated, reason: reason, at: now)
+        engagement.status = .terminated
+        engagement.endReason = reason
+        engagement.endedAt = now
+        try emitToFollowers(tx, emission, engagement, .engagementTerminated, ["reason": .string(reason)], at: now)
+        try tx.cancelTimers(target: engagementId, kinds: [.idleTimeout])
+        emission.timersChanged = true
+        return try engagementJSON(tx, engagement)
+    }
+
+    /// QUEUE_POSITION to every follower of a PENDING chat.
+    func queuePosition(_ engagementId: String, position: Int, estimatedWaitSeconds: Int?) throws {
+        let now = try now(try accountOf(engagementId))
+        try commit { tx, emission in
+            let engagement = try requireOpen(tx, engagementId)
+            var fields: [String: JSONValue] = ["position": .int(Int64(position))]
+            if let estimatedWaitSeconds { fields["estimatedWaitSeconds"] = .int(Int64(estimatedWaitSeconds)) }
+            try emitToFollowers(tx, emission, engagement, .queuePosition, fields, at: now)
+        }
+    }
+
+    /// ENGAGEMENT_ERROR to every follower (an SDK event).
+    func engagementError(_ engagementId: String, type: String, title: String, detail: String) throws {
+        let now = try now(try accountOf(engagementId))
+        try commit { tx, emission in
+            let engagement = try requireEngagement(tx, engagementId)
+            let error = JSONValue.object(["type": .string(type), "title": .string(title), "detail": .string(detail)])
+            try emitToFollowers(tx, emission, engagement, .engagementError, ["error": error], at: now)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import AXPSimAuth
+import AXPSimCore
+import AXPSimStore
+import Foundation
+
+/// Sessions and the token timers that follow them.
+extension ChatService {
+    /// `POST …/sessions`: a new session for the JWT's customer.
+    func createSession(_ caller: SDKCaller, _ request: SDKRequests.CreateSession) throws -> JSONValue {
+        let now = try now(caller.accountId)
+        return try commit { tx, emission in
+            let session = ChatSession(
+                sessionId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
+                customerId: caller.customerId, displayName: request.displayName ?? caller.claims.customerName,
+                sessionParameters: request.sessionParameters, clientType: request.clientType, createdAt: now, tokenJti: caller.jti,
+                tokenExpiresAt: caller.claims.expiresAt)
+            try tx.insertSession(session)
+            try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
+            return try sessionJSON(tx, session)
+        }
+    }
+
+    /// `GET …/sessions/{id}`: the session with the customer's current engagements.
+    func session(_ caller: SDKCaller, _ sessionId: String) throws -> JSONValue {
+        try adoptToken(caller, sessionId: sessionId)
+        return try store.chatRead { tx in try sessionJSON(tx, try requireSession(tx, caller, sessionId)) }
+    }
+
+    func sessionJSON(_ tx: ChatTransaction, _ session: ChatSession) throws -> JSONValue {
+        let engagements = try tx.engagements(accountId: session.accountId, customerId: session.customerId, includeEnded: false)
+            .filter { $0.integrationId == session.integrationId }
+            .map { try engagementJSON(tx, $0) }
+        return WireFormat.session(session, engagements: engagements)
+    }
+
+    /// `DELETE …/sessions/{id}` by the SDK.
+    func shutdown(_ caller: SDKCaller, _ sessionId: String, reason: String) throws {
+        _ = try store.chatRead { tx in try requireSession(tx, caller, sessionId) }
+        try closeSession(sessionId, reason: String(reason.prefix(64)))
+    }
+
+    /// Closes a session (SDK shutdown or control plane): `SESSION_CLOSED` is its last event; the
+    /// customer's chats stay for their other sessions. Returns false when already closed.
+    @discardableResult
+    func closeSession(_ sessionId: String, reason: String) throws -> Bool {
+        guard let session = try store.chatRead({ try $0.session(sessionId) }) else {
+            throw AXPSimError.sessionNotFound
+        }
+        let now = try now(session.accountId)
+        return try commit { tx, emission in
+            guard session.state == .active else { return false }
+            try emit(
+                tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagementId: nil,
+                ["sessionId": .string(sessionId), "reason": .string(reason)], at: now)
+            guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
+            // Its CUSTOMER participants leave quietly: the chats go on for the other devices.
+            for engagementId in try tx.followedEngagements(sessionId: sessionId) {
+                if let customer = try customerParticipant(tx, engagementId, sessionId: sessionId) {
+                    _ = try tx.markParticipantLeft(customer.participantId, at: now)
+                }
+            }
+            try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
+            emission.timersChanged = true
+            return true
+        }
+    }
+
+    /// When a call carries a newer JWT of the session's customer (the SDK's `setJwtToken`), the
+    /// session follows it: its reminder and expiry are re-planned for the new token.
+    func adoptToken(_ caller: SDKCaller, sessionId: String) throws {
+        guard let session = try store.chatRead({ try $0.session(sessionId) }), session.state == .active,
+            session.accountId == caller.accountId, session.customerId == caller.customerId, session.tokenJti != caller.jti,
+            caller.claims.expiresAt > session.tokenExpiresAt
+        else { return }
+        let now = try now(caller.accountId)
+        try commit { tx, emission in
+            try tx.updateSessionToken(sessionId, jti: caller.jti, expiresAt: caller.claims.expiresAt)
+            try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
+            var updated = session
+            updated.tokenJti = caller.jti
+            updated.tokenExpiresAt = caller.claims.expiresAt
+            try scheduleTokenTimers(tx, emission, session: updated, integration: caller.integration, now: now)
+        }
+    }
+
+    /// Plans `TOKEN_EXPIRY_REMINDER` (lead seconds before expiry, once per token) and `TOKEN_EXPIRED`.
+    func scheduleTokenTimers(_ tx: ChatTransaction, _ emission: Emission, session: ChatSession, integration: Integration, now: Date) throws {
+        let lead = TimeInterval(reminderLeadOverride ?? integration.reminderLeadSeconds)
+        let reminderAt = session.tokenExpiresAt.addingTimeInterval(-lead)
+        if lead > 0, reminderAt > now {
+            try tx.insertTimer(
+                ScheduledTimer(accountId: session.accountId, dueAt: reminderAt, kind: .tokenReminder, target: session.sessionId, detail: session.tokenJti))
+        }
+        try tx.insertTimer(
+            ScheduledTimer(
+                accountId: session.accountId, dueAt: max(session.tokenExpiresAt, now), kind: .tokenExpired, target: session.sessionId,
+                detail: session.tokenJti))
+        emission.timersChanged = true
+    }
+}

@@ -1,0 +1,142 @@
+import AXPSimAuth
+import AXPSimCore
+import AXPSimStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Who is calling the Chat SDK API: a verified chat JWT and the integration it names.
+struct SDKCaller: Sendable {
+    let claims: ChatTokenClaims
+    let integration: Integration
+    var accountId: String { integration.accountId }
+    var customerId: String { claims.customerId }
+    var jti: String { claims.tokenId }
+}
+
+/// The chat domain: sessions, engagements, messages, agents and timers. Every operation runs in
+/// one write transaction that also appends its events; subscribers are notified after commit, so
+/// an event is stored before it is delivered.
+final class ChatService: Sendable {
+    let store: Store
+    let clocks: ClockService
+    let hub: EventHub
+    let reminderLeadOverride: Int?
+    let maxTextLength: Int
+    let logger = Logger(label: "axpsim.chat")
+    /// Called when timers were added or removed (wakes the real-clock scheduler).
+    let timersChanged = Mutex<(@Sendable () -> Void)?>(nil)
+
+    init(store: Store, clocks: ClockService, hub: EventHub, reminderLeadOverride: Int?, maxTextLength: Int = 4096) {
+        self.store = store
+        self.clocks = clocks
+        self.hub = hub
+        self.reminderLeadOverride = reminderLeadOverride
+        self.maxTextLength = maxTextLength
+    }
+
+    /// What one transaction emitted: sessions whose logs grew, whether timers changed.
+    final class Emission {
+        var touched = Set<String>()
+        var timersChanged = false
+    }
+
+    /// Runs `body` in one transaction, then delivers what it emitted.
+    func commit<T>(_ body: (ChatTransaction, Emission) throws -> T) throws -> T {
+        let emission = Emission()
+        let result = try store.chatWrite { tx in try body(tx, emission) }
+        hub.notify(sessions: emission.touched)
+        if emission.timersChanged { timersChanged.withLock { $0 }?() }
+        return result
+    }
+
+    // MARK: Emitting events
+
+    /// Appends an event to one session's log.
+    func emit(
+        _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagementId: String?,
+        _ fields: [String: JSONValue], at date: Date
+    ) throws {
+        var fields = fields
+        fields["eventDate"] = .date(date)
+        if let engagementId { fields["engagementId"] = .string(engagementId) }
+        try tx.appendEvent(sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, at: date)
+        emission.touched.insert(sessionId)
+    }
+
+    /// Appends an event to the log of every active session following the engagement.
+    func emitToFollowers(
+        _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ fields: [String: JSONValue], at date: Date
+    ) throws {
+        var fields = fields
+        fields["dialogId"] = .string(engagement.dialogId)
+        for sessionId in try tx.followers(engagement.engagementId) {
+            try emit(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, fields, at: date)
+        }
+    }
+
+    /// A participant's PARTICIPANT_ADDED / PARTICIPANT_DISCONNECTED: a CUSTOMER participant's goes
+    /// to its own session only (the SDK takes any CUSTOMER event as its own), others' to every follower.
+    func emitParticipantEvent(
+        _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ participant: Participant,
+        extra: [String: JSONValue] = [:], at date: Date
+    ) throws {
+        var fields = extra
+        fields["participant"] = WireFormat.participant(participant)
+        guard participant.participantType == .customer, let sessionId = participant.sessionId else {
+            try emitToFollowers(tx, emission, engagement, type, fields, at: date)
+            return
+        }
+        guard try tx.followers(engagement.engagementId).contains(sessionId) else { return }
+        fields["dialogId"] = .string(engagement.dialogId)
+        try emit(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, fields, at: date)
+    }
+
+    /// The present CUSTOMER participant standing for `sessionId` in an engagement, if any.
+    func customerParticipant(_ tx: ChatTransaction, _ engagementId: String, sessionId: String) throws -> Participant? {
+        try tx.participants(engagementId).last { $0.participantType == .customer && $0.isPresent && $0.sessionId == sessionId }
+    }
+
+    // MARK: Lookups with isolation
+
+    /// The caller's session: 404 "Session not found" for unknown, closed, other-account or
+    /// other-integration ids; 403 for a session of another customer.
+    func requireSession(_ tx: ChatTransaction, _ caller: SDKCaller, _ sessionId: String, allowClosed: Bool = false) throws -> ChatSession {
+        guard let session = try tx.session(sessionId), session.accountId == caller.accountId,
+            session.integrationId == caller.integration.integrationId, allowClosed || session.state == .active
+        else { throw AXPSimError.sessionNotFound }
+        guard session.customerId == caller.customerId else {
+            throw AXPSimError.forbidden("The token's customer does not own this session")
+        }
+        return session
+    }
+
+    /// The caller's engagement: 404 for unknown or other-account ids, 403 for another customer's.
+    func requireEngagement(_ tx: ChatTransaction, _ caller: SDKCaller, _ engagementId: String) throws -> Engagement {
+        guard let engagement = try tx.engagement(engagementId), engagement.accountId == caller.accountId,
+            engagement.integrationId == caller.integration.integrationId
+        else { throw AXPSimError.notFound(resource: "engagement", id: engagementId) }
+        guard engagement.customerId == caller.customerId else {
+            throw AXPSimError.forbidden("The token's customer does not own this engagement")
+        }
+        return engagement
+    }
+
+    /// Checks a `dialogId` against the engagement's dialog.
+    func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
+        if let dialogId, dialogId != engagement.dialogId { throw AXPSimError.notFound(resource: "dialog", id: dialogId) }
+    }
+
+    func engagementJSON(_ tx: ChatTransaction, _ engagement: Engagement) throws -> JSONValue {
+        WireFormat.engagement(engagement, participants: try tx.participants(engagement.engagementId))
+    }
+
+    func now(_ accountId: String) throws -> Date {
+        try clocks.now(accountId: accountId)
+    }
+}
+
+extension AXPSimError {
+    /// The SDK invalidates its session on exactly this 404 detail.
+    static let sessionNotFound = AXPSimError.notFoundDetail(code: "session_not_found", detail: "Session not found")
+}

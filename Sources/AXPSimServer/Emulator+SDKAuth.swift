@@ -1,0 +1,35 @@
+import AXPSimStore
+import AXPSimAuth
+import AXPSimCore
+import AXPSimHTTP
+import Foundation
+
+/// Authentication of Chat SDK calls: the chat JWT (signature, audience, time on the account
+/// clock, revocation), the app key, and the integration in the path.
+extension Emulator {
+    func authenticateSDK(_ request: HTTPRequest) throws -> SDKCaller {
+        let integrationId = request.parameter("integrationId").lowercased()
+        guard Identifiers.isValidUUID(integrationId) else { throw AXPSimError.notFound(resource: "integration", id: integrationId) }
+        guard let token = request.bearerToken, !token.isEmpty else { throw AXPSimError.missingCredentials }
+        guard let accountId = KeyRing.unverifiedAccountId(token), Identifiers.isValidAccountId(accountId),
+            try store.account(accountId) != nil
+        else {
+            // Still report alg none, bad signatures and the like with their own codes.
+            _ = try keys.verify(token, now: Date())
+            throw AXPSimError.tokenRejected(.unknownToken)
+        }
+        let claims = try keys.verify(token, now: try clocks.now(accountId: accountId))
+        guard let issued = try store.issuedToken(jti: claims.tokenId), issued.accountId == accountId else {
+            throw AXPSimError.tokenRejected(.unknownToken)
+        }
+        if issued.revokedAt != nil { throw AXPSimError.tokenRejected(.revoked) }
+        if let failure = appKeyFailure(request, accountId: accountId, required: true) { throw failure }
+        guard claims.integrationId.lowercased() == integrationId else {
+            throw AXPSimError.forbidden("The token was minted for another integration")
+        }
+        guard let integration = try store.integration(accountId: accountId, integrationId: integrationId) else {
+            throw AXPSimError.notFound(resource: "integration", id: integrationId)
+        }
+        return SDKCaller(claims: claims, integration: integration)
+    }
+}

@@ -1,0 +1,213 @@
+import AXPSimCore
+import AXPSimHTTP
+import AXPSimStore
+import AXPSimWebSocket
+import Foundation
+import Logging
+import Synchronization
+
+/// Delivers stored events to whoever follows a session: held long polls (answered when the log
+/// grows) and WebSocket subscribers (pushed in order). Events are always read back from the
+/// store, so delivery never runs ahead of what is committed and a resume misses nothing.
+final class EventHub: Sendable {
+    /// A held long poll of a session.
+    struct Waiter: Sendable {
+        let accountId: String
+        let sessionId: String
+        let after: Int64
+        let pending: PendingResponse
+        let respond: @Sendable ([SessionEvent]) -> HTTPResponse
+        /// Decorates any answer that ends the hold (CORS, request journal).
+        let finish: @Sendable (HTTPResponse) -> HTTPResponse
+    }
+
+    /// A held journal poll (`GET /__sim/events?wait=`).
+    struct JournalWaiter: Sendable {
+        let accountId: String?
+        let after: Int64
+        let pending: PendingResponse
+        let respond: @Sendable ([SessionEvent]) -> HTTPResponse
+    }
+
+    struct State {
+        var nextId: UInt64 = 0
+        var waiters: [String: [UInt64: Waiter]] = [:]
+        var subscribers: [String: [UInt64: EventSubscriber]] = [:]
+        var journalWaiters: [UInt64: JournalWaiter] = [:]
+    }
+
+    let store: Store
+    let state = Mutex(State())
+    let logger = Logger(label: "axpsim.events")
+    /// Most events one long-poll answer carries.
+    static let pollBatch = 200
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    // MARK: Long polls
+
+    /// Answers at once when the session has SDK events after `after`; otherwise holds the
+    /// request until one is stored or `hold` seconds pass (then `[]`).
+    /// `render` builds the answer; `finishHeld` decorates it when it ends a held request.
+    func poll(
+        accountId: String, sessionId: String, after: Int64, hold: TimeInterval, render: @escaping @Sendable ([SessionEvent]) -> HTTPResponse,
+        finishHeld: @escaping @Sendable (HTTPResponse) -> HTTPResponse
+    ) throws -> HTTPResult {
+        let pending = PendingResponse()
+        let respond: @Sendable ([SessionEvent]) -> HTTPResponse = { finishHeld(render($0)) }
+        let waiter = Waiter(accountId: accountId, sessionId: sessionId, after: after, pending: pending, respond: respond, finish: finishHeld)
+        let id = state.withLock { state -> UInt64 in
+            state.nextId += 1
+            state.waiters[sessionId, default: [:]][state.nextId] = waiter
+            return state.nextId
+        }
+        // Registered before reading, so an event committed in between wakes this waiter.
+        let events = try store.chatRead { try $0.events(sessionId: sessionId, after: after, limit: Self.pollBatch, sdkOnly: true) }
+        if !events.isEmpty || hold <= 0 {
+            removeWaiter(sessionId: sessionId, id: id)
+            return .respond(render(events))
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + hold) { [weak self] in
+            self?.removeWaiter(sessionId: sessionId, id: id)
+            pending.fulfill(respond([]))
+        }
+        return .suspend(pending)
+    }
+
+    private func removeWaiter(sessionId: String, id: UInt64) {
+        state.withLock { state in
+            state.waiters[sessionId]?[id] = nil
+            if state.waiters[sessionId]?.isEmpty == true { state.waiters[sessionId] = nil }
+        }
+    }
+
+    /// Answers every held poll of a session now with `response` (session closed or reset).
+    func releasePolls(sessionId: String, with response: HTTPResponse) {
+        let waiters = state.withLock { $0.waiters.removeValue(forKey: sessionId) ?? [:] }
+        for waiter in waiters.values { waiter.pending.fulfill(waiter.finish(response)) }
+    }
+
+    /// After a reset: held polls of the account (or of every account) answer 404 Session not
+    /// found, and its sockets close with 4410.
+    func dropAccount(_ accountId: String?, response: HTTPResponse) {
+        let (waiters, subscribers) = state.withLock { state -> ([Waiter], [EventSubscriber]) in
+            let waiters = state.waiters.values.flatMap(\.values).filter { accountId == nil || $0.accountId == accountId }
+            for waiter in waiters { state.waiters[waiter.sessionId] = nil }
+            let subscribers = state.subscribers.values.flatMap(\.values).filter { accountId == nil || $0.accountId == accountId }
+            return (waiters, subscribers)
+        }
+        for waiter in waiters { waiter.pending.fulfill(waiter.finish(response)) }
+        for subscriber in subscribers { subscriber.connection.close(code: 4410, reason: "state reset") }
+    }
+
+    // MARK: Journal
+
+    /// Answers at once with journal events after `after`, or holds up to `wait` seconds.
+    func pollJournal(
+        accountId: String?, after: Int64, limit: Int, wait: TimeInterval, render: @escaping @Sendable ([SessionEvent]) -> HTTPResponse,
+        finishHeld: @escaping @Sendable (HTTPResponse) -> HTTPResponse
+    ) throws -> HTTPResult {
+        let pending = PendingResponse()
+        let respond: @Sendable ([SessionEvent]) -> HTTPResponse = { finishHeld(render($0)) }
+        let id = state.withLock { state -> UInt64 in
+            state.nextId += 1
+            state.journalWaiters[state.nextId] = JournalWaiter(accountId: accountId, after: after, pending: pending, respond: respond)
+            return state.nextId
+        }
+        let events = try store.chatRead { try $0.journal(accountId: accountId, after: after, limit: limit) }
+        if !events.isEmpty || wait <= 0 {
+            _ = state.withLock { $0.journalWaiters.removeValue(forKey: id) }
+            return .respond(render(events))
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + wait) { [weak self] in
+            _ = self?.state.withLock { $0.journalWaiters.removeValue(forKey: id) }
+            pending.fulfill(respond([]))
+        }
+        return .suspend(pending)
+    }
+
+    // MARK: Sockets
+
+    /// Adds a socket subscriber; it is pumped at once (replay) and on every notification.
+    func subscribe(_ subscriber: EventSubscriber) {
+        state.withLock { $0.subscribers[subscriber.sessionId, default: [:]][subscriber.connection.id] = subscriber }
+        subscriber.pump(store: store)
+    }
+
+    func unsubscribe(sessionId: String, connectionId: UInt64) {
+        state.withLock { state in
+            state.subscribers[sessionId]?[connectionId] = nil
+            if state.subscribers[sessionId]?.isEmpty == true { state.subscribers[sessionId] = nil }
+        }
+    }
+
+    /// The socket subscribers of a session.
+    func subscribers(sessionId: String) -> [EventSubscriber] {
+        state.withLock { Array(($0.subscribers[sessionId] ?? [:]).values) }
+    }
+
+    /// Every socket subscriber.
+    func allSubscribers() -> [EventSubscriber] {
+        state.withLock { $0.subscribers.values.flatMap(\.values) }
+    }
+
+    // MARK: Notification
+
+    /// Called after a commit that appended events to these sessions' logs.
+    func notify(sessions: Set<String>) {
+        guard !sessions.isEmpty else { return }
+        let (waiters, subscribers, journal) = state.withLock { state -> ([Waiter], [EventSubscriber], [JournalWaiter]) in
+            var waiters: [Waiter] = []
+            var subscribers: [EventSubscriber] = []
+            for session in sessions {
+                waiters += state.waiters[session].map { Array($0.values) } ?? []
+                subscribers += state.subscribers[session].map { Array($0.values) } ?? []
+            }
+            return (waiters, subscribers, Array(state.journalWaiters.values))
+        }
+        for waiter in waiters where !waiter.pending.isFulfilled {
+            let events = (try? store.chatRead { try $0.events(sessionId: waiter.sessionId, after: waiter.after, limit: Self.pollBatch, sdkOnly: true) }) ?? []
+            if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
+        }
+        for subscriber in subscribers { subscriber.pump(store: store) }
+        for waiter in journal where !waiter.pending.isFulfilled {
+            let events = (try? store.chatRead { try $0.journal(accountId: waiter.accountId, after: waiter.after, limit: 500) }) ?? []
+            if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
+        }
+    }
+}
+
+/// One WebSocket following one session's event log from `lastSent` on.
+final class EventSubscriber: Sendable {
+    let sessionId: String
+    let accountId: String
+    let tokenJti: String
+    let connection: WebSocketConnection
+    private let lastSent: Mutex<Int64>
+
+    init(sessionId: String, accountId: String, tokenJti: String, connection: WebSocketConnection, after: Int64) {
+        self.sessionId = sessionId
+        self.accountId = accountId
+        self.tokenJti = tokenJti
+        self.connection = connection
+        lastSent = Mutex(after)
+    }
+
+    /// Sends every stored event after the last one sent, in order; serialised per subscriber so
+    /// that replay and live pushes never interleave or repeat.
+    func pump(store: Store) {
+        lastSent.withLock { last in
+            while !connection.isClosed {
+                guard let events = try? store.chatRead({ try $0.events(sessionId: sessionId, after: last, limit: 500) }), !events.isEmpty else {
+                    return
+                }
+                for event in events {
+                    guard connection.send(data: event.wire.jsonData) else { return }
+                    last = event.seq
+                }
+            }
+        }
+    }
+}

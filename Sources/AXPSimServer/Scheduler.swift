@@ -1,0 +1,102 @@
+import AXPSimCore
+import AXPSimStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Fires persisted timers when they fall due on their account's clock.
+///
+/// Accounts on the real clock are served by one background thread that sleeps until the earliest
+/// due timer (or a poke). Accounts on a virtual clock fire only inside ``advance(accountId:to:)``,
+/// which runs everything due in time order — moving the clock to each timer's instant first —
+/// and returns once it is all stored.
+final class Scheduler: Sendable {
+    let store: Store
+    let clocks: ClockService
+    let chat: ChatService
+    let logger = Logger(label: "axpsim.scheduler")
+    private let wake = DispatchSemaphore(value: 0)
+    private let running = Mutex(false)
+    private let stopped = DispatchSemaphore(value: 0)
+    /// Serialises advances of one account's virtual clock.
+    private let advancing = Mutex<Set<String>>([])
+    /// Longest sleep between checks, seconds (also bounds the effect of wall-clock jumps).
+    static let maxSleep: TimeInterval = 1
+
+    init(store: Store, clocks: ClockService, chat: ChatService) {
+        self.store = store
+        self.clocks = clocks
+        self.chat = chat
+    }
+
+    /// Starts the real-clock thread.
+    func start() {
+        running.withLock { $0 = true }
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "axpsim-scheduler"
+        thread.start()
+    }
+
+    /// Stops the real-clock thread.
+    func stop() {
+        let wasRunning = running.withLock { running -> Bool in
+            defer { running = false }
+            return running
+        }
+        guard wasRunning else { return }
+        wake.signal()
+        stopped.wait()
+    }
+
+    /// Re-plans: timers or clocks changed.
+    func poke() {
+        wake.signal()
+    }
+
+    private func loop() {
+        while running.withLock({ $0 }) {
+            let delay = (try? fireDueRealTimers()) ?? Self.maxSleep
+            _ = wake.wait(timeout: .now() + min(max(delay, 0.001), Self.maxSleep))
+        }
+        stopped.signal()
+    }
+
+    /// Fires every due timer of real-clock accounts; returns seconds until the next one.
+    private func fireDueRealTimers() throws -> TimeInterval {
+        var next = Self.maxSleep
+        for timer in try store.chatRead({ try $0.pendingTimers(limit: 500) }) {
+            guard try clocks.state(accountId: timer.accountId).mode == .real else { continue }
+            let wait = timer.dueAt.timeIntervalSince(Date())
+            if wait > 0 {
+                next = min(next, wait)
+                break
+            }
+            do {
+                try chat.fire(timer, now: Date())
+            } catch {
+                logger.error("timer failed", metadata: ["kind": "\(timer.kind)", "target": "\(timer.target)", "error": "\(error)"])
+                _ = try? store.chatWrite { try $0.takeTimer(timer.timerId) }
+            }
+        }
+        return next
+    }
+
+    /// Moves a virtual clock to `end`, firing every timer due by then in time order (timers that
+    /// firing creates included). Returns how many fired.
+    func advance(accountId: String, to end: Date) throws -> Int {
+        let claimed = advancing.withLock { $0.insert(accountId).inserted }
+        guard claimed else {
+            throw AXPSimError.conflict(code: "clock_busy", detail: "Another advance of this account's clock is running")
+        }
+        defer { _ = advancing.withLock { $0.remove(accountId) } }
+        var fired = 0
+        while let timer = try store.chatRead({ try $0.nextDueTimer(accountId: accountId, notAfter: end) }) {
+            let current = try clocks.now(accountId: accountId)
+            let at = max(timer.dueAt, current)
+            try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: at))
+            if try chat.fire(timer, now: at) { fired += 1 }
+        }
+        try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: end))
+        return fired
+    }
+}

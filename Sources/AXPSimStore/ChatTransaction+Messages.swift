@@ -1,0 +1,57 @@
+import AXPSimCore
+import Foundation
+import GRDB
+
+/// Messages, in their gap-free per-engagement order.
+extension ChatTransaction {
+    /// Stores a message with the engagement's next `messageIndex` (the given one is ignored).
+    public func appendMessage(_ message: ChatMessage, accountId: String) throws -> ChatMessage {
+        try db.execute(
+            sql: "UPDATE engagement SET last_message_index = last_message_index + 1, updated_at = ? WHERE engagement_id = ?",
+            arguments: [message.receivedAt.millis, message.engagementId])
+        var stored = message
+        stored.messageIndex =
+            try Int64.fetchOne(db, sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?", arguments: [message.engagementId])
+            ?? 1
+        try db.execute(
+            sql: """
+                INSERT INTO message (message_id, account_id, engagement_id, dialog_id, message_index, parent_message_id, participant_id,
+                  participant_type, display_name, body, received_at, sender_session_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                stored.messageId, accountId, stored.engagementId, stored.dialogId, stored.messageIndex, stored.parentMessageId,
+                stored.participantId, stored.participantType.rawValue, stored.displayName, String(decoding: stored.body.jsonData, as: UTF8.self),
+                stored.receivedAt.millis, stored.senderSessionId,
+            ])
+        return stored
+    }
+
+    /// A message by id within an engagement, or nil.
+    public func message(_ messageId: String, engagementId: String) throws -> ChatMessage? {
+        try Row.fetchOne(db, sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?", arguments: [messageId, engagementId])
+            .map(Self.message(row:))
+    }
+
+    /// A page of an engagement's messages: `pageNumber` counts from 1.
+    public func messages(_ engagementId: String, pageSize: Int, pageNumber: Int, ascending: Bool) throws -> [ChatMessage] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM message WHERE engagement_id = ? ORDER BY message_index \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?",
+            arguments: [engagementId, pageSize, (pageNumber - 1) * pageSize]
+        ).map(Self.message(row:))
+    }
+
+    /// How many messages an engagement holds.
+    public func messageCount(_ engagementId: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE engagement_id = ?", arguments: [engagementId]) ?? 0
+    }
+
+    static func message(row: Row) -> ChatMessage {
+        ChatMessage(
+            messageId: row["message_id"], engagementId: row["engagement_id"], dialogId: row["dialog_id"], messageIndex: row["message_index"],
+            parentMessageId: row["parent_message_id"], participantId: row["participant_id"],
+            participantType: ParticipantType(rawValue: row["participant_type"]) ?? .system, displayName: row["display_name"],
+            body: JSONValue.stored(row["body"]), receivedAt: row.date("received_at"), senderSessionId: row["sender_session_id"])
+    }
+}
