@@ -69,6 +69,8 @@ public enum AXPSimError: Error, Sendable, Equatable {
     case conflict(code: String, detail: String)
     /// The control plane refused the caller (not loopback, or wrong control token).
     case controlPlaneDenied(String)
+    /// The control token is missing or wrong (401, same code as ``controlPlaneDenied``).
+    case controlTokenRejected(String)
     /// A fault rule or rate limit answered instead of the emulator.
     case rateLimited
     /// A chat JWT failed verification; `reason` says why with its own stable code.
@@ -95,7 +97,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .methodNotAllowed: "method_not_allowed"
         case .duplicate(let resource, _): "duplicate_\(resource)"
         case .conflict(let code, _): code
-        case .controlPlaneDenied: "control_plane_denied"
+        case .controlPlaneDenied, .controlTokenRejected: "control_plane_denied"
         case .rateLimited: "rate_limited"
         case .tokenRejected(let reason): reason.code
         case .internalError: "internal_error"
@@ -107,7 +109,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         switch self {
         case .malformedJSON, .constraintViolation: 400
         case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey: 401
-        case .tokenRejected: 401
+        case .tokenRejected, .controlTokenRejected: 401
         case .forbidden, .controlPlaneDenied: 403
         case .notFound, .notFoundDetail, .routeNotFound: 404
         case .methodNotAllowed: 405
@@ -126,7 +128,8 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .constraintViolation: "Constraint Violation"
         case .unsupportedMediaType: "Unsupported Media Type"
         case .payloadTooLarge: "Payload Too Large"
-        case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey, .tokenRejected:
+        case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey, .tokenRejected,
+            .controlTokenRejected:
             "Unauthorized"
         case .forbidden, .controlPlaneDenied: "Forbidden"
         case .notFound, .notFoundDetail, .routeNotFound: "Not Found"
@@ -157,7 +160,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .methodNotAllowed(let allowed): "Method not allowed; allowed: \(allowed.joined(separator: ", "))"
         case .duplicate(let resource, let id): "\(Self.humanName(resource)) already exists: \(id)"
         case .conflict(_, let detail): detail
-        case .controlPlaneDenied(let why): why
+        case .controlPlaneDenied(let why), .controlTokenRejected(let why): why
         case .rateLimited: "Rate limit exceeded"
         case .tokenRejected(let reason): reason.detail
         case .internalError(let why): "Internal error: \(why)"

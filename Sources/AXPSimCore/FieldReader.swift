@@ -84,6 +84,22 @@ public struct FieldReader: Sendable {
         }
     }
 
+    /// An integer field that may also arrive as a decimal string (`"30"`), as some clients send it.
+    public mutating func lenientInt(_ field: String, range: ClosedRange<Int>) -> Int? {
+        if case .string(let text)? = object[field] {
+            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                fail(field, "must be an integer", .invalidType)
+                return nil
+            }
+            guard range.contains(value) else {
+                fail(field, "must be between \(range.lowerBound) and \(range.upperBound)", .numberOutOfRange)
+                return nil
+            }
+            return value
+        }
+        return int(field, range: range)
+    }
+
     /// An object of string values (e.g. routing attributes).
     public mutating func stringMap(_ field: String, maxKeys: Int = 50) -> [String: String]? {
         switch object[field] {

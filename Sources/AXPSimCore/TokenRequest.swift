@@ -41,7 +41,8 @@ public struct TokenRequest: Sendable, Equatable {
         let verified = reader.bool("verifiedCustomer") ?? false
         let name = reader.string("customerName", length: 0...70)
         let identifiers = parseIdentifiers(&reader)
-        let ttl = reader.int("ttl", range: 1...Int(Int32.max))
+        // The vendor's reference back end sends ttl as a string ("30"); the platform accepts it.
+        let ttl = reader.lenientInt("ttl", range: 1...Int(Int32.max))
         let ttlSeconds = reader.int("ttlSeconds", range: 1...Int(Int32.max))
         try reader.check()
         guard let integrationId, let customerId else { throw .constraintViolation(reader.violations) }

@@ -64,9 +64,9 @@ extension Emulator {
     private func controlDenial(_ request: HTTPRequest) -> AXPSimError? {
         if let token = configuration.controlToken {
             guard let presented = request.bearerToken else {
-                return .controlPlaneDenied("The control plane needs Authorization: Bearer <control token>")
+                return .controlTokenRejected("The control plane needs Authorization: Bearer <control token>")
             }
-            return constantTimeEquals(presented, token) ? nil : .controlPlaneDenied("Wrong control token")
+            return constantTimeEquals(presented, token) ? nil : .controlTokenRejected("Wrong control token")
         }
         return request.isLoopback ? nil : .controlPlaneDenied("The control plane answers loopback clients only (start with --control-token to open it)")
     }

@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func reportsEveryViolation() {
-        #expect(violations(#"{"customerId":"","ttl":"1","bogus":1}"#).sorted() == ["bogus:20001", "customerId:20003", "integrationId:20002", "ttl:20005"])
+        #expect(violations(#"{"customerId":"","ttl":"one","bogus":1}"#).sorted() == ["bogus:20001", "customerId:20003", "integrationId:20002", "ttl:20005"])
         #expect(violations(#"{"integrationId":"x","customerId":"c","customerName":"\#(String(repeating: "n", count: 71))"}"#).sorted()
             == ["customerName:20003", "integrationId:20006"])
         #expect(violations(#"{"integrationId":"\#(integration.integrationId)","customerId":"c","customerIdentifiers":{"k":["a","b","c","d","e","f"]}}"#)

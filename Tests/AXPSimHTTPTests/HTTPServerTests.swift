@@ -47,7 +47,8 @@ import Testing
         async let second = fetch(URLRequest(url: URL(string: base + "/hold")!))
         while held.pending.withLock({ $0.count }) < 2 { await Task.yield() }
         #expect(try await fetch(URLRequest(url: URL(string: base + "/plain")!)).0 == 200)
-        #expect(server.inFlightCount == 2)
+        // The plain request may not be counted out yet (MHD's completion callback runs after the answer).
+        #expect((2...3).contains(server.inFlightCount))
         for (index, pending) in held.pending.withLock({ $0 }).enumerated() {
             #expect(pending.fulfill(.text(200, "released \(index)")))
             #expect(!pending.fulfill(.text(500, "twice")))

@@ -44,11 +44,23 @@ import Testing
             case .close(let code, let reason):
                 #expect(code == 1001 && reason == "bye")
                 break loop
-            case .idle:
+            case .idle, .abort:
                 Issue.record("closed without a close frame")
                 break loop
             }
         }
         #expect(texts == ["one", "two"])
+    }
+
+    @Test func abortDropsQueuedFramesAndRefusesNewOnes() {
+        let connection = WebSocketConnection(id: 4, path: "/p", subprotocol: "s", limits: (frames: 10, bytes: 100)) { _ in }
+        connection.send("queued")
+        connection.abort()
+        #expect(connection.isClosed)
+        #expect(!connection.send("late"))
+        guard case .abort = connection.nextAction() else {
+            Issue.record("expected an abort")
+            return
+        }
     }
 }

@@ -185,8 +185,15 @@ def test_each_constraint_is_a_violation(fresh, body, field, code):
 
 
 def test_every_violation_is_reported_at_once(fresh):
-    r = fresh.mint({"integrationId": "x", "customerId": "", "customerName": "n" * 80, "ttl": "15"})
+    r = fresh.mint({"integrationId": "x", "customerId": "", "customerName": "n" * 80, "ttl": "fifteen"})
     assert sorted(v["field"] for v in r.json()["violations"]) == ["customerId", "customerName", "integrationId", "ttl"]
+
+
+def test_ttl_as_a_numeric_string_is_accepted_as_the_reference_back_end_sends_it(fresh):
+    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "ref", "ttl": "30"})
+    assert r.status_code == 201, r.text
+    claims = jwt.decode(r.json()["jwtToken"][4:], options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] == 30 * 60
 
 
 def test_request_errors(fresh):

@@ -162,7 +162,7 @@ def test_cors_preflight_and_headers(server):
 def test_control_token_guards_the_control_plane():
     s = Server("--control-token", "s3cret", "--cors-origins", "https://allowed.example").start()
     try:
-        assert s.get("/__sim/health").status_code == 403
+        assert s.get("/__sim/health").status_code == 401
         assert s.get("/__sim/health", headers={"Authorization": "Bearer wrong"}).json()["code"] == "control_plane_denied"
         assert s.get("/__sim/health", headers={"Authorization": "Bearer s3cret"}).status_code == 200
         # the platform APIs do not need it
