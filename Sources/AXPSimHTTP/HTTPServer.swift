@@ -97,6 +97,7 @@ public final class HTTPServer: Sendable {
     public func start() throws(StartError) {
         let alreadyStarted = state.withLock { $0.daemon != nil }
         if alreadyStarted { throw .alreadyStarted }
+        axp_raise_file_limit()
         let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
             | MHD_USE_ERROR_LOG.rawValue
         let context = Unmanaged.passUnretained(self).toOpaque()

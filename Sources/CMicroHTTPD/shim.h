@@ -5,11 +5,25 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
 #include <microhttpd.h>
+
+/// Most connections a daemon holds at once (held long polls included); the process's file limit
+/// is raised to match at start.
+#define AXP_MHD_CONNECTION_LIMIT 20000
+
+/// Raises the soft limit of open files to the hard limit (held connections each need one).
+static inline void axp_raise_file_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
 
 /// Starts a daemon bound to `address` (IPv4 or IPv6 literal) and `port` (0 = any free port).
 /// `tls_key`/`tls_cert` are PEM strings, or NULL for plain HTTP. Returns NULL on failure.
@@ -43,6 +57,7 @@ static inline struct MHD_Daemon *axp_mhd_start(
             MHD_OPTION_SOCK_ADDR, addr,
             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)AXP_MHD_CONNECTION_LIMIT,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
             MHD_OPTION_HTTPS_MEM_KEY, tls_key,
@@ -53,6 +68,7 @@ static inline struct MHD_Daemon *axp_mhd_start(
         MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)AXP_MHD_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
         MHD_OPTION_END);
