@@ -50,6 +50,8 @@ struct ServeCommand: ParsableCommand {
         bootstrapLogging(level: configuration.logLevel)
         let logger = Logger(label: "axpsim")
         logger.info("configuration: \(configuration)")
+        // Catch SIGINT/SIGTERM before the ready file exists: a supervisor may signal at once.
+        let termination = TerminationSignal()
         let emulator: Emulator
         do {
             emulator = try Emulator(configuration: configuration)
@@ -61,7 +63,7 @@ struct ServeCommand: ParsableCommand {
             logger.critical("\(error)")
             throw ExitCode(2)
         }
-        waitForTermination()
+        termination.wait()
         logger.info("stopping")
         emulator.stop()
     }
@@ -96,19 +98,26 @@ struct ServeCommand: ParsableCommand {
     }
 }
 
-/// Blocks until SIGINT or SIGTERM.
-func waitForTermination() {
-    let done = DispatchSemaphore(value: 0)
-    var sources: [any DispatchSourceSignal] = []
-    for signalNumber in [SIGINT, SIGTERM] {
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler { done.signal() }
-        source.resume()
-        sources.append(source)
+/// SIGINT and SIGTERM, caught from creation on (a signal that arrives before ``wait()`` is kept).
+final class TerminationSignal {
+    private let done = DispatchSemaphore(value: 0)
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        for signalNumber in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [done] in done.signal() }
+            source.resume()
+            signal(signalNumber, SIG_IGN)
+            sources.append(source)
+        }
     }
-    done.wait()
-    sources.forEach { $0.cancel() }
+
+    /// Blocks until one of the signals arrives.
+    func wait() {
+        done.wait()
+        sources.forEach { $0.cancel() }
+    }
 }
 
 /// Sends swift-log output to standard error at `level`.
