@@ -108,7 +108,7 @@ public final class Emulator: Sendable {
         let webSocket = WebSocketServer(
             configuration: WebSocketServer.Configuration(
                 host: configuration.host, port: configuration.wsPort, subprotocols: Self.webSocketSubprotocols,
-                tlsCertificatePath: tls?.certificatePath, tlsKeyPath: tls?.keyPath),
+                maxQueuedFrames: configuration.wsQueueFrames, tlsCertificatePath: tls?.certificatePath, tlsKeyPath: tls?.keyPath),
             logger: Logger(label: "axpsim.websocket"),
             handlers: webSocketHandlers())
         do {

@@ -44,6 +44,8 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public var maxBodySize = 1 << 20
     /// Number of HTTP worker threads.
     public var httpThreads = 4
+    /// Frames an event socket may have queued before it is closed as a slow consumer (4408).
+    public var wsQueueFrames = 4096
     /// Requests kept in the request journal.
     public var requestJournalSize = 1000
     public var logLevel: Logger.Level = .info
@@ -105,7 +107,8 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
             "tokenTTL=\(tokenTTLOverride.map(String.init) ?? "per integration")",
             "reminderLead=\(reminderLeadOverride.map(String.init) ?? "per integration")", "accessTokenTTL=\(accessTokenTTL)",
             "clock=\(defaultClockMode)", "controlToken=\(controlToken == nil ? "off (loopback only)" : "on")",
-            "maxBody=\(maxBodySize)", "httpThreads=\(httpThreads)", "logLevel=\(logLevel)",
+            "maxBody=\(maxBodySize)", "httpThreads=\(httpThreads)", "wsQueueFrames=\(wsQueueFrames)",
+            "longPollHold=\(longPollHoldSeconds)s", "logLevel=\(logLevel)",
         ].joined(separator: " ")
     }
 }

@@ -32,6 +32,10 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("ready-file"), help: "Write {httpUrl, wsUrl, pid} here once ready.") var readyFile: String?
     @Option(name: .customLong("max-body-size"), help: "Largest accepted request body in bytes.") var maxBodySize: Int?
     @Option(name: .customLong("http-threads"), help: "HTTP worker threads.") var httpThreads: Int?
+    @Option(name: .customLong("long-poll-hold"), help: "Seconds a long poll with nothing to send is held (default 25).")
+    var longPollHold: Int?
+    @Option(name: .customLong("ws-queue-frames"), help: "Frames queued per event socket before it is closed as slow (4408).")
+    var wsQueueFrames: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
 
     func validate() throws {
@@ -43,6 +47,10 @@ struct ServeCommand: ParsableCommand {
         if let accessTokenTTL, accessTokenTTL < 1 { throw ValidationError("--access-token-ttl must be at least 1 second") }
         if let maxBodySize, maxBodySize < 1024 { throw ValidationError("--max-body-size must be at least 1024") }
         if let httpThreads, !(1...256).contains(httpThreads) { throw ValidationError("--http-threads must be between 1 and 256") }
+        if let longPollHold, !(0...120).contains(longPollHold) { throw ValidationError("--long-poll-hold must be between 0 and 120") }
+        if let wsQueueFrames, !(1...1_000_000).contains(wsQueueFrames) {
+            throw ValidationError("--ws-queue-frames must be between 1 and 1000000")
+        }
     }
 
     func run() throws {
@@ -93,6 +101,8 @@ struct ServeCommand: ParsableCommand {
         if let readyFile { configuration.readyFile = readyFile }
         if let maxBodySize { configuration.maxBodySize = maxBodySize }
         if let httpThreads { configuration.httpThreads = httpThreads }
+        if let longPollHold { configuration.longPollHoldSeconds = longPollHold }
+        if let wsQueueFrames { configuration.wsQueueFrames = wsQueueFrames }
         if let logLevel, let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
         return configuration
     }

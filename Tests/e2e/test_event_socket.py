@@ -120,3 +120,33 @@ def test_journal_long_polls_every_event(fresh):
     assert page["events"][0]["sessionId"] == ann.session_id and page["lastId"] == page["events"][-1]["id"]
     assert fresh.get("/__sim/events", params={"accountId": "DEMOBB", "sinceId": first["lastId"]}).json()["events"] == []
     assert fresh.get("/__sim/events", params={"accountId": "NOPENO"}).status_code == 404
+
+
+def test_slow_consumer_is_closed_and_resumes_without_loss():
+    from axpsim import Server
+    s = Server("--ws-queue-frames", "4").start()
+    try:
+        ann = Customer(s, "slow")
+        ann.start_session()
+        chat = ann.create_engagement()
+        s.post(f"/__sim/engagements/{chat.id}/agent/join", json={})
+        for i in range(300):
+            assert s.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": f"m{i}"}).status_code == 201
+        total = 303  # created, customer added, agent added, 300 messages
+        received, slow_closes, last = [], 0, None
+        for _ in range(total):
+            ws, ready = ann.socket(last_event_id=last)
+            assert ready["type"] == "ready"
+            try:
+                while len(received) < total:
+                    received.append(json.loads(ws.recv(timeout=10)))
+                    last = received[-1]["eventId"]
+                ws.close()
+                break
+            except ConnectionClosed as closed:
+                assert closed.rcvd.code == 4408
+                slow_closes += 1
+        assert [int(e["eventId"]) for e in received] == list(range(1, total + 1))
+        assert slow_closes >= 1
+    finally:
+        assert s.stop() == 0
