@@ -75,6 +75,8 @@ public enum AXPSimError: Error, Sendable, Equatable {
     case rateLimited
     /// A chat JWT failed verification; `reason` says why with its own stable code.
     case tokenRejected(TokenRejection)
+    /// A fault rule answered instead of the emulator, with this status.
+    case faultInjected(status: Int)
     /// The emulator itself failed (never for bad input).
     case internalError(String)
 
@@ -100,6 +102,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .controlPlaneDenied, .controlTokenRejected: "control_plane_denied"
         case .rateLimited: "rate_limited"
         case .tokenRejected(let reason): reason.code
+        case .faultInjected: "fault_injected"
         case .internalError: "internal_error"
         }
     }
@@ -117,6 +120,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
         case .rateLimited: 429
+        case .faultInjected(let status): status
         case .internalError: 500
         }
     }
@@ -136,6 +140,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .methodNotAllowed: "Method Not Allowed"
         case .duplicate, .conflict: "Conflict"
         case .rateLimited: "Too Many Requests"
+        case .faultInjected: "Injected Fault"
         case .internalError: "Internal Server Error"
         }
     }
@@ -163,6 +168,7 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .controlPlaneDenied(let why), .controlTokenRejected(let why): why
         case .rateLimited: "Rate limit exceeded"
         case .tokenRejected(let reason): reason.detail
+        case .faultInjected(let status): "A fault rule answered \(status) (PUT /__sim/faults)"
         case .internalError(let why): "Internal error: \(why)"
         }
     }

@@ -41,4 +41,6 @@ public enum HTTPResult: Sendable {
     case respond(HTTPResponse)
     /// Hold the connection (without holding a thread) until `pending` is fulfilled.
     case suspend(PendingResponse)
+    /// Close the connection without answering (fault injection).
+    case drop
 }

@@ -61,6 +61,8 @@ func httpAccessHandler(
     context.body = Data()
 
     switch server.handler(request) {
+    case .drop:
+        return .NO
     case .respond(let response):
         return queue(response, on: connection)
     case .suspend(let pending):

@@ -189,7 +189,7 @@ extension Emulator {
     func sessionClosed(_ sessionId: String) {
         hub.releasePolls(sessionId: sessionId, with: JSONResponses.problem(.sessionNotFound))
         for subscriber in hub.subscribers(sessionId: sessionId) {
-            subscriber.pump(store: store)
+            subscriber.pump(store: store, faults: faults)
             subscriber.connection.close(code: 4410, reason: "session closed")
         }
     }

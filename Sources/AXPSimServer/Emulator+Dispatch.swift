@@ -16,7 +16,7 @@ extension Emulator {
             let decorated = decorate(response, for: request)
             record(request, decorated, started: started)
             return .respond(decorated)
-        case .suspend:
+        case .suspend, .drop:
             return result
         }
     }
@@ -40,6 +40,28 @@ extension Emulator {
         let isControl = request.path == "/__sim" || request.path.hasPrefix("/__sim/")
         if isControl, let denied = controlDenial(request) { return .respond(JSONResponses.problem(denied)) }
         let method = request.method == "HEAD" ? "GET" : request.method
+        if !isControl, let action = faults.action(method: method, path: request.path) {
+            switch action {
+            case .status(let status): return .respond(JSONResponses.problem(.faultInjected(status: status)))
+            case .drop, .closeSocket: return .drop
+            case .delay(let milliseconds): return delayed(route(request, method: method), by: milliseconds, request: request)
+            }
+        }
+        return route(request, method: method)
+    }
+
+    /// Holds an answer back for `milliseconds` without holding a thread.
+    private func delayed(_ result: HTTPResult, by milliseconds: Int, request: HTTPRequest) -> HTTPResult {
+        guard case .respond(let response) = result else { return result }
+        let pending = PendingResponse()
+        let started = Date()
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [weak self] in
+            pending.fulfill(self?.finishHeld(request, response, started: started) ?? response)
+        }
+        return .suspend(pending)
+    }
+
+    private func route(_ request: HTTPRequest, method: String) -> HTTPResult {
         let match = routes.withLock { $0.router.match(method: method, path: request.path) }
         switch match {
         case .notFound:

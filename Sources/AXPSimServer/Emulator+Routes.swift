@@ -13,6 +13,7 @@ extension Emulator {
         addClockRoutes(to: &table)
         addSDKRoutes(to: &table)
         addChatControlRoutes(to: &table)
+        addFaultRoutes(to: &table)
         return table
     }
 }

@@ -35,6 +35,7 @@ public final class Emulator: Sendable {
     let fixtures: [ProvisionedAccount]
     let journal: RequestJournal
     let hub: EventHub
+    let faults = FaultInjector()
     /// Event sockets by connection id: waiting for their auth frame, or subscribed.
     let sockets = Mutex<[UInt64: SocketState]>([:])
     let chat: ChatService
@@ -65,7 +66,7 @@ public final class Emulator: Sendable {
         keys = try Self.loadKeys(store: store)
         clocks = ClockService(store: store, defaultMode: ClockMode(rawValue: configuration.defaultClockMode) ?? .real)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
-        hub = EventHub(store: store)
+        hub = EventHub(store: store, faults: faults)
         chat = ChatService(
             store: store, clocks: clocks, hub: hub, reminderLeadOverride: configuration.reminderLeadOverride,
             maxTextLength: configuration.maxMessageLength)

@@ -37,13 +37,15 @@ final class EventHub: Sendable {
     }
 
     let store: Store
+    let faults: FaultInjector
     let state = Mutex(State())
     let logger = Logger(label: "axpsim.events")
     /// Most events one long-poll answer carries.
     static let pollBatch = 200
 
-    init(store: Store) {
+    init(store: Store, faults: FaultInjector) {
         self.store = store
+        self.faults = faults
     }
 
     // MARK: Long polls
@@ -133,7 +135,7 @@ final class EventHub: Sendable {
     /// Adds a socket subscriber; it is pumped at once (replay) and on every notification.
     func subscribe(_ subscriber: EventSubscriber) {
         state.withLock { $0.subscribers[subscriber.sessionId, default: [:]][subscriber.connection.id] = subscriber }
-        subscriber.pump(store: store)
+        subscriber.pump(store: store, faults: faults)
     }
 
     func unsubscribe(sessionId: String, connectionId: UInt64) {
@@ -171,7 +173,7 @@ final class EventHub: Sendable {
             let events = (try? store.chatRead { try $0.events(sessionId: waiter.sessionId, after: waiter.after, limit: Self.pollBatch, sdkOnly: true) }) ?? []
             if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
         }
-        for subscriber in subscribers { subscriber.pump(store: store) }
+        for subscriber in subscribers { subscriber.pump(store: store, faults: faults) }
         for waiter in journal where !waiter.pending.isFulfilled {
             let events = (try? store.chatRead { try $0.journal(accountId: waiter.accountId, after: waiter.after, limit: 500) }) ?? []
             if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
@@ -197,13 +199,23 @@ final class EventSubscriber: Sendable {
 
     /// Sends every stored event after the last one sent, in order; serialised per subscriber so
     /// that replay and live pushes never interleave or repeat.
-    func pump(store: Store) {
+    func pump(store: Store, faults: FaultInjector) {
         lastSent.withLock { last in
             while !connection.isClosed {
                 guard let events = try? store.chatRead({ try $0.events(sessionId: sessionId, after: last, limit: 500) }), !events.isEmpty else {
                     return
                 }
                 for event in events {
+                    switch faults.action(event: event.eventType) {
+                    case .closeSocket?:
+                        connection.abort()
+                        return
+                    case .drop?:
+                        last = event.seq
+                        continue
+                    default:
+                        break
+                    }
                     guard connection.send(data: event.wire.jsonData) else { return }
                     last = event.seq
                 }
