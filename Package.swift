@@ -83,9 +83,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "AXPSimScenario",
+            dependencies: [
+                "AXPSimCore", "AXPSimFixtures",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "AXPSimServer",
             dependencies: [
-                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures",
+                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures", "AXPSimScenario",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -96,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "axpsim",
             dependencies: [
-                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth",
+                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth", "AXPSimScenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -108,6 +116,8 @@ let package = Package(
         .testTarget(name: "AXPSimHTTPTests", dependencies: ["AXPSimHTTP"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimWebSocketTests", dependencies: ["AXPSimWebSocket"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimFixturesTests", dependencies: ["AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AXPSimScenarioTests", dependencies: ["AXPSimScenario", "AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "AXPSimServerTests",
             dependencies: [

@@ -73,6 +73,12 @@ public final class KeyRing: Sendable {
         state.withLock { $0 = State(active: key, all: $0.all + [key]) }
     }
 
+    /// Replaces every key (after a snapshot restore); the last is active.
+    public func replace(with keys: [SigningKey]) throws {
+        guard let active = keys.last else { throw AXPSimError.internalError("no signing key") }
+        state.withLock { $0 = State(active: active, all: keys) }
+    }
+
     /// The active key's id.
     public var activeKid: String { state.withLock { $0.active.kid } }
 

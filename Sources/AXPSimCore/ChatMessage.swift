@@ -34,7 +34,10 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     }
 
     /// The text of a TEXT body, or nil.
-    public var text: String? {
+    public var text: String? { Self.text(of: body) }
+
+    /// The text of a TEXT body, or nil.
+    public static func text(of body: JSONValue) -> String? {
         guard case .object(let body) = body, case .object(let element)? = body["elementText"], case .string(let text)? = element["text"] else {
             return nil
         }

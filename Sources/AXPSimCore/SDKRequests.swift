@@ -8,6 +8,12 @@ public enum SDKRequests {
         public var displayName: String?
         public var clientType: String
         public var sessionParameters: [String: String]
+
+        public init(displayName: String?, clientType: String, sessionParameters: [String: String]) {
+            self.displayName = displayName
+            self.clientType = clientType
+            self.sessionParameters = sessionParameters
+        }
     }
 
     public static func createSession(_ object: [String: JSONValue]) throws(AXPSimError) -> CreateSession {
@@ -23,6 +29,11 @@ public enum SDKRequests {
     public struct CreateEngagement: Sendable, Equatable {
         public var sessionId: String
         public var engagementParameters: [String: String]
+
+        public init(sessionId: String, engagementParameters: [String: String]) {
+            self.sessionId = sessionId
+            self.engagementParameters = engagementParameters
+        }
     }
 
     public static func createEngagement(_ object: [String: JSONValue]) throws(AXPSimError) -> CreateEngagement {
@@ -39,6 +50,12 @@ public enum SDKRequests {
         public var sessionId: String
         public var dialogId: String?
         public var reason: String?
+
+        public init(sessionId: String, dialogId: String?, reason: String?) {
+            self.sessionId = sessionId
+            self.dialogId = dialogId
+            self.reason = reason
+        }
     }
 
     public static func dialogAction(_ object: [String: JSONValue]) throws(AXPSimError) -> DialogAction {
@@ -59,6 +76,14 @@ public enum SDKRequests {
         /// The normalised body (`elementType`, `elementText{text,textFormat}`).
         public var body: JSONValue
         public var text: String
+
+        public init(sessionId: String, dialogId: String?, parentMessageId: String?, body: JSONValue, text: String) {
+            self.sessionId = sessionId
+            self.dialogId = dialogId
+            self.parentMessageId = parentMessageId
+            self.body = body
+            self.text = text
+        }
     }
 
     /// Text formats of a TEXT element.

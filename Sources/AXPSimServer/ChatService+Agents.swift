@@ -1,3 +1,4 @@
+import Synchronization
 import AXPSimCore
 import AXPSimStore
 import Foundation
@@ -65,7 +66,7 @@ extension ChatService {
             ])
         }
         let now = try now(try accountOf(engagementId))
-        return try commit { tx, emission in
+        let message = try commit { tx, emission in
             let engagement = try requireOpen(tx, engagementId)
             let sender = try actor(tx, engagementId, participantId, types: types)
             let message = try tx.appendMessage(
@@ -77,6 +78,8 @@ extension ChatService {
             try emitMessage(tx, emission, engagement, message, at: now)
             return message
         }
+        hooks.withLock { $0.agentMessage }?(engagementId)
+        return message
     }
 
     /// An agent is typing: TYPING to every follower (socket and journal only).
@@ -107,7 +110,9 @@ extension ChatService {
     /// reads as ENGAGEMENT_TERMINATED), the dialog is TERMINATED, ENGAGEMENT_TERMINATED follows.
     func end(_ engagementId: String, reason: String) throws -> JSONValue {
         let now = try now(try accountOf(engagementId))
-        return try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
+        let json = try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
+        hooks.withLock { $0.engagementEnded }?(engagementId)
+        return json
     }
 
     func end(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, reason: String, at now: Date) throws -> JSONValue {

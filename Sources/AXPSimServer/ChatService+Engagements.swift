@@ -1,3 +1,4 @@
+import Synchronization
 import AXPSimAuth
 import AXPSimCore
 import AXPSimStore
@@ -9,7 +10,7 @@ extension ChatService {
     func createEngagement(_ caller: SDKCaller, _ request: SDKRequests.CreateEngagement) throws -> (JSONValue, Engagement) {
         try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
-        return try commit { tx, emission in
+        let created = try commit { tx, emission -> (JSONValue, Engagement) in
             let session = try requireSession(tx, caller, request.sessionId)
             let engagement = Engagement(
                 engagementId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
@@ -26,6 +27,8 @@ extension ChatService {
             try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
             return (response, engagement)
         }
+        hooks.withLock { $0.engagementCreated }?(created.1)
+        return created
     }
 
     /// `GET …/engagements/{id}`.
@@ -82,7 +85,7 @@ extension ChatService {
     func sendMessage(_ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage) throws -> JSONValue {
         try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
-        return try commit { tx, emission in
+        let response = try commit { tx, emission in
             let session = try requireSession(tx, caller, request.sessionId)
             let engagement = try requireEngagement(tx, caller, engagementId)
             try checkDialog(engagement, request.dialogId)
@@ -106,6 +109,8 @@ extension ChatService {
             try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
             return WireFormat.message(message)
         }
+        hooks.withLock { $0.customerMessage }?(engagementId)
+        return response
     }
 
     /// Appends a MESSAGE event for `message` to every follower.

@@ -1,3 +1,4 @@
+import Synchronization
 import AXPSimCore
 import AXPSimStore
 import Foundation
@@ -8,7 +9,14 @@ extension ChatService {
     /// thread fired or cancelled it first.
     @discardableResult
     func fire(_ timer: ScheduledTimer, now: Date) throws -> Bool {
-        try commit { tx, emission in
+        if timer.kind == .scenarioStep {
+            guard try store.chatWrite({ try $0.takeTimer(timer.timerId) }) else { return false }
+            hooks.withLock { $0.scenarioTimer }?(timer.target, timer.timerId)
+            return true
+        }
+        var ended: String?
+        defer { if let ended { hooks.withLock { $0.engagementEnded }?(ended) } }
+        return try commit { tx, emission in
             guard try tx.takeTimer(timer.timerId) else { return false }
             switch timer.kind {
             case .tokenReminder, .tokenExpired:
@@ -24,6 +32,7 @@ extension ChatService {
             case .idleTimeout:
                 guard let engagement = try tx.engagement(timer.target), !engagement.isEnded else { return true }
                 _ = try end(tx, emission, engagement.engagementId, reason: "USER_INACTIVE", at: now)
+                ended = engagement.engagementId
             case .scenarioStep:
                 break
             }

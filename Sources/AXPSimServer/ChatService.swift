@@ -26,6 +26,8 @@ final class ChatService: Sendable {
     let logger = Logger(label: "axpsim.chat")
     /// Called when timers were added or removed (wakes the real-clock scheduler).
     let timersChanged = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Observers of the chat (the scenario engine), called after the commit.
+    let hooks = Mutex(ChatHooks())
 
     init(store: Store, clocks: ClockService, hub: EventHub, reminderLeadOverride: Int?, maxTextLength: Int = 4096) {
         self.store = store
@@ -134,6 +136,15 @@ final class ChatService: Sendable {
     func now(_ accountId: String) throws -> Date {
         try clocks.now(accountId: accountId)
     }
+}
+
+/// What the scenario engine follows: messages on each side, scenario timers falling due.
+struct ChatHooks: Sendable {
+    var customerMessage: (@Sendable (_ engagementId: String) -> Void)?
+    var agentMessage: (@Sendable (_ engagementId: String) -> Void)?
+    var scenarioTimer: (@Sendable (_ runId: String, _ timerId: Int64) -> Void)?
+    var engagementCreated: (@Sendable (_ engagement: Engagement) -> Void)?
+    var engagementEnded: (@Sendable (_ engagementId: String) -> Void)?
 }
 
 extension AXPSimError {

@@ -82,9 +82,7 @@ extension Emulator {
             let jti = request.parameter("jti")
             guard let token = try self.store.issuedToken(jti: jti) else { throw AXPSimError.notFound(resource: "token", id: jti) }
             try self.store.revokeToken(jti: jti, at: try self.clocks.now(accountId: token.accountId))
-            for subscriber in self.hub.allSubscribers() where subscriber.tokenJti == jti {
-                subscriber.connection.close(code: 4401, reason: "token revoked")
-            }
+            self.hub.closeSockets(tokenJti: jti)
             return .respond(JSONResponses.object(200, ["jti": jti, "revoked": true] as [String: Any]))
         }
         table.add("POST", "/__sim/sessions/{sessionId}/close", .control, "Close a session (SESSION_CLOSED, sockets close with 4410)") {
@@ -98,9 +96,8 @@ extension Emulator {
             [unowned self] request in
             let sessionId = request.parameter("sessionId")
             guard try self.store.chatRead({ try $0.session(sessionId) }) != nil else { throw AXPSimError.sessionNotFound }
-            let subscribers = self.hub.subscribers(sessionId: sessionId)
-            for subscriber in subscribers { subscriber.connection.abort() }
-            return .respond(JSONResponses.object(200, ["sessionId": sessionId, "dropped": subscribers.count] as [String: Any]))
+            let dropped = self.hub.dropSockets(sessionId: sessionId)
+            return .respond(JSONResponses.object(200, ["sessionId": sessionId, "dropped": dropped] as [String: Any]))
         }
     }
 
@@ -187,10 +184,6 @@ extension Emulator {
     /// After a session closed: its held polls end with 404 Session not found; its sockets get
     /// their last events, then close with 4410.
     func sessionClosed(_ sessionId: String) {
-        hub.releasePolls(sessionId: sessionId, with: JSONResponses.problem(.sessionNotFound))
-        for subscriber in hub.subscribers(sessionId: sessionId) {
-            subscriber.pump(store: store, faults: faults)
-            subscriber.connection.close(code: 4410, reason: "session closed")
-        }
+        hub.sessionClosed(sessionId, response: JSONResponses.problem(.sessionNotFound))
     }
 }

@@ -14,6 +14,7 @@ extension Emulator {
         addSDKRoutes(to: &table)
         addChatControlRoutes(to: &table)
         addFaultRoutes(to: &table)
+        addSnapshotRoutes(to: &table)
         return table
     }
 }

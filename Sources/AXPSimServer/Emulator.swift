@@ -40,6 +40,7 @@ public final class Emulator: Sendable {
     let sockets = Mutex<[UInt64: SocketState]>([:])
     let chat: ChatService
     let scheduler: Scheduler
+    let scenarios: ScenarioEngine
     let startedAt = Date()
 
     struct Servers: Sendable {
@@ -50,6 +51,8 @@ public final class Emulator: Sendable {
     }
 
     let servers = Mutex<Servers?>(nil)
+    /// The HTTP base URL once bound (the `iss` of tokens minted by scenarios).
+    let baseURL = SharedText("http://axpsim.invalid")
     let routes = Mutex(RouteTable())
 
     /// Opens the store, loads fixtures and keys. Does not bind yet.
@@ -70,13 +73,32 @@ public final class Emulator: Sendable {
         chat = ChatService(
             store: store, clocks: clocks, hub: hub, reminderLeadOverride: configuration.reminderLeadOverride,
             maxTextLength: configuration.maxMessageLength)
-        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat)
+        let hub = self.hub
+        let baseURL = self.baseURL
+        let tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
+        let environment = ScenarioEngine.Environment(
+            chat: chat, store: store, clocks: clocks, keys: keys, faults: faults,
+            mint: { accountId, request in
+                let issuer = baseURL.value.withLock { $0 }
+                return try tokens.mint(accountId: accountId, request: request, issuer: issuer).jwtToken
+            },
+            sessionClosed: { hub.sessionClosed($0, response: JSONResponses.problem(.sessionNotFound)) },
+            dropSockets: { hub.dropSockets(sessionId: $0) },
+            closeSocketsOfToken: { hub.closeSockets(tokenJti: $0) })
+        scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
+        scenarios.install()
+        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios)
         self.scheduler = scheduler
         chat.timersChanged.withLock { $0 = { scheduler.poke() } }
     }
 
     /// Loads the persisted signing keys, generating the first one on first start.
     static func loadKeys(store: Store) throws -> KeyRing {
+        try KeyRing(keys: storedKeys(store: store))
+    }
+
+    /// The persisted signing keys, oldest first and the active one last (generated when none).
+    static func storedKeys(store: Store) throws -> [SigningKey] {
         var stored = try store.signingKeys()
         if stored.isEmpty {
             let key = try SigningKey.generate()
@@ -85,7 +107,7 @@ public final class Emulator: Sendable {
         }
         let active = stored.filter(\.active) + stored.filter { !$0.active }
         let ordered = Array(active.dropFirst()) + Array(active.prefix(1))
-        return try KeyRing(keys: ordered.map { try SigningKey(kid: $0.kid, privateKeyPEM: $0.privateKeyPEM) })
+        return try ordered.map { try SigningKey(kid: $0.kid, privateKeyPEM: $0.privateKeyPEM) }
     }
 
     /// The HTTP base URL (after ``start()``).
@@ -128,6 +150,7 @@ public final class Emulator: Sendable {
         let urls = Servers(
             http: http, webSocket: webSocket, httpURL: "\(scheme.0)://\(host):\(http.port)", wsURL: "\(scheme.1)://\(host):\(webSocket.port)")
         servers.withLock { $0 = urls }
+        baseURL.value.withLock { $0 = urls.httpURL }
         scheduler.start()
         logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
         if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
@@ -184,5 +207,14 @@ public final class Emulator: Sendable {
             "TLS with the local CA", metadata: ["ca": "\(authority.certificatePath)", "certificate": "\(server.certificatePath)",
             "issued": "\(server.issued)"])
         return TLSMaterial(keyPEM: server.keyPEM, certificatePEM: server.certificatePEM, keyPath: server.keyPath, certificatePath: server.certificatePath)
+    }
+}
+
+/// A string shared across threads.
+final class SharedText: Sendable {
+    let value: Mutex<String>
+
+    init(_ initial: String) {
+        value = Mutex(initial)
     }
 }

@@ -104,6 +104,30 @@ final class EventHub: Sendable {
         for subscriber in subscribers { subscriber.connection.close(code: 4410, reason: "state reset") }
     }
 
+    /// After a session closed: held polls answer `response`; sockets get their last events, then 4410.
+    func sessionClosed(_ sessionId: String, response: HTTPResponse) {
+        releasePolls(sessionId: sessionId, with: response)
+        for subscriber in subscribers(sessionId: sessionId) {
+            subscriber.pump(store: store, faults: faults)
+            subscriber.connection.close(code: 4410, reason: "session closed")
+        }
+    }
+
+    /// Closes the sockets authenticated with a token (revocation).
+    func closeSockets(tokenJti: String) {
+        for subscriber in allSubscribers() where subscriber.tokenJti == tokenJti {
+            subscriber.connection.close(code: 4401, reason: "token revoked")
+        }
+    }
+
+    /// Drops a session's sockets without a close frame; returns how many.
+    @discardableResult
+    func dropSockets(sessionId: String) -> Int {
+        let list = subscribers(sessionId: sessionId)
+        for subscriber in list { subscriber.connection.abort() }
+        return list.count
+    }
+
     // MARK: Journal
 
     /// Answers at once with journal events after `after`, or holds up to `wait` seconds.

@@ -14,6 +14,7 @@ final class Scheduler: Sendable {
     let store: Store
     let clocks: ClockService
     let chat: ChatService
+    let scenarios: ScenarioEngine
     let logger = Logger(label: "axpsim.scheduler")
     private let wake = DispatchSemaphore(value: 0)
     private let running = Mutex(false)
@@ -23,10 +24,11 @@ final class Scheduler: Sendable {
     /// Longest sleep between checks, seconds (also bounds the effect of wall-clock jumps).
     static let maxSleep: TimeInterval = 1
 
-    init(store: Store, clocks: ClockService, chat: ChatService) {
+    init(store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine) {
         self.store = store
         self.clocks = clocks
         self.chat = chat
+        self.scenarios = scenarios
     }
 
     /// Starts the real-clock thread.
@@ -95,6 +97,7 @@ final class Scheduler: Sendable {
             let at = max(timer.dueAt, current)
             try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: at))
             if try chat.fire(timer, now: at) { fired += 1 }
+            scenarios.waitUntilIdle()
         }
         try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: end))
         return fired

@@ -1,6 +1,7 @@
 import AXPSimCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The emulator's state in SQLite, through GRDB. A file database runs in WAL mode on a
 /// `DatabasePool` (concurrent readers, one writer); `:memory:` uses a `DatabaseQueue`.
@@ -11,6 +12,8 @@ public final class Store: Sendable {
     public let writer: any DatabaseWriter
     /// The path the store was opened at (`:memory:` for an in-memory store).
     public let path: String
+    /// Snapshots of an in-memory store.
+    let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {

@@ -9,6 +9,9 @@ struct AXPSimCommand: ParsableCommand {
         commandName: "axpsim",
         abstract: "Offline emulator of the Avaya Experience Platform Digital chat services.",
         version: AXPSimVersion.current,
-        subcommands: [ServeCommand.self, TokenCommand.self, ValidateCommand.self, CertCommand.self, VersionCommand.self],
+        subcommands: [
+            ServeCommand.self, TokenCommand.self, ValidateCommand.self, CertCommand.self, RunCommand.self, ReplayCommand.self,
+            VersionCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 }

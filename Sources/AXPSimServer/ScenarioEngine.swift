@@ -1,0 +1,312 @@
+import AXPSimAuth
+import AXPSimCore
+import AXPSimScenario
+import AXPSimStore
+import Foundation
+import Logging
+import Synchronization
+
+/// Runs scenarios on the account clocks. A run executes steps until one has to wait (an `after`
+/// timer, or an expected message); timers and chat messages wake it again through the chat
+/// hooks. Work is drained on the calling thread, one step at a time, so a run never overlaps
+/// itself and a virtual-clock advance returns only once everything it caused has run.
+final class ScenarioEngine: Sendable {
+    /// What the engine needs from the emulator around it.
+    struct Environment: Sendable {
+        let chat: ChatService
+        let store: Store
+        let clocks: ClockService
+        let keys: KeyRing
+        let faults: FaultInjector
+        /// Mints a chat JWT (as the Generate JWT Token API does).
+        let mint: @Sendable (_ accountId: String, _ request: TokenRequest) throws -> String
+        /// After a session closed: its polls and sockets end.
+        let sessionClosed: @Sendable (_ sessionId: String) -> Void
+        /// Drops a session's sockets without a close frame.
+        let dropSockets: @Sendable (_ sessionId: String) -> Void
+        /// Closes the sockets authenticated with a token (4401).
+        let closeSocketsOfToken: @Sendable (_ jti: String) -> Void
+    }
+
+    struct Queue: Sendable {
+        var pending: [String] = []
+        var draining = false
+    }
+
+    let env: Environment
+    let library: ScenarioLibrary
+    let runs = Mutex<[String: ScenarioRun]>([:])
+    let queue = Mutex(Queue())
+    /// Sessions whose next engagement belongs to a headless run (no integration scenario attached).
+    let headlessSessions = Mutex<Set<String>>([])
+    let logger = Logger(label: "axpsim.scenario")
+    /// Most steps one drain runs for one run before yielding (a guard against a runaway loop).
+    static let stepBudget = 10_000
+
+    init(env: Environment, library: ScenarioLibrary) {
+        self.env = env
+        self.library = library
+    }
+
+    /// Subscribes to the chat's hooks.
+    func install() {
+        env.chat.hooks.withLock { hooks in
+            hooks.customerMessage = { [weak self] engagementId in self?.messageArrived(engagementId, waitingRole: .agent) }
+            hooks.agentMessage = { [weak self] engagementId in self?.messageArrived(engagementId, waitingRole: .customer) }
+            hooks.scenarioTimer = { [weak self] runId, timerId in self?.timerFired(runId: runId, timerId: timerId) }
+            hooks.engagementCreated = { [weak self] engagement in self?.engagementCreated(engagement) }
+            hooks.engagementEnded = { [weak self] engagementId in
+                self?.messageArrived(engagementId, waitingRole: .agent)
+                self?.messageArrived(engagementId, waitingRole: .customer)
+            }
+        }
+    }
+
+    func run(_ id: String) -> ScenarioRun? {
+        runs.withLock { $0[id] }
+    }
+
+    var allRuns: [ScenarioRun] {
+        runs.withLock { Array($0.values) }
+    }
+
+    // MARK: Starting
+
+    /// Runs the contact-center side of `scenario` on an existing engagement.
+    @discardableResult
+    func startAgent(_ scenario: Scenario, engagementId: String) throws -> ScenarioRun {
+        let engagement = try env.store.chatRead { tx in try env.chat.requireEngagement(tx, engagementId) }
+        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        guard let integration = try env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId) else {
+            throw AXPSimError.notFound(resource: "integration", id: engagement.integrationId)
+        }
+        let run = ScenarioRun(
+            id: Identifiers.newUUID(), role: .agent, scenario: scenario, accountId: engagement.accountId, integration: integration,
+            engagementId: engagementId, customerId: engagement.customerId, startedAt: try env.clocks.now(accountId: engagement.accountId))
+        register(run)
+        return run
+    }
+
+    /// Runs `scenario` headless on `integration`: its customer side starts the chat (the agent
+    /// side then runs on it).
+    @discardableResult
+    func startHeadless(_ scenario: Scenario, integration: Integration) throws -> ScenarioRun {
+        guard scenario.customer?.isEmpty == false else {
+            throw AXPSimError.conflict(code: "scenario_not_headless", detail: "Scenario \(scenario.name) has no customer: side to run it headless")
+        }
+        let id = Identifiers.newUUID()
+        let run = ScenarioRun(
+            id: id, role: .customer, scenario: scenario, accountId: integration.accountId, integration: integration, engagementId: nil,
+            customerId: "scenario-\(id.prefix(8))", startedAt: try env.clocks.now(accountId: integration.accountId))
+        register(run)
+        return run
+    }
+
+    private func register(_ run: ScenarioRun) {
+        runs.withLock { $0[run.id] = run }
+        kick(run.id)
+    }
+
+    /// A new chat of an integration with a scenario attached gets an agent run.
+    private func engagementCreated(_ engagement: Engagement) {
+        if headlessSessions.withLock({ $0.contains(engagement.createdBySession) }) { return }
+        guard let integration = try? env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId),
+            let name = integration.scenario
+        else { return }
+        guard let scenario = library.scenario(named: name) else {
+            logger.warning("integration scenario not loaded", metadata: ["scenario": "\(name)", "integration": "\(integration.name)"])
+            return
+        }
+        do {
+            try startAgent(scenario, engagementId: engagement.engagementId)
+        } catch {
+            logger.error("cannot start the integration's scenario", metadata: ["scenario": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    /// Stops a run (its pending timers are dropped).
+    func cancel(_ id: String) -> Bool {
+        guard let run = run(id), !run.isFinished else { return false }
+        finish(run, .cancelled, failure: nil)
+        return true
+    }
+
+    // MARK: Waking
+
+    private func timerFired(runId: String, timerId: Int64) {
+        guard let run = run(runId) else { return }
+        var failure: (Int, String)?
+        run.state.withLock { s in
+            switch s.wait {
+            case .timer(let id)? where id == timerId:
+                s.wait = nil
+            case .message(let matcher, let deadline, let onTimeout, let line)? where deadline == timerId:
+                s.wait = nil
+                let now = (try? env.clocks.now(accountId: run.accountId)) ?? Date()
+                if let onTimeout {
+                    s.progress.append(.init(line: line, kind: "expect", status: "timedOut", at: now, detail: "no match for \(matcher.text); running onTimeout"))
+                    s.frames.append((onTimeout, 0))
+                } else {
+                    failure = (line, "expected a message matching \(matcher.text) in time; none came")
+                }
+            default:
+                break
+            }
+        }
+        if let (line, text) = failure {
+            fail(run, line: line, kind: "expect", text)
+        } else {
+            kick(runId)
+        }
+    }
+
+    private func messageArrived(_ engagementId: String, waitingRole: ScenarioRun.Role) {
+        let waiting = allRuns.filter { run in
+            run.role == waitingRole && !run.isFinished && run.state.withLock { $0.engagementId == engagementId }
+        }
+        for run in waiting { kick(run.id) }
+    }
+
+    // MARK: Draining
+
+    /// Marks a run as having work, then drains on this thread unless another thread already is.
+    func kick(_ id: String) {
+        queue.withLock { if !$0.pending.contains(id) { $0.pending.append(id) } }
+        drain()
+    }
+
+    private func drain() {
+        let mine = queue.withLock { q -> Bool in
+            if q.draining { return false }
+            q.draining = true
+            return true
+        }
+        guard mine else { return }
+        while let id = queue.withLock({ q -> String? in
+            if q.pending.isEmpty {
+                q.draining = false
+                return nil
+            }
+            return q.pending.removeFirst()
+        }) {
+            if let run = run(id) { advance(run) }
+        }
+    }
+
+    /// Waits until no thread is draining (bounded), for a clock advance to return settled.
+    func waitUntilIdle(timeout: TimeInterval = 10) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while queue.withLock({ $0.draining || !$0.pending.isEmpty }), Date() < deadline { usleep(200) }
+    }
+
+    /// Runs steps until the run waits or ends.
+    private func advance(_ run: ScenarioRun) {
+        for _ in 0..<Self.stepBudget {
+            guard !run.isFinished else { return }
+            switch run.state.withLock({ $0.wait }) {
+            case .timer?:
+                return
+            case .message(let matcher, let deadline, _, let line)?:
+                guard let text = consumeMatch(run, matcher) else {
+                    if chatEnded(run) {
+                        if let deadline { _ = try? env.store.chatWrite { try $0.takeTimer(deadline) } }
+                        if run.role == .agent {
+                            record(run, line: line, kind: "expect", status: "chatEnded", detail: "the chat ended while waiting")
+                            finish(run, .passed, failure: nil)
+                        } else {
+                            fail(run, line: line, kind: "expect.agent", "the chat ended before a message matching \(matcher.text)")
+                        }
+                    }
+                    return
+                }
+                if let deadline { _ = try? env.store.chatWrite { try $0.takeTimer(deadline) } }
+                record(run, line: line, kind: "expect", status: "matched", detail: text)
+                run.state.withLock { $0.wait = nil }
+            case nil:
+                break
+            }
+            let more: Bool
+            switch run.role {
+            case .agent: more = stepAgent(run)
+            case .customer: more = stepCustomer(run)
+            }
+            if !more { return }
+        }
+        fail(run, line: 0, kind: "run", "more than \(Self.stepBudget) steps without waiting")
+    }
+
+    // MARK: Shared step helpers
+
+    func now(_ run: ScenarioRun) -> Date {
+        (try? env.clocks.now(accountId: run.accountId)) ?? Date()
+    }
+
+    func record(_ run: ScenarioRun, line: Int, kind: String, status: String = "done", detail: String? = nil) {
+        let at = now(run)
+        run.state.withLock { $0.progress.append(.init(line: line, kind: kind, status: status, at: at, detail: detail)) }
+    }
+
+    /// Schedules the run's wake-up `seconds` from now on its account clock.
+    func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
+        let due = now(run).addingTimeInterval(seconds)
+        let timer = try env.store.chatWrite { tx in
+            try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: due, kind: .scenarioStep, target: run.id))
+        }
+        env.chat.timersChanged.withLock { $0 }?()
+        return timer.timerId
+    }
+
+    /// The first unconsumed message of the other side that matches (consuming those before it).
+    private func consumeMatch(_ run: ScenarioRun, _ matcher: TextMatcher) -> String? {
+        let (engagementId, cursor) = run.state.withLock { ($0.engagementId, $0.cursor) }
+        guard let engagementId,
+            let messages = try? env.store.chatRead({ try $0.messages(engagementId, pageSize: 10_000, pageNumber: 1, ascending: true) })
+        else { return nil }
+        let wanted: (ParticipantType) -> Bool = run.role == .agent ? { $0 == .customer } : { $0 != .customer }
+        var consumed = cursor
+        defer { run.state.withLock { $0.cursor = max($0.cursor, consumed) } }
+        for message in messages where message.messageIndex > cursor && wanted(message.participantType) {
+            consumed = message.messageIndex
+            if let text = message.text, matcher.matches(text) { return text }
+        }
+        return nil
+    }
+
+    /// True once the run's chat has ended.
+    func chatEnded(_ run: ScenarioRun) -> Bool {
+        guard let engagementId = run.state.withLock({ $0.engagementId }) else { return false }
+        return (try? env.store.chatRead { try $0.engagement(engagementId) })??.isEnded ?? false
+    }
+
+    func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
+        record(run, line: line, kind: kind, status: "failed", detail: text)
+        finish(run, .failed, failure: line > 0 ? "line \(line): \(kind): \(text)" : text)
+    }
+
+    func finish(_ run: ScenarioRun, _ status: ScenarioRun.Status, failure: String?) {
+        let at = now(run)
+        let waitTimer = run.state.withLock { s -> Int64? in
+            guard s.status == .running else { return nil }
+            s.status = status
+            s.failure = failure
+            s.finishedAt = at
+            switch s.wait {
+            case .timer(let id)?: return id
+            case .message(_, let deadline, _, _)?: return deadline
+            case nil: return nil
+            }
+        }
+        if let waitTimer { _ = try? env.store.chatWrite { try $0.takeTimer(waitTimer) } }
+        run.state.withLock { $0.wait = nil }
+    }
+}
+
+extension TextMatcher {
+    /// How a matcher reads in progress and failure texts.
+    var text: String {
+        switch self {
+        case .regex(let pattern): "/\(pattern)/"
+        case .exact(let text): "\"\(text)\""
+        }
+    }
+}
