@@ -15,6 +15,7 @@ extension Emulator {
         addChatControlRoutes(to: &table)
         addFaultRoutes(to: &table)
         addSnapshotRoutes(to: &table)
+        addScenarioRoutes(to: &table)
         return table
     }
 }

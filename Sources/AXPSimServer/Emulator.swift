@@ -41,6 +41,8 @@ public final class Emulator: Sendable {
     let chat: ChatService
     let scheduler: Scheduler
     let scenarios: ScenarioEngine
+    /// Recordings in progress or stopped, by id.
+    let recordings = Mutex<[String: Recording]>([:])
     let startedAt = Date()
 
     struct Servers: Sendable {

@@ -1,0 +1,137 @@
+import AXPSimFixtures
+import AXPSimCore
+import AXPSimHTTP
+import AXPSimScenario
+import AXPSimStore
+import Foundation
+import Synchronization
+
+/// A recording of a live chat (`/__sim/recordings`).
+struct Recording: Sendable {
+    let id: String
+    let engagementId: String
+    let name: String
+    let startedAt: Date
+    var stoppedAt: Date?
+    var file: String?
+    var yaml: String?
+
+    func json() -> JSONValue {
+        .object([
+            "recordingId": .string(id), "engagementId": .string(engagementId), "name": .string(name), "startedAt": .date(startedAt),
+            "stoppedAt": stoppedAt.map(JSONValue.date) ?? .null, "file": .optional(file), "yaml": .optional(yaml),
+        ])
+    }
+}
+
+/// Scenarios, their runs, and recordings (SPEC section 7).
+extension Emulator {
+    func addScenarioRoutes(to table: inout RouteTable) {
+        table.add("GET", "/__sim/scenarios", .control, "The loaded scenarios (and the files that failed to load)") { [unowned self] _ in
+            let list = self.scenarios.library.all.map { scenario -> JSONValue in
+                .object([
+                    "name": .string(scenario.name), "description": .optional(scenario.description), "integration": .optional(scenario.integration),
+                    "file": .optional(scenario.file), "steps": .int(Int64(scenario.steps.count)), "headless": .bool(scenario.customer?.isEmpty == false),
+                    "simulatedSeconds": .double(scenario.totalDelaySeconds),
+                ])
+            }
+            let problems = self.scenarios.library.diagnostics.map { JSONValue.string($0.description) }
+            return .respond(.json(200, JSONValue.object(["scenarios": .array(list), "problems": .array(problems)]).jsonData))
+        }
+        table.add("POST", "/__sim/scenarios/{name}/run", .control, "Run a scenario on a chat (engagementId) or headless on an integration") {
+            [unowned self] request in
+            var reader = FieldReader(try request.optionalJSONObject())
+            reader.rejectUnknown(allowed: ["engagementId", "integrationId"])
+            let engagementId = reader.string("engagementId")
+            let integrationId = reader.string("integrationId")
+            if engagementId != nil, integrationId != nil { reader.fail("integrationId", "give engagementId or integrationId, not both", .invalidValue) }
+            try reader.check()
+            let name = request.parameter("name")
+            guard let scenario = self.scenarios.library.scenario(named: name) else { throw AXPSimError.notFound(resource: "scenario", id: name) }
+            let run: ScenarioRun
+            if let engagementId {
+                run = try self.scenarios.startAgent(scenario, engagementId: engagementId)
+            } else {
+                run = try self.scenarios.startHeadless(scenario, integration: try self.scenarioIntegration(scenario, integrationId: integrationId))
+            }
+            return .respond(.json(201, run.json().jsonData))
+        }
+        table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run") { [unowned self] _ in
+            let runs = self.scenarios.allRuns.sorted { $0.state.withLock { $0.startedAt } < $1.state.withLock { $0.startedAt } }
+            return .respond(.json(200, JSONValue.object(["runs": .array(runs.map { $0.json() })]).jsonData))
+        }
+        table.add("GET", "/__sim/scenario-runs/{runId}", .control, "A run's step-by-step progress, failures and timings") { [unowned self] request in
+            guard let run = self.scenarios.run(request.parameter("runId")) else { throw AXPSimError.notFound(resource: "scenario_run", id: request.parameter("runId")) }
+            return .respond(.json(200, run.json().jsonData))
+        }
+        table.add("POST", "/__sim/scenario-runs/{runId}/cancel", .control, "Stop a run") { [unowned self] request in
+            let id = request.parameter("runId")
+            guard let run = self.scenarios.run(id) else { throw AXPSimError.notFound(resource: "scenario_run", id: id) }
+            _ = self.scenarios.cancel(id)
+            return .respond(.json(200, run.json().jsonData))
+        }
+        addRecordingRoutes(to: &table)
+    }
+
+    /// The integration a headless run uses: the given id, else the scenario's, else the first.
+    private func scenarioIntegration(_ scenario: Scenario, integrationId: String?) throws -> Integration {
+        if let integrationId {
+            guard let found = try store.integration(id: integrationId) else { throw AXPSimError.notFound(resource: "integration", id: integrationId) }
+            return found
+        }
+        return try HeadlessRunner.findIntegration(scenario.integration, in: self)
+    }
+
+    private func addRecordingRoutes(to table: inout RouteTable) {
+        table.add("POST", "/__sim/recordings", .control, "Start recording a live chat") { [unowned self] request in
+            var reader = FieldReader(try request.jsonObject())
+            reader.rejectUnknown(allowed: ["engagementId", "name"])
+            let engagementId = reader.string("engagementId", required: true)
+            let name = reader.string("name", length: 1...64)
+            if let name, !Store.isValidSnapshotName(name) { reader.fail("name", "letters, digits, '.', '_' or '-' only", .patternMismatch) }
+            try reader.check()
+            let engagement = try self.store.chatRead { tx in try self.chat.requireEngagement(tx, engagementId ?? "") }
+            let id = Identifiers.newUUID()
+            let recording = Recording(
+                id: id, engagementId: engagement.engagementId, name: name ?? "recorded-\(id.prefix(8))",
+                startedAt: try self.clocks.now(accountId: engagement.accountId))
+            self.recordings.withLock { $0[id] = recording }
+            return .respond(.json(201, recording.json().jsonData))
+        }
+        table.add("GET", "/__sim/recordings/{recordingId}", .control, "A recording") { [unowned self] request in
+            .respond(.json(200, try self.recording(request.parameter("recordingId")).json().jsonData))
+        }
+        table.add("POST", "/__sim/recordings/{recordingId}/stop", .control, "Stop: write the chat as a scenario file (and return its YAML)") {
+            [unowned self] request in
+            var recording = try self.recording(request.parameter("recordingId"))
+            guard recording.stoppedAt == nil else { return .respond(.json(200, recording.json().jsonData)) }
+            let (events, engagement, integration) = try self.store.chatRead { tx -> ([SessionEvent], Engagement, Integration?) in
+                let engagement = try self.chat.requireEngagement(tx, recording.engagementId)
+                let events = try tx.events(sessionId: engagement.createdBySession, after: 0, limit: 100_000)
+                return (events, engagement, try self.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId))
+            }
+            let timeline = ScenarioTimeline.entries(events, engagementId: engagement.engagementId, start: engagement.createdAt)
+            let scenario = ScenarioRecorder.scenario(name: recording.name, integration: integration?.name, timeline: timeline)
+            let yaml = ScenarioWriter.yaml(scenario)
+            recording.stoppedAt = try self.clocks.now(accountId: engagement.accountId)
+            recording.yaml = yaml
+            if let directory = self.configuration.scenariosPath {
+                let path = "\(directory)/\(recording.name).yaml"
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Data(yaml.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                recording.file = path
+            }
+            var stored = scenario
+            stored.file = recording.file
+            self.scenarios.library.add(stored)
+            let final = recording
+            self.recordings.withLock { $0[final.id] = final }
+            return .respond(.json(200, final.json().jsonData))
+        }
+    }
+
+    private func recording(_ id: String) throws -> Recording {
+        guard let recording = recordings.withLock({ $0[id] }) else { throw AXPSimError.notFound(resource: "recording", id: id) }
+        return recording
+    }
+}

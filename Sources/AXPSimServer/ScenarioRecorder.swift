@@ -1,0 +1,67 @@
+import AXPSimCore
+import AXPSimScenario
+import Foundation
+
+/// Turns a chat's transcript into a scenario that reproduces it: the contact-center side as steps
+/// (customer messages become `expect.customer` checks), the customer side under `customer:`, the
+/// observed delays as `after`, and the transcript itself under `timeline:` for replay to compare.
+enum ScenarioRecorder {
+    static func scenario(name: String, integration: String?, timeline: [TimelineEntry]) -> Scenario {
+        var agentSteps: [ScenarioStepEntry] = []
+        var customerSteps: [CustomerStepEntry] = [CustomerStepEntry(.chatStart(device: nil, parameters: [:]))]
+        var agentClock = 0  // milliseconds
+        var customerClock = 0
+        func agentAt(_ at: Int) {
+            if at > agentClock { agentSteps.append(ScenarioStepEntry(.after(seconds: Double(at - agentClock) / 1000))) }
+            agentClock = max(agentClock, at)
+        }
+        for entry in timeline {
+            let at = Int((entry.at * 1000).rounded())
+            let name = entry.actor.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init)
+            switch (entry.actor, entry.kind) {
+            case ("customer", "message"):
+                let text = entry.text ?? ""
+                if at > customerClock { customerSteps.append(CustomerStepEntry(.after(seconds: Double(at - customerClock) / 1000))) }
+                customerClock = max(customerClock, at)
+                customerSteps.append(CustomerStepEntry(.say(text: text, device: nil)))
+                let within = Double(max(at - agentClock, 0)) / 1000 + 60
+                agentSteps.append(ScenarioStepEntry(.expectCustomer(matcher: .exact(text), within: within, onTimeout: nil)))
+                agentClock = max(agentClock, at)
+            case (let actor, "join") where actor.hasPrefix("agent:"):
+                agentAt(at)
+                agentSteps.append(ScenarioStepEntry(.agentJoin(name: name, as: nil)))
+            case (let actor, "message") where actor.hasPrefix("agent:"):
+                agentAt(at)
+                agentSteps.append(ScenarioStepEntry(.agentSay(text: entry.text ?? "", agent: name)))
+            case (let actor, "typing") where actor.hasPrefix("agent:"):
+                agentAt(at)
+                agentSteps.append(ScenarioStepEntry(.agentTyping(agent: name)))
+            case (let actor, "leave") where actor.hasPrefix("agent:"):
+                agentAt(at)
+                agentSteps.append(ScenarioStepEntry(.agentLeave(agent: name)))
+            case (let actor, "message") where actor.hasPrefix("bot:"):
+                agentAt(at)
+                agentSteps.append(ScenarioStepEntry(.botSay(text: entry.text ?? "", name: name)))
+            case ("system", "queue"):
+                agentAt(at)
+                let numbers = (entry.text ?? "").split(separator: " ").compactMap { Int($0) }
+                agentSteps.append(ScenarioStepEntry(.queue(position: numbers.first ?? 0, estimatedWaitSeconds: numbers.dropFirst().first)))
+            case ("system", "end"):
+                if entry.text == "USER_CLOSED" {
+                    if at > customerClock { customerSteps.append(CustomerStepEntry(.after(seconds: Double(at - customerClock) / 1000))) }
+                    customerClock = max(customerClock, at)
+                    customerSteps.append(CustomerStepEntry(.disconnect(device: nil)))
+                } else {
+                    agentAt(at)
+                    agentSteps.append(ScenarioStepEntry(.chatEnd(reason: entry.text)))
+                }
+            default:
+                // Bot joins come with their first message; token and session events follow from the clock.
+                break
+            }
+        }
+        return Scenario(
+            name: name, description: "Recorded by axpsim from a live chat.", integration: integration, steps: agentSteps,
+            customer: customerSteps, timeline: timeline)
+    }
+}
