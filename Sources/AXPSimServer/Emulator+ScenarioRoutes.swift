@@ -105,11 +105,11 @@ extension Emulator {
             [unowned self] request in
             var recording = try self.recording(request.parameter("recordingId"))
             guard recording.stoppedAt == nil else { return .respond(.json(200, recording.json().jsonData)) }
-            let (events, engagement, integration) = try self.store.chatRead { tx -> ([SessionEvent], Engagement, Integration?) in
+            let (events, engagement) = try self.store.chatRead { tx -> ([SessionEvent], Engagement) in
                 let engagement = try self.chat.requireEngagement(tx, recording.engagementId)
-                let events = try tx.events(sessionId: engagement.createdBySession, after: 0, limit: 100_000)
-                return (events, engagement, try self.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId))
+                return (try tx.events(sessionId: engagement.createdBySession, after: 0, limit: 100_000), engagement)
             }
+            let integration = try self.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId)
             let timeline = ScenarioTimeline.entries(events, engagementId: engagement.engagementId, start: engagement.createdAt)
             let scenario = ScenarioRecorder.scenario(name: recording.name, integration: integration?.name, timeline: timeline)
             let yaml = ScenarioWriter.yaml(scenario)
