@@ -33,7 +33,10 @@ extension Store {
             let copy = try DatabaseQueue(path: temporary.path)
             try writer.backup(to: copy)
             try copy.close()
-            _ = try FileManager.default.replaceItemAt(final, withItemAt: temporary)
+            // rename(2) replaces an existing snapshot atomically.
+            guard rename(temporary.path, final.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path])
+            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error
