@@ -20,7 +20,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("cors-origins"), help: "Comma-separated allowed origins, or '*'.") var corsOrigins: String?
     @Option(name: .long, help: "SQLite database file, or :memory:.") var db: String?
     @Option(name: .long, help: "Folder of fixture YAML files (default: ./fixtures, else the bundled fixtures).") var fixtures: String?
-    @Option(name: .long, help: "Folder of scenario YAML files.") var scenarios: String?
+    @Option(name: .long, help: "Folder of scenario YAML files (default: ./scenarios, else the bundled scenarios).") var scenarios: String?
     @Option(name: .customLong("token-ttl"), help: "Lifetime in seconds of chat JWTs requested without ttl (default: the integration's).")
     var tokenTTL: Int?
     @Option(name: .customLong("reminder-lead"), help: "Seconds before expiry of TOKEN_EXPIRY_REMINDER (default: the integration's).")
@@ -92,7 +92,7 @@ struct ServeCommand: ParsableCommand {
         if let corsOrigins { configuration.corsOrigins = EmulatorConfiguration.splitList(corsOrigins) }
         if let db { configuration.databasePath = db }
         configuration.fixturesPath = fixtures ?? configuration.fixturesPath ?? BundledPaths.defaultFixtures()
-        if let scenarios { configuration.scenariosPath = scenarios }
+        configuration.scenariosPath = scenarios ?? configuration.scenariosPath ?? BundledPaths.defaultScenarios()
         if let tokenTTL { configuration.tokenTTLOverride = tokenTTL }
         if let reminderLead { configuration.reminderLeadOverride = reminderLead }
         if let accessTokenTTL { configuration.accessTokenTTL = accessTokenTTL }
