@@ -83,7 +83,7 @@ extension Emulator {
     }
 
     /// Why the control plane refuses this caller, or nil.
-    private func controlDenial(_ request: HTTPRequest) -> AXPSimError? {
+    func controlDenial(_ request: HTTPRequest) -> AXPSimError? {
         if let token = configuration.controlToken {
             guard let presented = request.bearerToken else {
                 return .controlTokenRejected("The control plane needs Authorization: Bearer <control token>")

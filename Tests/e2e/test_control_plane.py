@@ -172,3 +172,15 @@ def test_control_token_guards_the_control_plane():
         assert s.get("/.well-known/jwks.json", headers={"Origin": "https://allowed.example"}).headers["Access-Control-Allow-Origin"]
     finally:
         assert s.stop() == 0
+
+
+def test_dashboard_is_served_and_guarded(server):
+    r = server.get("/")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    assert "/__sim/events" in r.text and "<title>axpsim</title>" in r.text
+    guarded = Server("--control-token", "t0k").start()
+    try:
+        assert guarded.get("/").status_code == 401
+        assert guarded.get("/", headers={"Authorization": "Bearer t0k"}).status_code == 200
+    finally:
+        assert guarded.stop() == 0
