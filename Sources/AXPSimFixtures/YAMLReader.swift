@@ -128,7 +128,8 @@ public final class YAMLReader {
         return "allowed: \(candidates.joined(separator: ", "))"
     }
 
-    static func editDistance(_ a: String, _ b: String) -> Int {
+    /// Levenshtein distance, for "did you mean" hints.
+    public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         guard !a.isEmpty else { return b.count }

@@ -1,3 +1,4 @@
+import AXPSimCore
 /// One step of the customer side of a scenario, for headless runs and replays. Each case documents its
 /// YAML form; ``kind`` is the step's YAML key.
 ///

@@ -1,3 +1,4 @@
+import AXPSimCore
 /// One customer step with the place in its YAML file where it was written (see ``ScenarioStepEntry``).
 /// `==` compares the steps only; ``line`` and ``column`` are provenance (0 for a step built in code).
 public struct CustomerStepEntry: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import AXPSimCore
 /// A fault to inject while the scenario runs (the `fault:` step), in the shape of the control plane's
 /// `PUT /__sim/faults` rules:
 /// `fault: {match: {method: POST, path: /sdk/…}, action: {status: 503}, probability: 0.5, seed: 7, count: 2}`.

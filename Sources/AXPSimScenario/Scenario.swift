@@ -1,3 +1,4 @@
+import AXPSimCore
 import Foundation
 
 /// A scripted chat: the contact-center side as ``steps``, optionally the customer side as ``customer``

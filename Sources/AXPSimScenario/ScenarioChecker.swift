@@ -1,3 +1,4 @@
+import AXPSimCore
 import AXPSimFixtures
 
 /// The second pass of ``ScenarioParser``: walks the steps in order and reports what cannot work when

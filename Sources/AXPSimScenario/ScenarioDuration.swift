@@ -1,3 +1,4 @@
+import AXPSimCore
 import Foundation
 
 /// Durations in scenario YAML: a number of seconds (`20`, `1.5`) or numbers with units `ms`, `s`, `m`,

@@ -1,3 +1,4 @@
+import AXPSimCore
 import AXPSimFixtures
 import Foundation
 import Yams

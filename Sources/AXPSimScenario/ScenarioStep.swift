@@ -1,3 +1,4 @@
+import AXPSimCore
 /// One step of the contact-center side of a scenario (SPEC section 7). Each case documents its YAML
 /// form; ``kind`` is the step's YAML key.
 ///

@@ -1,3 +1,4 @@
+import AXPSimCore
 /// One contact-center step with the place in its YAML file where it was written.
 ///
 /// Lists of steps hold entries so that progress reports and replay diffs can name the line; switch over

@@ -1,3 +1,4 @@
+import AXPSimCore
 import Foundation
 
 /// Writes a ``Scenario`` as YAML in the form of `scenarios/` (what the recorder saves). Parsing the

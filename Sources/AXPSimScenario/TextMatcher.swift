@@ -1,3 +1,4 @@
+import AXPSimCore
 import Foundation
 
 /// How an `expect.*` step recognises a message: `matches: "(?i)refund"` (a regular expression, found

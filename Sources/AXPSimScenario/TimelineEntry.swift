@@ -1,3 +1,4 @@
+import AXPSimCore
 import Foundation
 
 /// One line of a scenario's expected transcript (`timeline:`), written by the recorder and compared on

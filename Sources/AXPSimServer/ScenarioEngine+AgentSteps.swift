@@ -101,15 +101,6 @@ extension ScenarioEngine {
 extension FaultRule {
     /// The control plane's rule for this step.
     var fault: Fault {
-        let action: Fault.Action =
-            switch self.action {
-            case .delay(let ms): .delay(milliseconds: ms)
-            case .status(let status): .status(status)
-            case .drop: .drop
-            case .closeSocket: .closeSocket
-            }
-        return Fault(
-            match: Fault.Match(method: match.method, path: match.path, event: match.event), action: action, probability: probability,
-            seed: UInt64(max(0, seed ?? 0)), count: count)
+        Fault(match: match, action: action, probability: probability, seed: UInt64(max(0, seed ?? 0)), count: count)
     }
 }

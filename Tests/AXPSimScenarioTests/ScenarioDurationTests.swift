@@ -1,3 +1,4 @@
+import AXPSimCore
 import AXPSimScenario
 import Testing
 
