@@ -55,8 +55,8 @@ public final class WebSocketConnection: Sendable {
         let accepted = outbound.withLock { state -> Bool in
             guard !state.closed, state.closeRequest == nil, !state.abortRequested else { return false }
             if state.frames.count >= limits.frames || state.queuedBytes + data.count > limits.bytes {
-                state.frames.removeAll()
-                state.queuedBytes = 0
+                // What is queued (already bounded) still goes out, then the close: the client sees
+                // a contiguous run of events and resumes after the last one.
                 state.closeRequest = (Self.slowConsumerCloseCode, "slow consumer: resume with lastEventId")
                 return false
             }

@@ -18,13 +18,22 @@ import Testing
         #expect(connection.send("c"))
         #expect(!connection.send("d"), "the fourth frame is over the bound")
         #expect(connection.isClosed)
-        #expect(connection.queuedFrameCount == 0)
-        guard case .close(let code, _) = connection.nextAction() else {
+        #expect(!connection.send("e"), "nothing is accepted after the close request")
+        // The frames already queued still go out, in order, then the close.
+        #expect(connection.queuedFrameCount == 3)
+        var texts: [String] = []
+        var action = connection.nextAction()
+        while case .write(.text(let data), _) = action {
+            texts.append(String(decoding: data, as: UTF8.self))
+            action = connection.nextAction()
+        }
+        #expect(texts == ["a", "b", "c"])
+        guard case .close(let code, _) = action else {
             Issue.record("expected a close")
             return
         }
         #expect(code == WebSocketConnection.slowConsumerCloseCode)
-        #expect(wakes.count.withLock { $0 } == 4)
+        #expect(wakes.count.withLock { $0 } == 5, "every send wakes the service thread, refused ones too")
     }
 
     @Test func framesDrainInOrderThenTheRequestedClose() {
