@@ -17,11 +17,8 @@ extension ChatService {
         return engagement
     }
 
+    /// The account of an engagement (404 when unknown).
     private func accountOf(_ engagementId: String) throws -> String {
-        try requireEngagementAccount(engagementId)
-    }
-
-    func requireEngagementAccount(_ engagementId: String) throws -> String {
         try store.chatRead { tx in try requireEngagement(tx, engagementId).accountId }
     }
 

@@ -39,7 +39,7 @@ extension Emulator {
             guard current.mode == .virtual, let start = current.virtualNow, let seconds else {
                 throw AXPSimError.conflict(code: "clock_not_virtual", detail: "Only a virtual clock can be advanced; PUT the clock to virtual first")
             }
-            let fired = try self.advanceClock(accountId: account.accountId, from: start, to: start.addingTimeInterval(TimeInterval(seconds)))
+            let fired = try self.scheduler.advance(accountId: account.accountId, to: start.addingTimeInterval(TimeInterval(seconds)))
             return .respond(self.clockResponse(try self.clocks.state(accountId: account.accountId), fired: fired))
         }
     }
@@ -54,11 +54,5 @@ extension Emulator {
     func clockChanged(accountId: String, to state: ClockState) throws {
         try clocks.set(accountId: accountId, state)
         scheduler.poke()
-    }
-
-    /// Moves a virtual clock from `start` to `end`, running every timer that falls due, in time
-    /// order, before returning how many fired.
-    func advanceClock(accountId: String, from start: Date, to end: Date) throws -> Int {
-        try scheduler.advance(accountId: accountId, to: end)
     }
 }
