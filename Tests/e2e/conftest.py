@@ -16,3 +16,8 @@ def fresh(server):
     """The module's server, reset to its fixtures."""
     assert server.post("/__sim/reset").status_code == 200
     return server
+
+
+def pytest_configure(config):
+    # The tests hold sockets across steps on purpose (open, drop, resume), outside `with` blocks.
+    config.addinivalue_line("filterwarnings", r"ignore:connect\(\) must be used as a context manager:DeprecationWarning")
