@@ -61,12 +61,15 @@ public enum FixtureLoader {
 
     static func account(_ node: Node, reader: YAMLReader, seen: inout Seen) -> ProvisionedAccount? {
         guard let fields = reader.mapping(node, "an account", allowed: accountKeys, required: ["accountId"]) else { return nil }
-        guard let id = reader.string(fields["accountId"], "accountId") else { return nil }
-        guard Identifiers.isValidAccountId(id) else {
-            reader.report(fields["accountId"], "accountId '\(id)' must be 6 ASCII letters", hint: "e.g. DEMOAA")
-            return nil
+        // Keep checking after a bad id, so that every mistake of the account is reported at once.
+        let given = fields["accountId"].flatMap { reader.string($0, "accountId") }
+        var valid = given != nil
+        if let given, !Identifiers.isValidAccountId(given) {
+            reader.report(fields["accountId"], "accountId '\(given)' must be 6 ASCII letters", hint: "e.g. DEMOAA")
+            valid = false
         }
-        if !seen.accounts.insert(id).inserted { reader.report(fields["accountId"], "account \(id) is defined twice") }
+        let id = given ?? ""
+        if valid, !seen.accounts.insert(id).inserted { reader.report(fields["accountId"], "account \(id) is defined twice") }
         var result = ProvisionedAccount(account: Account(accountId: id, name: reader.string(fields["name"], "name") ?? id))
         for item in fields["clients"].flatMap({ reader.sequence($0, "clients") }) ?? [] {
             guard let client = reader.mapping(item, "a client", allowed: clientKeys, required: clientKeys),
@@ -83,20 +86,24 @@ public enum FixtureLoader {
         for item in fields["integrations"].flatMap({ reader.sequence($0, "integrations") }) ?? [] {
             if let integration = integration(item, accountId: id, reader: reader, seen: &seen) { result.integrations.append(integration) }
         }
-        return result
+        return valid ? result : nil
     }
 
     static func integration(_ node: Node, accountId: String, reader: YAMLReader, seen: inout Seen) -> Integration? {
-        guard let fields = reader.mapping(node, "an integration", allowed: integrationKeys, required: ["integrationId", "name"]),
-            let id = reader.string(fields["integrationId"], "integrationId"), let name = reader.string(fields["name"], "name")
-        else { return nil }
-        guard Identifiers.isValidUUID(id) else {
+        guard let fields = reader.mapping(node, "an integration", allowed: integrationKeys, required: ["integrationId", "name"]) else { return nil }
+        // Keep checking after a missing or bad field, so that every mistake is reported at once.
+        let id = fields["integrationId"].flatMap { reader.string($0, "integrationId") }
+        let name = fields["name"].flatMap { reader.string($0, "name") }
+        var valid = id != nil && name != nil
+        if let id, !Identifiers.isValidUUID(id) {
             reader.report(fields["integrationId"], "integrationId '\(id)' must be a UUID", hint: "generate one with uuidgen")
-            return nil
+            valid = false
         }
-        if !seen.integrations.insert(id.lowercased()).inserted { reader.report(fields["integrationId"], "integration \(id) is defined twice") }
+        if let id, valid, !seen.integrations.insert(id.lowercased()).inserted {
+            reader.report(fields["integrationId"], "integration \(id) is defined twice")
+        }
         let ttl = 1...(24 * 60)
-        var integration = Integration(integrationId: id.lowercased(), accountId: accountId, name: name)
+        var integration = Integration(integrationId: (id ?? "").lowercased(), accountId: accountId, name: name ?? "")
         integration.defaultTtlMinutes = reader.int(fields["defaultTtlMinutes"], "defaultTtlMinutes", range: ttl) ?? integration.defaultTtlMinutes
         integration.minTtlMinutes = reader.int(fields["minTtlMinutes"], "minTtlMinutes", range: ttl) ?? integration.minTtlMinutes
         integration.maxTtlMinutes = reader.int(fields["maxTtlMinutes"], "maxTtlMinutes", range: ttl) ?? integration.maxTtlMinutes
@@ -115,6 +122,6 @@ public enum FixtureLoader {
         } catch {
             for violation in error.violations ?? [] { reader.report(fields[violation.field] ?? node, "\(violation.field) \(violation.message)") }
         }
-        return integration
+        return valid ? integration : nil
     }
 }

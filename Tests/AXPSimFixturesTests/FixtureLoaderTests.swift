@@ -67,6 +67,26 @@ import Testing
         #expect(diagnostics.allSatisfy { $0.description.hasPrefix("f.yaml:\($0.line):") })
     }
 
+    @Test func aBadIdDoesNotHideTheOtherMistakes() {
+        let (accounts, diagnostics) = parse(
+            """
+            accounts:
+              - accountId: BAD1
+                integrations:
+                  - integrationId: nope
+                  - name: no-id
+                    integrationId: 6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a99
+                    maxTtlMinutes: 0
+                  - integrationId: 6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a98
+            """)
+        #expect(accounts.isEmpty)
+        let lines = diagnostics.map(\.line)
+        #expect(lines.contains(2), "bad accountId")
+        #expect(lines.contains(4), "bad integrationId of an integration that also misses its name")
+        #expect(lines.contains(7), "maxTtlMinutes out of range")
+        #expect(lines.contains(8), "missing name")
+    }
+
     @Test func syntaxErrorsHaveAPosition() {
         let (_, diagnostics) = parse("accounts:\n  - accountId: [x\n")
         #expect(diagnostics.count == 1)
