@@ -40,6 +40,8 @@ final class ChatService: Sendable {
     /// What one transaction emitted: sessions whose logs grew, whether timers changed.
     final class Emission {
         var touched = Set<String>()
+        /// The events appended, in order (for the hub's recent-event cache).
+        var events: [SessionEvent] = []
         var timersChanged = false
     }
 
@@ -47,7 +49,7 @@ final class ChatService: Sendable {
     func commit<T>(_ body: (ChatTransaction, Emission) throws -> T) throws -> T {
         let emission = Emission()
         let result = try store.chatWrite { tx in try body(tx, emission) }
-        hub.notify(sessions: emission.touched)
+        hub.notify(sessions: emission.touched, events: emission.events)
         if emission.timersChanged { timersChanged.withLock { $0 }?() }
         return result
     }
@@ -62,7 +64,8 @@ final class ChatService: Sendable {
         var fields = fields
         fields["eventDate"] = .date(date)
         if let engagementId { fields["engagementId"] = .string(engagementId) }
-        try tx.appendEvent(sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, at: date)
+        emission.events.append(
+            try tx.appendEvent(sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, at: date))
         emission.touched.insert(sessionId)
     }
 

@@ -34,7 +34,19 @@ final class EventHub: Sendable {
         var waiters: [String: [UInt64: Waiter]] = [:]
         var subscribers: [String: [UInt64: EventSubscriber]] = [:]
         var journalWaiters: [UInt64: JournalWaiter] = [:]
+        /// The latest events of sessions that have sockets, already encoded: live pushes read
+        /// these instead of the database.
+        var recent: [String: [CachedEvent]] = [:]
     }
+
+    /// A committed event with its encoded frame.
+    struct CachedEvent: Sendable {
+        let event: SessionEvent
+        let frame: Data
+    }
+
+    /// Events kept per subscribed session.
+    static let recentLimit = 128
 
     let store: Store
     let faults: FaultInjector
@@ -165,7 +177,20 @@ final class EventHub: Sendable {
     func unsubscribe(sessionId: String, connectionId: UInt64) {
         state.withLock { state in
             state.subscribers[sessionId]?[connectionId] = nil
-            if state.subscribers[sessionId]?.isEmpty == true { state.subscribers[sessionId] = nil }
+            if state.subscribers[sessionId]?.isEmpty == true {
+                state.subscribers[sessionId] = nil
+                state.recent[sessionId] = nil
+            }
+        }
+    }
+
+    /// The session's events after `seq` from the cache, when it holds all of them (nil: read the store).
+    func cachedEvents(sessionId: String, after seq: Int64) -> [CachedEvent]? {
+        state.withLock { state in
+            guard let cached = state.recent[sessionId], let first = cached.first else { return nil }
+            if let last = cached.last, last.event.seq <= seq { return [] }
+            guard first.event.seq <= seq + 1 else { return nil }
+            return cached.filter { $0.event.seq > seq }
         }
     }
 
@@ -182,9 +207,19 @@ final class EventHub: Sendable {
     // MARK: Notification
 
     /// Called after a commit that appended events to these sessions' logs.
-    func notify(sessions: Set<String>) {
+    func notify(sessions: Set<String>, events: [SessionEvent] = []) {
         guard !sessions.isEmpty else { return }
+        let subscribed = state.withLock { state in Set(events.map(\.sessionId).filter { state.subscribers[$0] != nil }) }
+        let encoded = events.filter { subscribed.contains($0.sessionId) }.map { CachedEvent(event: $0, frame: $0.wire.jsonData) }
         let (waiters, subscribers, journal) = state.withLock { state -> ([Waiter], [EventSubscriber], [JournalWaiter]) in
+            for item in encoded where state.subscribers[item.event.sessionId] != nil {
+                var list = state.recent[item.event.sessionId] ?? []
+                // Keep the cache contiguous: a gap (events appended while unsubscribed) restarts it.
+                if let last = list.last, last.event.seq + 1 != item.event.seq { list.removeAll() }
+                list.append(item)
+                if list.count > Self.recentLimit { list.removeFirst(list.count - Self.recentLimit) }
+                state.recent[item.event.sessionId] = list
+            }
             var waiters: [Waiter] = []
             var subscribers: [EventSubscriber] = []
             for session in sessions {
@@ -197,7 +232,7 @@ final class EventHub: Sendable {
             let events = (try? store.chatRead { try $0.events(sessionId: waiter.sessionId, after: waiter.after, limit: Self.pollBatch, sdkOnly: true) }) ?? []
             if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
         }
-        for subscriber in subscribers { subscriber.pump(store: store, faults: faults) }
+        for subscriber in subscribers { subscriber.pump(store: store, faults: faults, cache: self) }
         for waiter in journal where !waiter.pending.isFulfilled {
             let events = (try? store.chatRead { try $0.journal(accountId: waiter.accountId, after: waiter.after, limit: 500) }) ?? []
             if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
@@ -223,13 +258,19 @@ final class EventSubscriber: Sendable {
 
     /// Sends every stored event after the last one sent, in order; serialised per subscriber so
     /// that replay and live pushes never interleave or repeat.
-    func pump(store: Store, faults: FaultInjector) {
+    func pump(store: Store, faults: FaultInjector, cache: EventHub? = nil) {
         lastSent.withLock { last in
             while !connection.isClosed {
-                guard let events = try? store.chatRead({ try $0.events(sessionId: sessionId, after: last, limit: 500) }), !events.isEmpty else {
-                    return
+                let batch: [EventHub.CachedEvent]
+                if let cached = cache?.cachedEvents(sessionId: sessionId, after: last) {
+                    batch = cached
+                } else {
+                    let events = (try? store.chatRead { try $0.events(sessionId: sessionId, after: last, limit: 500) }) ?? []
+                    batch = events.map { EventHub.CachedEvent(event: $0, frame: $0.wire.jsonData) }
                 }
-                for event in events {
+                guard !batch.isEmpty else { return }
+                for item in batch {
+                    let event = item.event
                     switch faults.action(event: event.eventType) {
                     case .closeSocket?:
                         connection.abort()
@@ -240,7 +281,7 @@ final class EventSubscriber: Sendable {
                     default:
                         break
                     }
-                    guard connection.send(data: event.wire.jsonData) else { return }
+                    guard connection.send(data: item.frame) else { return }
                     last = event.seq
                 }
             }
