@@ -64,6 +64,13 @@ public struct SessionEvent: Sendable, Equatable {
         return .object(object)
     }
 
+    /// The wire frame, built from the already encoded `fields` object (`{…}`) without encoding again.
+    public func frame(fieldsText: String) -> Data {
+        let head = "{\"eventId\":\"\(eventId)\",\"eventType\":\"\(eventType.rawValue)\""
+        let rest = fieldsText.dropFirst()
+        return Data((rest.first == "}" ? head + "}" : head + "," + rest).utf8)
+    }
+
     /// Parses a wire `eventId` (or `lastEventId`) back to a sequence number.
     public static func seq(fromEventId text: String) -> Int64? {
         guard let value = Int64(text), value >= 0 else { return nil }

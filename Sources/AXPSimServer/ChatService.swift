@@ -40,8 +40,8 @@ final class ChatService: Sendable {
     /// What one transaction emitted: sessions whose logs grew, whether timers changed.
     final class Emission {
         var touched = Set<String>()
-        /// The events appended, in order (for the hub's recent-event cache).
-        var events: [SessionEvent] = []
+        /// The events appended, in order, with their wire frames (for the hub's recent-event cache).
+        var events: [EventHub.CachedEvent] = []
         var timersChanged = false
     }
 
@@ -64,8 +64,18 @@ final class ChatService: Sendable {
         var fields = fields
         fields["eventDate"] = .date(date)
         if let engagementId { fields["engagementId"] = .string(engagementId) }
-        emission.events.append(
-            try tx.appendEvent(sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, at: date))
+        let text = String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
+        try append(tx, emission, sessionId: sessionId, accountId: accountId, type, engagementId: engagementId, fields, text: text, at: date)
+    }
+
+    /// Appends one already-complete event (fields and their encoding) to a session's log.
+    private func append(
+        _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagementId: String?,
+        _ fields: [String: JSONValue], text: String, at date: Date
+    ) throws {
+        let event = try tx.appendEvent(
+            sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, fieldsText: text, at: date)
+        emission.events.append(EventHub.CachedEvent(event: event, frame: event.frame(fieldsText: text)))
         emission.touched.insert(sessionId)
     }
 
@@ -75,8 +85,12 @@ final class ChatService: Sendable {
     ) throws {
         var fields = fields
         fields["dialogId"] = .string(engagement.dialogId)
+        fields["eventDate"] = .date(date)
+        fields["engagementId"] = .string(engagement.engagementId)
+        // The same fields for every follower: encoded once.
+        let text = String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
         for sessionId in try tx.followers(engagement.engagementId) {
-            try emit(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, fields, at: date)
+            try append(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, fields, text: text, at: date)
         }
     }
 

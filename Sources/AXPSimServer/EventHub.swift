@@ -207,10 +207,8 @@ final class EventHub: Sendable {
     // MARK: Notification
 
     /// Called after a commit that appended events to these sessions' logs.
-    func notify(sessions: Set<String>, events: [SessionEvent] = []) {
+    func notify(sessions: Set<String>, events encoded: [CachedEvent] = []) {
         guard !sessions.isEmpty else { return }
-        let subscribed = state.withLock { state in Set(events.map(\.sessionId).filter { state.subscribers[$0] != nil }) }
-        let encoded = events.filter { subscribed.contains($0.sessionId) }.map { CachedEvent(event: $0, frame: $0.wire.jsonData) }
         let (waiters, subscribers, journal) = state.withLock { state -> ([Waiter], [EventSubscriber], [JournalWaiter]) in
             for item in encoded where state.subscribers[item.event.sessionId] != nil {
                 var list = state.recent[item.event.sessionId] ?? []

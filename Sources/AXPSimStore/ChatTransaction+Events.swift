@@ -4,14 +4,18 @@ import GRDB
 
 /// The per-session event log and the timers.
 extension ChatTransaction {
-    /// Appends an event to a session's log with the session's next sequence number.
+    /// Appends an event to a session's log with the session's next sequence number. `fieldsText`
+    /// is `fields` already encoded (one encoding serves every follower of a chat event).
     @discardableResult
     public func appendEvent(
-        sessionId: String, accountId: String, type: EventType, engagementId: String?, fields: [String: JSONValue], at date: Date
+        sessionId: String, accountId: String, type: EventType, engagementId: String?, fields: [String: JSONValue], fieldsText: String? = nil,
+        at date: Date
     ) throws -> SessionEvent {
-        try db.execute(sql: "UPDATE chat_session SET last_event_seq = last_event_seq + 1 WHERE session_id = ?", arguments: [sessionId])
-        let seq = try Int64.fetchOne(db, sql: "SELECT last_event_seq FROM chat_session WHERE session_id = ?", arguments: [sessionId]) ?? 1
-        let text = String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
+        let seq =
+            try Int64.fetchOne(
+                db, sql: "UPDATE chat_session SET last_event_seq = last_event_seq + 1 WHERE session_id = ? RETURNING last_event_seq",
+                arguments: [sessionId]) ?? 1
+        let text = fieldsText ?? String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
         try db.execute(
             sql: """
                 INSERT INTO event (account_id, session_id, seq, event_type, engagement_id, created_at, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
