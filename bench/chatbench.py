@@ -22,13 +22,11 @@ from websockets.asyncio.client import connect as ws_connect
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
-RETAIL = {
-    "account": "DEMOAA",
-    "client": "retail-backend",
-    "secret": "retail-backend-secret",
-    "appkey": "retail-appkey-0001",
-    "integration": "6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a01",  # "support": no idle timeout, no scenario
-}
+sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
+from axpsim import RETAIL as _FIXTURE_ACCOUNT  # noqa: E402  (the fixtures' credentials, defined once)
+
+# "support": no idle timeout, no scenario attached.
+RETAIL = {**_FIXTURE_ACCOUNT, "integration": _FIXTURE_ACCOUNT["support"]}
 SDK_BASE = "/sdk/digital/chat/v1/integrations/{integration}"
 SUBPROTOCOL = "axpsim.events.v1"
 
