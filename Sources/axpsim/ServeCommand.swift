@@ -115,10 +115,12 @@ final class TerminationSignal {
 
     init() {
         for signalNumber in [SIGINT, SIGTERM] {
+            // Ignore first: libdispatch then observes the signal; setting SIG_IGN after the source
+            // is live can replace its handler and lose the signal.
+            signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler { [done] in done.signal() }
             source.resume()
-            signal(signalNumber, SIG_IGN)
             sources.append(source)
         }
     }
