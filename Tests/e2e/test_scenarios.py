@@ -1,5 +1,6 @@
 """SPEC section 7: scenarios — validate, replay headless, attach to an integration, run on a live
 emulator, record a live chat and replay the recording."""
+import json
 import subprocess
 import xml.etree.ElementTree as ET
 
@@ -164,3 +165,49 @@ def test_record_a_live_chat_then_replay_it(tmp_path):
     assert "expected (-) vs actual (+)" in r.stdout
     assert any(line.strip().startswith("-") and "It arrives tomorrow." in line for line in r.stdout.splitlines())
     assert any(line.strip().startswith("+") and "It arrives next week." in line for line in r.stdout.splitlines())
+
+
+def test_token_and_socket_steps_act_on_live_clients(tmp_path):
+    (tmp_path / "disrupt.yaml").write_text("""name: disrupt
+integration: support
+steps:
+  - agent.join: { name: Rex }
+  - socket.drop: {}
+  - after: 10s
+  - token.expire: {}
+  - after: 10s
+  - token.revoke: {}
+  - after: 10s
+  - session.close: {}
+""")
+    s = Server("--scenarios", str(tmp_path), "--clock", "virtual").start()
+    try:
+        ann = Customer(s, "disrupted", ttl=60)
+        ann.start_session()
+        chat = ann.create_engagement()
+        ws, _ = ann.socket()
+        run = s.post("/__sim/scenarios/disrupt/run", json={"engagementId": chat.id}).json()
+        with pytest.raises(Exception) as dropped:  # socket.drop: no close frame
+            while True:
+                ws.recv(timeout=10)
+        assert getattr(dropped.value, "rcvd", None) is None
+        ws, _ = ann.socket(last_event_id="2")
+        advance(s, 10)  # token.expire
+        assert json.loads(ws.recv(timeout=10))["eventType"] == "PARTICIPANT_ADDED"
+        assert json.loads(ws.recv(timeout=10))["eventType"] == "TOKEN_EXPIRED"
+        assert ann.call("GET", f"/sessions/{ann.session_id}").json()["code"] == "token_expired"
+        ann.jwt = Customer(s, "disrupted", ttl=60).jwt  # the page fetches a new token
+        assert ann.call("GET", f"/sessions/{ann.session_id}").status_code == 200
+        ws2, _ = ann.socket(last_event_id="4")
+        advance(s, 10)  # token.revoke: the new token is the session's current one
+        with pytest.raises(Exception) as revoked:
+            while True:
+                ws2.recv(timeout=10)
+        assert revoked.value.rcvd.code == 4401
+        assert ann.call("GET", f"/sessions/{ann.session_id}").json()["code"] == "token_revoked"
+        advance(s, 10)  # session.close
+        closed = s.get("/__sim/accounts/DEMOAA/sessions", params={"customerId": "disrupted"}).json()["sessions"][0]
+        assert closed["state"] == "closed" and closed["closeReason"] == "SYSTEM_CLOSED"
+        assert s.get(f"/__sim/scenario-runs/{run['runId']}").json()["status"] == "passed"
+    finally:
+        assert s.stop() == 0
