@@ -21,7 +21,7 @@ final class ClockService: Sendable {
         if let cached = cache.withLock({ $0[accountId] }) { return cached }
         var state = try store.clock(accountId: accountId)
         if state == .real, defaultMode == .virtual, try store.account(accountId) != nil {
-            state = ClockState(mode: .virtual, virtualNow: Date())
+            state = ClockState(mode: .virtual, virtualNow: Timestamp.date(millis: Timestamp.millis(Date())))
             try store.setClock(accountId: accountId, state)
         }
         cache.withLock { $0[accountId] = state }
@@ -35,6 +35,10 @@ final class ClockService: Sendable {
 
     /// Persists and caches a new state.
     func set(accountId: String, _ state: ClockState) throws {
+        // Virtual instants are kept to the millisecond, as they are stored: an advance computed by
+        // adding seconds then lands exactly on the instants of timers and token expiries.
+        var state = state
+        state.virtualNow = state.virtualNow.map { Timestamp.date(millis: Timestamp.millis($0)) }
         try store.setClock(accountId: accountId, state)
         cache.withLock { $0[accountId] = state }
     }

@@ -131,9 +131,11 @@ extension Emulator {
                 "type": .string("ready"), "sessionId": .string(sessionId), "lastEventId": .string(String(after)),
                 "latestEventId": .string(String(session.lastEventSeq)),
             ])
-            guard connection.send(data: ready.jsonData) else { return }
             sockets.withLock { $0[connection.id] = .subscribed(sessionId: sessionId) }
-            hub.subscribe(EventSubscriber(sessionId: sessionId, accountId: caller.accountId, tokenJti: caller.jti, connection: connection, after: after))
+            hub.subscribe(
+                EventSubscriber(
+                    sessionId: sessionId, accountId: caller.accountId, tokenJti: caller.jti, connection: connection, after: after,
+                    ready: ready.jsonData))
             if connection.isClosed { hub.unsubscribe(sessionId: sessionId, connectionId: connection.id) }
         } catch let error as AXPSimError {
             switch error.status {

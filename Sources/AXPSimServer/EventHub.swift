@@ -244,21 +244,29 @@ final class EventSubscriber: Sendable {
     let accountId: String
     let tokenJti: String
     let connection: WebSocketConnection
-    private let lastSent: Mutex<Int64>
+    /// The last event sent, and the `ready` frame still to send before any event.
+    private let progress: Mutex<(last: Int64, ready: Data?)>
 
-    init(sessionId: String, accountId: String, tokenJti: String, connection: WebSocketConnection, after: Int64) {
+    /// `ready` goes out first, from the first pump: the subscriber is registered (so control-plane
+    /// actions reach it) before the client can see `ready`, and no event can overtake it.
+    init(sessionId: String, accountId: String, tokenJti: String, connection: WebSocketConnection, after: Int64, ready: Data?) {
         self.sessionId = sessionId
         self.accountId = accountId
         self.tokenJti = tokenJti
         self.connection = connection
-        lastSent = Mutex(after)
+        progress = Mutex((after, ready))
     }
 
     /// Sends every stored event after the last one sent, in order; serialised per subscriber so
     /// that replay and live pushes never interleave or repeat.
     func pump(store: Store, faults: FaultInjector, cache: EventHub? = nil) {
-        lastSent.withLock { last in
+        progress.withLock { progress in
+            if let ready = progress.ready {
+                progress.ready = nil
+                guard connection.send(data: ready) else { return }
+            }
             while !connection.isClosed {
+                let last = progress.last
                 let batch: [EventHub.CachedEvent]
                 if let cached = cache?.cachedEvents(sessionId: sessionId, after: last) {
                     batch = cached
@@ -274,13 +282,13 @@ final class EventSubscriber: Sendable {
                         connection.abort()
                         return
                     case .drop?:
-                        last = event.seq
+                        progress.last = event.seq
                         continue
                     default:
                         break
                     }
                     guard connection.send(data: item.frame) else { return }
-                    last = event.seq
+                    progress.last = event.seq
                 }
             }
         }
