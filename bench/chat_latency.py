@@ -259,7 +259,8 @@ def summary(r):
             f"A echo p50={a['p50_ms']:.2f} p99={a['p99_ms']:.2f} | POST p50={p['p50_ms']:.2f} p99={p['p99_ms']:.2f} | "
             f"lost B/A={r['lost_B']}/{r['lost_A']} dup B/A={r['dup_B']}/{r['dup_A']} errors={r['errors']} | "
             f"client cpu={r['load']['client_cpu_pct']:.0f}% server cpu={r['load']['server_cpu_pct']:.0f}% "
-            f"machine={r['load']['machine_cpu_pct']:.0f}%/200% loop lag p99={r['client_loop_lag']['p99_ms']:.1f} ms | rss {r['server_rss_kib_after'] / 1024:.0f} MiB")
+            f"machine={r['load']['machine_cpu_pct']:.0f}%/200% (other processes "
+            f"{r['load']['machine_cpu_pct'] - r['load']['server_cpu_pct'] - r['load']['client_cpu_pct']:.0f}%) loop lag p99={r['client_loop_lag']['p99_ms']:.1f} ms | rss {r['server_rss_kib_after'] / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":
