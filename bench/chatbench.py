@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,6 +62,9 @@ class Server:
     def __init__(self, workdir=None, extra=()):
         # BENCH_TMPDIR puts the database elsewhere (e.g. /dev/shm, to take disk syncs out).
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="axpsim-bench-", dir=os.environ.get("BENCH_TMPDIR")))
+        # A temp folder of our own is removed by cleanup() (databases of 10k sessions are ~100 MB)
+        # unless BENCH_KEEP_DB=1.
+        self.own_workdir = workdir is None
         self.extra = list(extra)
         self.process = None
 
@@ -152,10 +156,17 @@ class Server:
         return code
 
     def log_tail(self, lines=20):
+        """The end of the server's log; also removes our temp folder once the server has stopped."""
         try:
             return "\n".join((self.workdir / "server.log").read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
+        finally:
+            self.cleanup()
+
+    def cleanup(self):
+        if self.process is None and self.own_workdir and not os.environ.get("BENCH_KEEP_DB"):
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def text_body(text):
