@@ -28,14 +28,7 @@ extension ScenarioEngine {
             fail(run, line: entry.line, kind: entry.step.kind, "the run has no engagement")
             return false
         }
-        do {
-            return try executeAgent(run, entry, engagementId: engagementId)
-        } catch let error as AXPSimError {
-            fail(run, line: entry.line, kind: entry.step.kind, error.detail)
-        } catch {
-            fail(run, line: entry.line, kind: entry.step.kind, "\(error)")
-        }
-        return false
+        return attempt(run, line: entry.line, kind: entry.step.kind) { try executeAgent(run, entry, engagementId: engagementId) }
     }
 
     private func executeAgent(_ run: ScenarioRun, _ entry: ScenarioStepEntry, engagementId: String) throws -> Bool {
@@ -50,9 +43,7 @@ extension ScenarioEngine {
         }
         switch entry.step {
         case .after(let seconds):
-            let timer = try sleep(run, seconds: seconds)
-            run.state.withLock { $0.wait = .timer(timer) }
-            record(run, line: entry.line, kind: kind, status: "waiting", detail: "\(seconds)s")
+            try pause(run, seconds: seconds, line: entry.line, kind: kind)
             return true
         case .queue(let position, let wait):
             try chat.queuePosition(engagementId, position: position, estimatedWaitSeconds: wait)
@@ -74,8 +65,7 @@ extension ScenarioEngine {
             }
             _ = try chat.participantMessage(engagementId, text: text, participantId: bot, types: [.bot])
         case .expectCustomer(let matcher, let within, let onTimeout):
-            let deadline = try within.map { try sleep(run, seconds: $0) }
-            run.state.withLock { $0.wait = .message(matcher, deadline: deadline, onTimeout: onTimeout, line: entry.line) }
+            try expect(run, matcher, within: within, onTimeout: onTimeout, line: entry.line)
             return true
         case .chatEnd(let reason):
             _ = try chat.end(engagementId, reason: reason ?? "AGENT_CLOSED")

@@ -19,14 +19,7 @@ extension ScenarioEngine {
             finish(run, .passed, failure: nil)
             return false
         }
-        do {
-            return try executeCustomer(run, entry)
-        } catch let error as AXPSimError {
-            fail(run, line: entry.line, kind: entry.step.kind, error.detail)
-        } catch {
-            fail(run, line: entry.line, kind: entry.step.kind, "\(error)")
-        }
-        return false
+        return attempt(run, line: entry.line, kind: entry.step.kind) { try executeCustomer(run, entry) }
     }
 
     private func executeCustomer(_ run: ScenarioRun, _ entry: CustomerStepEntry) throws -> Bool {
@@ -48,8 +41,7 @@ extension ScenarioEngine {
         switch entry.step {
         case .chatStart(let name, let parameters):
             let caller = try newCaller(run)
-            let session = try chat.createSession(caller, SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:]))
-            let sessionId = session.objectValue["sessionId"]?.stringValue ?? ""
+            let sessionId = try openSession(caller)
             headlessSessions.withLock { _ = $0.insert(sessionId) }
             defer { headlessSessions.withLock { _ = $0.remove(sessionId) } }
             let (_, engagement) = try chat.createEngagement(
@@ -63,14 +55,11 @@ extension ScenarioEngine {
             detail = engagement.engagementId
         case .join(let name):
             let caller = try newCaller(run)
-            let session = try chat.createSession(caller, SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:]))
-            let sessionId = session.objectValue["sessionId"]?.stringValue ?? ""
+            let sessionId = try openSession(caller)
             _ = try chat.join(caller, try openChat(), SDKRequests.DialogAction(sessionId: sessionId, dialogId: nil, reason: nil))
             run.state.withLock { $0.devices[name] = ScenarioRun.Device(sessionId: sessionId, caller: caller) }
         case .after(let seconds):
-            let timer = try sleep(run, seconds: seconds)
-            run.state.withLock { $0.wait = .timer(timer) }
-            record(run, line: entry.line, kind: kind, status: "waiting", detail: "\(seconds)s")
+            try pause(run, seconds: seconds, line: entry.line, kind: kind)
             return true
         case .say(let text, let name):
             let device = try device(name)
@@ -96,12 +85,17 @@ extension ScenarioEngine {
             let device = try device(name)
             _ = try chat.disconnect(device.caller, try openChat(), SDKRequests.DialogAction(sessionId: device.sessionId, dialogId: nil, reason: "USER_CLOSED"))
         case .expectAgent(let matcher, let within):
-            let deadline = try within.map { try sleep(run, seconds: $0) }
-            run.state.withLock { $0.wait = .message(matcher, deadline: deadline, onTimeout: nil, line: entry.line) }
+            try expect(run, matcher, within: within, onTimeout: nil, line: entry.line)
             return true
         }
         record(run, line: entry.line, kind: kind, detail: detail)
         return true
+    }
+
+    /// A new session of the run's customer (a device), as the SDK's init makes one.
+    private func openSession(_ caller: SDKCaller) throws -> String {
+        let session = try env.chat.createSession(caller, SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:]))
+        return session.objectValue["sessionId"]?.stringValue ?? ""
     }
 
     /// A fresh chat JWT of the run's customer, verified as an SDK call would be.

@@ -256,6 +256,31 @@ final class ScenarioEngine: Sendable {
         return timer.timerId
     }
 
+    /// Waits `seconds` on the account clock (an `after` step).
+    func pause(_ run: ScenarioRun, seconds: Double, line: Int, kind: String) throws {
+        let timer = try sleep(run, seconds: seconds)
+        run.state.withLock { $0.wait = .timer(timer) }
+        record(run, line: line, kind: kind, status: "waiting", detail: "\(seconds)s")
+    }
+
+    /// Waits for a message of the other side matching `matcher`, until `within` seconds pass.
+    func expect(_ run: ScenarioRun, _ matcher: TextMatcher, within: Double?, onTimeout: [ScenarioStepEntry]?, line: Int) throws {
+        let deadline = try within.map { try sleep(run, seconds: $0) }
+        run.state.withLock { $0.wait = .message(matcher, deadline: deadline, onTimeout: onTimeout, line: line) }
+    }
+
+    /// Runs one step; an error fails the run at the step's line. Returns whether to go on.
+    func attempt(_ run: ScenarioRun, line: Int, kind: String, _ body: () throws -> Bool) -> Bool {
+        do {
+            return try body()
+        } catch let error as AXPSimError {
+            fail(run, line: line, kind: kind, error.detail)
+        } catch {
+            fail(run, line: line, kind: kind, "\(error)")
+        }
+        return false
+    }
+
     /// The first unconsumed message of the other side that matches (consuming those before it).
     private func consumeMatch(_ run: ScenarioRun, _ matcher: TextMatcher) -> String? {
         let (engagementId, cursor) = run.state.withLock { ($0.engagementId, $0.cursor) }
