@@ -100,7 +100,8 @@ public final class KeyRing: Sendable {
     /// The `accountId` claim of a token, read without verifying it (to find the account clock that
     /// ``verify(_:now:)`` then checks the token against). Nil when unreadable.
     public static func unverifiedAccountId(_ token: String) -> String? {
-        let compact = token.hasPrefix(tokenPrefix) ? String(token.dropFirst(tokenPrefix.count)) : token
+        guard token.hasPrefix(tokenPrefix) else { return nil }
+        let compact = String(token.dropFirst(tokenPrefix.count))
         let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let payload = Base64URL.decode(parts[1]),
             let object = try? JSONSerialization.jsonObject(with: payload) as? [String: Any]
@@ -108,10 +109,15 @@ public final class KeyRing: Sendable {
         return object["accountId"] as? String
     }
 
-    /// Verifies a chat JWT (with or without the `jwt.` prefix) at `now` on the account clock:
-    /// algorithm, key, signature, audience, not-before and expiry. Revocation is the caller's.
+    /// Verifies a chat JWT at `now` on the account clock: the `jwt.` prefix, algorithm, key,
+    /// signature, audience, not-before and expiry. Revocation is the caller's.
+    ///
+    /// The prefix is required, as on the platform: its Generate JWT Token API answers
+    /// `jwt.<compact JWS>` and clients send that whole string; a client that strips the prefix
+    /// would fail against the real platform, so axpsim refuses it too (`token_missing_prefix`).
     public func verify(_ token: String, now: Date) throws(AXPSimError) -> ChatTokenClaims {
-        let compact = token.hasPrefix(Self.tokenPrefix) ? String(token.dropFirst(Self.tokenPrefix.count)) : token
+        guard token.hasPrefix(Self.tokenPrefix) else { throw .tokenRejected(.missingPrefix) }
+        let compact = String(token.dropFirst(Self.tokenPrefix.count))
         let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3 || (parts.count == 2 && compact.hasSuffix(".") == false),
             let headerData = Base64URL.decode(parts[0]),

@@ -71,6 +71,13 @@ public enum AXPSimError: Error, Sendable, Equatable {
     case controlPlaneDenied(String)
     /// The control token is missing or wrong (401, same code as ``controlPlaneDenied``).
     case controlTokenRejected(String)
+    /// A control-plane request came from a web page of another origin, or named a host the
+    /// control plane does not answer for (DNS rebinding).
+    case crossOriginDenied(String)
+    /// The request path has no canonical form (``AXPSimHTTP/CanonicalPath``).
+    case nonCanonicalPath(String)
+    /// A per-session limit (held long polls, event sockets) is reached.
+    case tooManyFollowers(String)
     /// A fault rule or rate limit answered instead of the emulator.
     case rateLimited
     /// A chat JWT failed verification; `reason` says why with its own stable code.
@@ -100,6 +107,9 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .duplicate(let resource, _): "duplicate_\(resource)"
         case .conflict(let code, _): code
         case .controlPlaneDenied, .controlTokenRejected: "control_plane_denied"
+        case .crossOriginDenied: "cross_origin_denied"
+        case .nonCanonicalPath: "non_canonical_path"
+        case .tooManyFollowers: "too_many_followers"
         case .rateLimited: "rate_limited"
         case .tokenRejected(let reason): reason.code
         case .faultInjected: "fault_injected"
@@ -110,16 +120,16 @@ public enum AXPSimError: Error, Sendable, Equatable {
     /// The HTTP status this error is answered with.
     public var status: Int {
         switch self {
-        case .malformedJSON, .constraintViolation: 400
+        case .malformedJSON, .constraintViolation, .nonCanonicalPath: 400
         case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey: 401
         case .tokenRejected, .controlTokenRejected: 401
-        case .forbidden, .controlPlaneDenied: 403
+        case .forbidden, .controlPlaneDenied, .crossOriginDenied: 403
         case .notFound, .notFoundDetail, .routeNotFound: 404
         case .methodNotAllowed: 405
         case .duplicate, .conflict: 409
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
-        case .rateLimited: 429
+        case .rateLimited, .tooManyFollowers: 429
         case .faultInjected(let status): status
         case .internalError: 500
         }
@@ -128,18 +138,18 @@ public enum AXPSimError: Error, Sendable, Equatable {
     /// The problem's `title`, as the platform words it.
     public var title: String {
         switch self {
-        case .malformedJSON: "Bad Request"
+        case .malformedJSON, .nonCanonicalPath: "Bad Request"
         case .constraintViolation: "Constraint Violation"
         case .unsupportedMediaType: "Unsupported Media Type"
         case .payloadTooLarge: "Payload Too Large"
         case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey, .tokenRejected,
             .controlTokenRejected:
             "Unauthorized"
-        case .forbidden, .controlPlaneDenied: "Forbidden"
+        case .forbidden, .controlPlaneDenied, .crossOriginDenied: "Forbidden"
         case .notFound, .notFoundDetail, .routeNotFound: "Not Found"
         case .methodNotAllowed: "Method Not Allowed"
         case .duplicate, .conflict: "Conflict"
-        case .rateLimited: "Too Many Requests"
+        case .rateLimited, .tooManyFollowers: "Too Many Requests"
         case .faultInjected: "Injected Fault"
         case .internalError: "Internal Server Error"
         }
@@ -165,7 +175,9 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .methodNotAllowed(let allowed): "Method not allowed; allowed: \(allowed.joined(separator: ", "))"
         case .duplicate(let resource, let id): "\(Self.humanName(resource)) already exists: \(id)"
         case .conflict(_, let detail): detail
-        case .controlPlaneDenied(let why), .controlTokenRejected(let why): why
+        case .controlPlaneDenied(let why), .controlTokenRejected(let why), .crossOriginDenied(let why): why
+        case .nonCanonicalPath(let why): "The request path is not canonical: \(why)"
+        case .tooManyFollowers(let why): why
         case .rateLimited: "Rate limit exceeded"
         case .tokenRejected(let reason): reason.detail
         case .faultInjected(let status): "A fault rule answered \(status) (PUT /__sim/faults)"

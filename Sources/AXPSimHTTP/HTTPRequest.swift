@@ -4,8 +4,14 @@ import Foundation
 public struct HTTPRequest: Sendable {
     /// The method, upper-case (`GET`, `POST`, …).
     public var method: String
-    /// The decoded path, without the query string.
+    /// The decoded, canonical path without the query string (see ``CanonicalPath``); when the
+    /// path as sent has no canonical form, the path as sent, and ``pathProblem`` says why.
     public var path: String
+    /// The path exactly as the client sent it (percent-escapes kept).
+    public var rawPath: String
+    /// Why the path as sent is not canonical, or nil. A server refuses such a request before
+    /// routing it.
+    public var pathProblem: CanonicalPath.Problem?
     /// Decoded query parameters (the last value wins for repeated names).
     public var query: [String: String]
     /// Header fields with lower-cased names (the last value wins for repeated names).
@@ -17,12 +23,29 @@ public struct HTTPRequest: Sendable {
     /// Path parameters filled in by the ``Router``.
     public var pathParameters: [String: String] = [:]
 
+    /// A request for `path`: either already decoded (tests, in-process callers) or, with
+    /// `rawPath`, as sent on the wire, then decoded and checked here.
     public init(
         method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: Data = Data(),
         remoteAddress: String = "127.0.0.1"
     ) {
+        self.init(method: method, rawPath: path, query: query, headers: headers, body: body, remoteAddress: remoteAddress)
+    }
+
+    /// A request whose path is given as sent (percent-escapes kept).
+    public init(
+        method: String, rawPath: String, query: [String: String] = [:], headers: [String: String] = [:], body: Data = Data(),
+        remoteAddress: String = "127.0.0.1"
+    ) {
         self.method = method
-        self.path = path
+        self.rawPath = rawPath
+        do {
+            self.path = try CanonicalPath(raw: rawPath).path
+            self.pathProblem = nil
+        } catch {
+            self.path = rawPath
+            self.pathProblem = error
+        }
         self.query = query
         self.headers = headers
         self.body = body

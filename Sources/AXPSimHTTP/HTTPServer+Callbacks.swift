@@ -53,8 +53,8 @@ func httpAccessHandler(
 
     let request = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "GET",
-        path: url.map { String(cString: $0) } ?? "/",
-        query: values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false),
+        rawPath: url.map { String(cString: $0) } ?? "/",
+        query: values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false, percentDecode: true),
         headers: values(connection, .HEADER_KIND, lowercaseKeys: true),
         body: context.body,
         remoteAddress: clientAddress(connection))
@@ -110,11 +110,18 @@ private func headerValue(_ connection: OpaquePointer, _ name: String) -> String?
 private final class ValueCollector {
     var values: [String: String] = [:]
     let lowercaseKeys: Bool
-    init(lowercaseKeys: Bool) { self.lowercaseKeys = lowercaseKeys }
+    let percentDecode: Bool
+    init(lowercaseKeys: Bool, percentDecode: Bool) {
+        self.lowercaseKeys = lowercaseKeys
+        self.percentDecode = percentDecode
+    }
 }
 
-private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool) -> [String: String] {
-    let collector = ValueCollector(lowercaseKeys: lowercaseKeys)
+/// The values of one kind. Query arguments arrive with their escapes kept (the daemon's unescape
+/// callback is a no-op so the path can be checked as sent): they are decoded here; a malformed
+/// escape is kept as sent.
+private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercaseKeys: Bool, percentDecode: Bool = false) -> [String: String] {
+    let collector = ValueCollector(lowercaseKeys: lowercaseKeys, percentDecode: percentDecode)
     withExtendedLifetime(collector) {
         _ = MHD_get_connection_values(connection, kind, collectValue, Unmanaged.passUnretained(collector).toOpaque())
     }
@@ -124,8 +131,13 @@ private func values(_ connection: OpaquePointer, _ kind: MHD_ValueKind, lowercas
 private func collectValue(cls: UnsafeMutableRawPointer?, kind: MHD_ValueKind, key: UnsafePointer<CChar>?, value: UnsafePointer<CChar>?) -> MHD_Result {
     guard let cls, let key else { return .YES }
     let collector = Unmanaged<ValueCollector>.fromOpaque(cls).takeUnretainedValue()
-    let name = String(cString: key)
-    collector.values[collector.lowercaseKeys ? name.lowercased() : name] = value.map { String(cString: $0) } ?? ""
+    var name = String(cString: key)
+    var text = value.map { String(cString: $0) } ?? ""
+    if collector.percentDecode {
+        name = name.removingPercentEncoding ?? name
+        text = text.removingPercentEncoding ?? text
+    }
+    collector.values[collector.lowercaseKeys ? name.lowercased() : name] = text
     return .YES
 }
 

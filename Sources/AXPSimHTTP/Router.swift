@@ -51,6 +51,12 @@ public struct Router<Handler: Sendable>: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
+    /// The handler of the first route whose pattern matches `path`, whatever its method.
+    public func anyHandler(path: String) -> Handler? {
+        let parts = Self.split(path)
+        return routes.first { Self.bind($0.segments, to: parts) != nil }?.handler
+    }
+
     static func split(_ path: String) -> [Substring] {
         path.split(separator: "/", omittingEmptySubsequences: true)
     }

@@ -9,7 +9,18 @@ import Synchronization
 final class ClockService: Sendable {
     let store: Store
     let defaultMode: ClockMode
-    private let cache = Mutex<[String: ClockState]>([:])
+
+    /// Cached states and a generation that every change bumps: a cache miss fills the cache only
+    /// when no change happened while it read the store, so a concurrent `set` is never
+    /// overwritten by an older read.
+    private struct Cache {
+        var states: [String: ClockState] = [:]
+        var generation: UInt64 = 0
+    }
+
+    private let cache = Mutex(Cache())
+    /// Serialises changes: the store write and the cache update of one `set` happen together.
+    private let changes = Mutex(())
 
     init(store: Store, defaultMode: ClockMode) {
         self.store = store
@@ -18,13 +29,18 @@ final class ClockService: Sendable {
 
     /// The account's clock state.
     func state(accountId: String) throws -> ClockState {
-        if let cached = cache.withLock({ $0[accountId] }) { return cached }
-        var state = try store.clock(accountId: accountId)
-        if state == .real, defaultMode == .virtual, try store.account(accountId) != nil {
-            state = ClockState(mode: .virtual, virtualNow: Timestamp.date(millis: Timestamp.millis(Date())))
-            try store.setClock(accountId: accountId, state)
+        let (cached, generation) = cache.withLock { ($0.states[accountId], $0.generation) }
+        if let cached { return cached }
+        let state: ClockState
+        if defaultMode == .virtual {
+            let frozen = ClockState(mode: .virtual, virtualNow: Timestamp.date(millis: Timestamp.millis(Date())))
+            state = try store.clockInitializing(accountId: accountId, to: frozen)
+        } else {
+            state = try store.clock(accountId: accountId)
         }
-        cache.withLock { $0[accountId] = state }
+        cache.withLock { cache in
+            if cache.generation == generation, cache.states[accountId] == nil { cache.states[accountId] = state }
+        }
         return state
     }
 
@@ -39,14 +55,22 @@ final class ClockService: Sendable {
         // adding seconds then lands exactly on the instants of timers and token expiries.
         var state = state
         state.virtualNow = state.virtualNow.map { Timestamp.date(millis: Timestamp.millis($0)) }
-        try store.setClock(accountId: accountId, state)
-        cache.withLock { $0[accountId] = state }
+        try changes.withLock { _ in
+            try store.setClock(accountId: accountId, state)
+            cache.withLock { cache in
+                cache.states[accountId] = state
+                cache.generation &+= 1
+            }
+        }
     }
 
     /// Forgets cached states (after a reset rewrote the table).
     func invalidate(accountId: String? = nil) {
-        cache.withLock { cache in
-            if let accountId { cache[accountId] = nil } else { cache.removeAll() }
+        changes.withLock { _ in
+            cache.withLock { cache in
+                if let accountId { cache.states[accountId] = nil } else { cache.states.removeAll() }
+                cache.generation &+= 1
+            }
         }
     }
 }

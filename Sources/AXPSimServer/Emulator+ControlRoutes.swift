@@ -46,11 +46,8 @@ extension Emulator {
             let limit = try Self.queryInt(request, "limit", default: 100, range: 1...self.configuration.requestJournalSize)
             return .respond(JSONResponses.json(200, ["requests": self.journal.recent(limit: limit)]))
         }
-        table.add("GET", "/", .meta, "The dashboard: health, accounts, chats, scenario runs, live events") { [unowned self] request in
-            if let denied = self.controlDenial(request) { return .respond(JSONResponses.problem(denied)) }
-            return .respond(.text(200, DashboardPage.html, contentType: "text/html; charset=utf-8"))
-        }
-        table.add("GET", "/__sim/openapi.json", .meta, "The OpenAPI 3.1 document of every HTTP route") { [unowned self] _ in
+        addConsoleRoutes(to: &table)
+        table.add("GET", "/__sim/openapi.json", .control, "The OpenAPI 3.1 document of every HTTP route") { [unowned self] _ in
             .respond(JSONResponses.object(200, self.openAPIDocument()))
         }
     }

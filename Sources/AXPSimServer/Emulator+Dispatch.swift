@@ -5,15 +5,18 @@ import Synchronization
 import AXPSimStore
 import Logging
 
-/// Request dispatch: CORS, the control-plane guard, routing, error mapping and the journal.
+/// Request dispatch, in order: canonical path, route lookup, the control-plane guard (decided by
+/// the matched route's group), CORS preflight, faults, the handler, error mapping, CORS headers
+/// (platform-shaped APIs only) and the journal.
 extension Emulator {
     /// Entry point of every HTTP request (on an MHD worker thread).
     func handle(_ request: HTTPRequest) -> HTTPResult {
         let started = Date()
-        let result = dispatch(request)
+        let group = routeGroup(of: request)
+        let result = dispatch(request, group: group)
         switch result {
         case .respond(let response):
-            let decorated = decorate(response, for: request)
+            let decorated = decorate(response, for: request, group: group)
             record(request, decorated, started: started)
             return .respond(decorated)
         case .suspend, .drop:
@@ -23,7 +26,7 @@ extension Emulator {
 
     /// Finishes a held request: CORS headers and the journal (used by long polls).
     func finishHeld(_ request: HTTPRequest, _ response: HTTPResponse, started: Date) -> HTTPResponse {
-        let decorated = decorate(response, for: request)
+        let decorated = decorate(response, for: request, group: routeGroup(of: request))
         record(request, decorated, started: started)
         return decorated
     }
@@ -31,16 +34,26 @@ extension Emulator {
     private func record(_ request: HTTPRequest, _ response: HTTPResponse, started: Date) {
         let code = response.headers.first { $0.0 == "X-AXPSim-Error-Code" }?.1
         journal.record(
-            method: request.method, path: request.path, status: response.status, duration: Date().timeIntervalSince(started),
+            method: request.method, path: request.rawPath, status: response.status, duration: Date().timeIntervalSince(started),
             remoteAddress: request.remoteAddress, code: code)
     }
 
-    private func dispatch(_ request: HTTPRequest) -> HTTPResult {
-        if request.method == "OPTIONS" { return .respond(preflight(request)) }
-        let isControl = request.path == "/__sim" || request.path.hasPrefix("/__sim/")
-        if isControl, let denied = controlDenial(request) { return .respond(JSONResponses.problem(denied)) }
+    /// The group of the route the request's path names; an unknown path under `/__sim` counts as
+    /// control (so probing it needs the same credentials), any other unknown path as nothing.
+    func routeGroup(of request: HTTPRequest) -> RouteGroup? {
+        guard request.pathProblem == nil else { return nil }
+        if let group = routes.withLock({ $0.group(ofPath: request.path) }) { return group }
+        return request.path == "/__sim" || request.path.hasPrefix("/__sim/") ? .control : nil
+    }
+
+    private func dispatch(_ request: HTTPRequest, group: RouteGroup?) -> HTTPResult {
+        if let problem = request.pathProblem { return .respond(JSONResponses.problem(.nonCanonicalPath(problem.description))) }
+        if let group, group.isGuarded, let denied = controlGuard.denial(request, needsCredential: group == .control) {
+            return .respond(JSONResponses.problem(denied))
+        }
+        if request.method == "OPTIONS" { return .respond(preflight(request, group: group)) }
         let method = request.method == "HEAD" ? "GET" : request.method
-        if !isControl, let action = faults.action(method: method, path: request.path) {
+        if !(group?.isGuarded ?? false), let action = faults.action(method: method, path: request.path) {
             switch action {
             case .status(let status): return .respond(JSONResponses.problem(.faultInjected(status: status)))
             case .drop, .closeSocket: return .drop
@@ -74,6 +87,9 @@ extension Emulator {
             do {
                 return try entry.handler(routed)
             } catch let error as AXPSimError {
+                if case .internalError = error {
+                    logger.error("internal error", metadata: ["path": "\(request.path)", "error": "\(error.detail)"])
+                }
                 return .respond(JSONResponses.problem(error))
             } catch {
                 logger.error("unexpected error", metadata: ["path": "\(request.path)", "error": "\(error)"])
@@ -82,18 +98,7 @@ extension Emulator {
         }
     }
 
-    /// Why the control plane refuses this caller, or nil.
-    func controlDenial(_ request: HTTPRequest) -> AXPSimError? {
-        if let token = configuration.controlToken {
-            guard let presented = request.bearerToken else {
-                return .controlTokenRejected("The control plane needs Authorization: Bearer <control token>")
-            }
-            return constantTimeEquals(presented, token) ? nil : .controlTokenRejected("Wrong control token")
-        }
-        return request.isLoopback ? nil : .controlPlaneDenied("The control plane answers loopback clients only (start with --control-token to open it)")
-    }
-
-    // MARK: CORS
+    // MARK: CORS (platform-shaped APIs only; never the control plane or the console)
 
     /// The `Access-Control-Allow-Origin` value for `origin`, or nil when it is not allowed.
     func allowedOrigin(_ origin: String?) -> String? {
@@ -102,8 +107,9 @@ extension Emulator {
         return configuration.corsOrigins.contains(origin) ? origin : nil
     }
 
-    private func decorate(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+    private func decorate(_ response: HTTPResponse, for request: HTTPRequest, group: RouteGroup?) -> HTTPResponse {
         var response = response
+        guard let group, !group.isGuarded else { return response }
         if let origin = allowedOrigin(request.header("origin")) {
             response.setHeader("Access-Control-Allow-Origin", origin)
             response.setHeader("Access-Control-Allow-Credentials", "true")
@@ -113,10 +119,11 @@ extension Emulator {
         return response
     }
 
-    private func preflight(_ request: HTTPRequest) -> HTTPResponse {
+    private func preflight(_ request: HTTPRequest, group: RouteGroup?) -> HTTPResponse {
         var response = HTTPResponse.empty(204)
         let allowed = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].joined(separator: ", ")
         response.setHeader("Allow", allowed)
+        guard let group, !group.isGuarded else { return response }
         guard request.header("access-control-request-method") != nil else { return response }
         guard allowedOrigin(request.header("origin")) != nil else { return response }
         response.setHeader("Access-Control-Allow-Methods", allowed)

@@ -16,9 +16,11 @@ public final class Emulator: Sendable {
         case fixtures(DiagnosticsError)
         case tlsFile(String)
         case bind(String)
+        case configuration(String)
 
         public var description: String {
             switch self {
+            case .configuration(let problem): "invalid configuration: \(problem)"
             case .fixtures(let error): "invalid fixtures:\n\(error)"
             case .tlsFile(let path): "cannot read TLS file \(path)"
             case .bind(let what): "cannot bind \(what)"
@@ -44,6 +46,8 @@ public final class Emulator: Sendable {
     /// Recordings in progress or stopped, by id.
     let recordings = Mutex<[String: Recording]>([:])
     let startedAt = Date()
+    /// Who may use the control plane and the console.
+    let controlGuard: ControlGuard
 
     struct Servers: Sendable {
         let http: HTTPServer
@@ -59,8 +63,10 @@ public final class Emulator: Sendable {
 
     /// Opens the store, loads fixtures and keys. Does not bind yet.
     public init(configuration: EmulatorConfiguration, logger: Logger = Logger(label: "axpsim.server")) throws {
+        if let problem = configuration.problems.first { throw StartupError.configuration(problem) }
         self.configuration = configuration
         self.logger = logger
+        controlGuard = ControlGuard(token: configuration.controlToken, configuredHosts: [configuration.host], tls: configuration.tls)
         do {
             fixtures = try configuration.fixturesPath.map { try FixtureLoader.load(directory: $0) } ?? []
         } catch let error as DiagnosticsError {
@@ -132,7 +138,7 @@ public final class Emulator: Sendable {
             })
         let webSocket = WebSocketServer(
             configuration: WebSocketServer.Configuration(
-                host: configuration.host, port: configuration.wsPort, subprotocols: Self.webSocketSubprotocols,
+                host: configuration.host, port: Int(configuration.wsPort), subprotocols: Self.webSocketSubprotocols,
                 maxQueuedFrames: configuration.wsQueueFrames, tlsCertificatePath: tls?.certificatePath, tlsKeyPath: tls?.keyPath),
             logger: Logger(label: "axpsim.websocket"),
             handlers: webSocketHandlers())

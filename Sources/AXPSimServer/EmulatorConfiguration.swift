@@ -11,7 +11,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     /// HTTP port; 0 picks a free one.
     public var httpPort: UInt16 = 8080
     /// WebSocket port; 0 picks a free one.
-    public var wsPort = 8081
+    public var wsPort: UInt16 = 8081
     /// Serve HTTPS/WSS with the local CA's certificate (or the given one).
     public var tls = false
     /// PEM certificate (chain) and key to serve instead of the local CA's (`--tls-cert`/`--tls-key`).
@@ -73,7 +73,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public mutating func apply(environment: [String: String]) {
         if let value = environment["AXPSIM_HOST"] { host = value }
         if let value = environment["AXPSIM_HTTP_PORT"].flatMap(UInt16.init) { httpPort = value }
-        if let value = environment["AXPSIM_WS_PORT"].flatMap(Int.init) { wsPort = value }
+        if let value = environment["AXPSIM_WS_PORT"].flatMap(UInt16.init) { wsPort = value }
         if let value = environment["AXPSIM_DB"] { databasePath = value }
         if let value = environment["AXPSIM_FIXTURES"] { fixturesPath = value }
         if let value = environment["AXPSIM_SCENARIOS"] { scenariosPath = value }
@@ -87,6 +87,20 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
             tlsCertificatePath = cert
             tlsKeyPath = key
         }
+    }
+
+    /// What makes this configuration unusable, one sentence each (empty when it can start).
+    /// Checked after flags and environment are merged, so a variable set to an empty value is
+    /// caught as surely as a flag.
+    public var problems: [String] {
+        var problems: [String] = []
+        if let controlToken, controlToken.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append("the control token must not be empty (--control-token / AXPSIM_CONTROL_TOKEN): an empty token would open the control plane")
+        }
+        if let controlToken, controlToken.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x21 || $0 > 0x7E } ?? true }) {
+            problems.append("the control token must be printable ASCII without spaces (it travels in an Authorization header and a cookie)")
+        }
+        return problems
     }
 
     /// Splits a comma-separated list.

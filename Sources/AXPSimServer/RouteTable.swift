@@ -15,10 +15,16 @@ enum RouteGroup: String, Sendable {
     case backend
     /// The Chat SDK API.
     case sdk
-    /// `/__sim` control plane.
+    /// `/__sim` control plane: the full guard (SPEC 6.1).
     case control
-    /// Public documents (JWKS, OpenAPI, dashboard).
+    /// The console page and its login: the host and origin checks of the guard; the page itself
+    /// asks for the token (login form) instead of answering 401.
+    case console
+    /// Public documents (JWKS).
     case meta
+
+    /// True for the groups the control-plane guard protects; they never answer CORS.
+    var isGuarded: Bool { self == .control || self == .console }
 }
 
 /// A registered route with what the OpenAPI document says of it.
@@ -34,6 +40,11 @@ struct RouteTable: Sendable {
 
     mutating func add(_ method: String, _ pattern: String, _ group: RouteGroup, _ summary: String, _ handler: @escaping RouteHandler) {
         router.add(method, pattern, RouteEntry(group: group, summary: summary, handler: handler))
+    }
+
+    /// The group of the routes that `path` names (whatever the method), or nil when none does.
+    func group(ofPath path: String) -> RouteGroup? {
+        router.anyHandler(path: path)?.group
     }
 
     /// Every route, for the OpenAPI document.

@@ -57,30 +57,39 @@ final class Scheduler: Sendable {
 
     private func loop() {
         while running.withLock({ $0 }) {
-            let delay = (try? fireDueRealTimers()) ?? Self.maxSleep
+            let delay: TimeInterval
+            do {
+                delay = try fireDueRealTimers()
+            } catch {
+                logger.error("the real-clock scheduler could not read its timers", metadata: ["error": "\(error)"])
+                delay = Self.maxSleep
+            }
             _ = wake.wait(timeout: .now() + min(max(delay, 0.001), Self.maxSleep))
         }
         stopped.signal()
     }
 
-    /// Fires every due timer of real-clock accounts; returns seconds until the next one.
+    /// Most timers fired per batch before the next batch is read.
+    static let batchSize = 500
+
+    /// Fires every due timer of real-clock accounts (only those: timers of virtual-clock accounts
+    /// wait for their advance and never hold real ones back); returns seconds until the next one.
     private func fireDueRealTimers() throws -> TimeInterval {
-        var next = Self.maxSleep
-        for timer in try store.chatRead({ try $0.pendingTimers(limit: 500) }) {
-            guard try clocks.state(accountId: timer.accountId).mode == .real else { continue }
-            let wait = timer.dueAt.timeIntervalSince(Date())
-            if wait > 0 {
-                next = min(next, wait)
-                break
+        let defaultReal = clocks.defaultMode == .real
+        while true {
+            let due = try store.chatRead { try $0.dueRealClockTimers(now: Date(), defaultReal: defaultReal, limit: Self.batchSize) }
+            for timer in due {
+                do {
+                    try chat.fire(timer, now: Date())
+                } catch {
+                    logger.error("timer failed", metadata: ["kind": "\(timer.kind)", "target": "\(timer.target)", "error": "\(error)"])
+                    _ = try store.chatWrite { try $0.takeTimer(timer.timerId) }
+                }
             }
-            do {
-                try chat.fire(timer, now: Date())
-            } catch {
-                logger.error("timer failed", metadata: ["kind": "\(timer.kind)", "target": "\(timer.target)", "error": "\(error)"])
-                _ = try? store.chatWrite { try $0.takeTimer(timer.timerId) }
-            }
+            if due.count < Self.batchSize { break }
         }
-        return next
+        guard let next = try store.chatRead({ try $0.nextRealClockTimerDue(defaultReal: defaultReal) }) else { return Self.maxSleep }
+        return min(Self.maxSleep, next.timeIntervalSince(Date()))
     }
 
     /// Moves a virtual clock to `end`, firing every timer due by then in time order (timers that

@@ -89,9 +89,32 @@ extension ChatTransaction {
         ).map(Self.timer(row:))
     }
 
-    /// Every pending timer, earliest first (for the real-clock scheduler).
-    public func pendingTimers(limit: Int) throws -> [ScheduledTimer] {
-        try Row.fetchAll(db, sql: "SELECT * FROM timer ORDER BY due_at, timer_id LIMIT ?", arguments: [limit]).map(Self.timer(row:))
+    /// The timers of real-clock accounts due by `now`, earliest first (for the real-clock
+    /// scheduler). Timers of virtual-clock accounts are never selected, however many there are:
+    /// they fire only when their clock is advanced. An account without a stored clock has the
+    /// default mode (`defaultReal`).
+    public func dueRealClockTimers(now: Date, defaultReal: Bool, limit: Int) throws -> [ScheduledTimer] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT timer.* FROM timer LEFT JOIN clock ON clock.account_id = timer.account_id
+                WHERE timer.due_at <= ? AND (clock.mode = 'real' OR (clock.mode IS NULL AND ?))
+                ORDER BY timer.due_at, timer.timer_id LIMIT ?
+                """,
+            arguments: [now.millis, defaultReal, limit]
+        ).map(Self.timer(row:))
+    }
+
+    /// When the earliest timer of a real-clock account falls due, or nil when there is none.
+    public func nextRealClockTimerDue(defaultReal: Bool) throws -> Date? {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT MIN(timer.due_at) FROM timer LEFT JOIN clock ON clock.account_id = timer.account_id
+                WHERE clock.mode = 'real' OR (clock.mode IS NULL AND ?)
+                """,
+            arguments: [defaultReal]
+        ).map(Timestamp.date(millis:))
     }
 
     /// An account's pending timers, earliest first.

@@ -24,4 +24,22 @@ extension Store {
                 arguments: [accountId, state.mode.rawValue, state.virtualNow.map(Timestamp.millis)])
         }
     }
+
+    /// The account's clock, first setting it to `initial` when the account exists and has never
+    /// stored one (one write transaction, so a concurrent ``setClock(accountId:_:)`` is never
+    /// overwritten).
+    public func clockInitializing(accountId: String, to initial: ClockState) throws -> ClockState {
+        try write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?", arguments: [accountId]) {
+                return ClockState(mode: ClockMode(rawValue: row[0]) ?? .real, virtualNow: (row[1] as Int64?).map(Timestamp.date(millis:)))
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)", arguments: [accountId]) ?? false else {
+                return .real
+            }
+            try db.execute(
+                sql: "INSERT INTO clock (account_id, mode, virtual_now) VALUES (?, ?, ?)",
+                arguments: [accountId, initial.mode.rawValue, initial.virtualNow.map(Timestamp.millis)])
+            return initial
+        }
+    }
 }

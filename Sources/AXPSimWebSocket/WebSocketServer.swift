@@ -144,11 +144,10 @@ public final class WebSocketServer: Sendable {
         for connection in open { connection.close(code: 1001, reason: "server shutting down") }
         let deadline = Date().addingTimeInterval(grace)
         while connectionCount > 0 && Date() < deadline { usleep(5_000) }
-        let context = state.withLock { state -> ContextHandle? in
+        state.withLock { state in
             state.running = false
-            return state.context
+            if let context = state.context { lws_cancel_service(context.pointer) }
         }
-        if let context { lws_cancel_service(context.pointer) }
         stopped.wait()
     }
 
@@ -187,9 +186,12 @@ public final class WebSocketServer: Sendable {
             _ = lws_service(context, 0)
             state.withLock { $0.lastServiceTick = Date() }
         }
+        // Forget the context under the lock first: `wake` calls `lws_cancel_service` only while
+        // holding the lock and only on a context still recorded, so no thread can reach a context
+        // being destroyed (callbacks that run during the destroy find it gone and just return).
+        state.withLock { $0.context = nil }
         lws_context_destroy(context)
         free(protocols)
-        state.withLock { $0.context = nil }
         stopped.signal()
     }
 
@@ -217,12 +219,13 @@ public final class WebSocketServer: Sendable {
     }
 
     /// Marks a connection as having work and wakes the service thread (any thread).
+    /// `lws_cancel_service` runs under the lock, so the service thread cannot destroy the context
+    /// between the read and the call.
     func wake(_ id: UInt64) {
-        let context = state.withLock { state -> ContextHandle? in
+        state.withLock { state in
             state.dirty.insert(id)
-            return state.context
+            if let context = state.context { lws_cancel_service(context.pointer) }
         }
-        if let context { lws_cancel_service(context.pointer) }
     }
 
     func register(path: String, subprotocol: String) -> WebSocketConnection? {

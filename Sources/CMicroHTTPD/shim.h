@@ -25,6 +25,15 @@ static inline void axp_raise_file_limit(void) {
     }
 }
 
+/// Leaves URLs as they arrived (percent-escapes kept): axpsim decodes the path itself, segment by
+/// segment, so that `%2F` or `%2E` spellings can be refused instead of silently changing the route.
+/// (MHD has already turned `+` into a space in query arguments when this runs.)
+static inline size_t axp_mhd_keep_escaped(void *cls, struct MHD_Connection *connection, char *text) {
+    (void)cls;
+    (void)connection;
+    return strlen(text);
+}
+
 /// Starts a daemon bound to `address` (IPv4 or IPv6 literal) and `port` (0 = any free port).
 /// `tls_key`/`tls_cert` are PEM strings, or NULL for plain HTTP. Returns NULL on failure.
 static inline struct MHD_Daemon *axp_mhd_start(
@@ -60,6 +69,7 @@ static inline struct MHD_Daemon *axp_mhd_start(
             MHD_OPTION_CONNECTION_LIMIT, (unsigned int)AXP_MHD_CONNECTION_LIMIT,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+            MHD_OPTION_UNESCAPE_CALLBACK, axp_mhd_keep_escaped, NULL,
             MHD_OPTION_HTTPS_MEM_KEY, tls_key,
             MHD_OPTION_HTTPS_MEM_CERT, tls_cert,
             MHD_OPTION_END);
@@ -71,6 +81,7 @@ static inline struct MHD_Daemon *axp_mhd_start(
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)AXP_MHD_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
         MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+        MHD_OPTION_UNESCAPE_CALLBACK, axp_mhd_keep_escaped, NULL,
         MHD_OPTION_END);
 }
 

@@ -9,7 +9,7 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .long, help: "Address to bind both ports to.") var host: String?
     @Option(name: .customLong("http-port"), help: "HTTP port (0 = any free port).") var httpPort: UInt16?
-    @Option(name: .customLong("ws-port"), help: "WebSocket port (0 = any free port).") var wsPort: Int?
+    @Option(name: .customLong("ws-port"), help: "WebSocket port (0 = any free port).") var wsPort: UInt16?
     @Flag(name: .long, help: "Serve HTTPS/WSS with the local CA's certificate (see `axpsim cert`).") var tls = false
     @Option(name: .customLong("tls-cert"), help: "PEM certificate (chain) for HTTPS/WSS.") var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for HTTPS/WSS.") var tlsKey: String?
@@ -55,6 +55,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try makeConfiguration()
+        if let problem = configuration.problems.first { throw ValidationError(problem) }
         bootstrapLogging(level: configuration.logLevel)
         let logger = Logger(label: "axpsim")
         logger.info("configuration: \(configuration)")

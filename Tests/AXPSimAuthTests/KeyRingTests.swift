@@ -65,6 +65,8 @@ import Testing
             }
         }
         #expect(code(token, now: at) == nil)
+        #expect(code(String(token.dropFirst(KeyRing.tokenPrefix.count)), now: at) == "token_missing_prefix")
+        #expect(KeyRing.unverifiedAccountId(String(token.dropFirst(KeyRing.tokenPrefix.count))) == nil)
         #expect(code(token, now: good.expiresAt) == "token_expired")
         #expect(code(token, now: good.issuedAt - 60) == "token_not_yet_valid")
         var parts = token.split(separator: ".").map(String.init)
