@@ -40,7 +40,9 @@ extension ChatService {
     }
 
     /// Closes a session (SDK shutdown or control plane): `SESSION_CLOSED` is its last event; the
-    /// customer's chats stay for their other sessions. Returns false when already closed.
+    /// customer's chats stay for their other sessions. Returns false when already closed. The
+    /// state is checked and changed in one transaction, so two concurrent closes (SDK and control
+    /// plane, or a scenario) store one `SESSION_CLOSED`.
     @discardableResult
     func closeSession(_ sessionId: String, reason: String) throws -> Bool {
         guard let session = try store.chatRead({ try $0.session(sessionId) }) else {
@@ -48,11 +50,10 @@ extension ChatService {
         }
         let now = try now(session.accountId)
         return try commit { tx, emission in
-            guard session.state == .active else { return false }
+            guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
             try emit(
                 tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagementId: nil,
                 ["sessionId": .string(sessionId), "reason": .string(reason)], at: now)
-            guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
             // Its CUSTOMER participants leave quietly: the chats go on for the other devices.
             for engagementId in try tx.followedEngagements(sessionId: sessionId) {
                 if let customer = try customerParticipant(tx, engagementId, sessionId: sessionId) {
@@ -66,20 +67,25 @@ extension ChatService {
     }
 
     /// When a call carries a newer JWT of the session's customer (the SDK's `setJwtToken`), the
-    /// session follows it: its reminder and expiry are re-planned for the new token.
+    /// session follows it: its reminder and expiry are re-planned for the new token. Only a caller
+    /// the session belongs to (account, integration, customer) can move it, and the check and the
+    /// change are one transaction.
     func adoptToken(_ caller: SDKCaller, sessionId: String) throws {
-        guard let session = try store.chatRead({ try $0.session(sessionId) }), session.state == .active,
-            session.accountId == caller.accountId, session.customerId == caller.customerId, session.tokenJti != caller.jti,
-            caller.claims.expiresAt > session.tokenExpiresAt
-        else { return }
+        func adopts(_ session: ChatSession) -> Bool {
+            session.state == .active && session.accountId == caller.accountId
+                && session.integrationId == caller.integration.integrationId && session.customerId == caller.customerId
+                && session.tokenJti != caller.jti && caller.claims.expiresAt > session.tokenExpiresAt
+        }
+        // A cheap read first: almost every call carries the session's current token.
+        guard let seen = try store.chatRead({ try $0.session(sessionId) }), adopts(seen) else { return }
         let now = try now(caller.accountId)
         try commit { tx, emission in
+            guard var session = try tx.session(sessionId), adopts(session) else { return }
             try tx.updateSessionToken(sessionId, jti: caller.jti, expiresAt: caller.claims.expiresAt)
             try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
-            var updated = session
-            updated.tokenJti = caller.jti
-            updated.tokenExpiresAt = caller.claims.expiresAt
-            try scheduleTokenTimers(tx, emission, session: updated, integration: caller.integration, now: now)
+            session.tokenJti = caller.jti
+            session.tokenExpiresAt = caller.claims.expiresAt
+            try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
         }
     }
 

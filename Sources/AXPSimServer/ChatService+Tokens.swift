@@ -15,8 +15,9 @@ extension ChatService {
         let sessions = try followingSessions(engagementId)
         for session in sessions {
             let now = try now(session.accountId)
-            try store.expireToken(jti: session.tokenJti, at: now)
             try commit { tx, emission in
+                // The expiry and its event in one transaction: a crash stores both or neither.
+                _ = try tx.expireIssuedToken(jti: session.tokenJti, at: now)
                 try tx.cancelTimers(target: session.sessionId, kinds: [.tokenReminder, .tokenExpired])
                 try tx.updateSessionToken(session.sessionId, jti: session.tokenJti, expiresAt: now)
                 try emit(

@@ -35,13 +35,23 @@ extension Emulator {
 
     // MARK: OAuth
 
-    /// Client credentials grant, answered in Keycloak's shape (including its error shape).
+    /// Client credentials grant, answered in Keycloak's shape (including its error shape). A store
+    /// failure is a logged 500 `server_error`, never a misleading 4xx.
     func grantAccessToken(_ request: HTTPRequest, viaGateway: Bool) -> HTTPResponse {
+        do {
+            return try grantAccessTokenOrThrow(request, viaGateway: viaGateway)
+        } catch {
+            logger.error("cannot grant an access token", metadata: ["error": "\(error)"])
+            return JSONResponses.oauthError(500, "server_error", "The emulator could not read or store its state")
+        }
+    }
+
+    private func grantAccessTokenOrThrow(_ request: HTTPRequest, viaGateway: Bool) throws -> HTTPResponse {
         let accountId = request.parameter("accountId")
-        guard Identifiers.isValidAccountId(accountId), (try? store.account(accountId)) ?? nil != nil else {
+        guard Identifiers.isValidAccountId(accountId), try store.account(accountId) != nil else {
             return JSONResponses.oauthError(404, "invalid_realm", "Realm does not exist")
         }
-        if let failure = appKeyFailure(request, accountId: accountId, required: viaGateway) {
+        if let failure = try appKeyFailure(request, accountId: accountId, required: viaGateway) {
             return JSONResponses.oauthError(401, "invalid_appkey", failure.detail)
         }
         guard request.mediaType == "application/x-www-form-urlencoded" else {
@@ -58,30 +68,25 @@ extension Emulator {
         guard let clientId, !clientId.isEmpty else {
             return JSONResponses.oauthError(401, "invalid_client", "Missing client_id")
         }
-        guard let client = (try? store.client(accountId: accountId, clientId: clientId)) ?? nil,
+        guard let client = try store.client(accountId: accountId, clientId: clientId),
             let clientSecret, constantTimeEquals(clientSecret, client.clientSecret)
         else {
             return JSONResponses.oauthError(401, "invalid_client", "Invalid client or Invalid client credentials")
         }
-        do {
-            let now = try clocks.now(accountId: accountId)
-            let token = AccessToken(
-                token: Identifiers.randomToken(prefix: "axpat_", length: 40), accountId: accountId, clientId: client.clientId, issuedAt: now,
-                expiresAt: now.addingTimeInterval(TimeInterval(configuration.accessTokenTTL)))
-            try store.insertAccessToken(token)
-            var response = JSONResponses.object(
-                200,
-                [
-                    "access_token": token.token, "token_type": "Bearer", "expires_in": configuration.accessTokenTTL, "refresh_expires_in": 0,
-                    "not-before-policy": 0, "scope": "profile email",
-                ] as [String: Any])
-            response.setHeader("Cache-Control", "no-store")
-            response.setHeader("Pragma", "no-cache")
-            return response
-        } catch {
-            logger.error("cannot grant an access token", metadata: ["error": "\(error)"])
-            return JSONResponses.oauthError(500, "server_error", "The emulator could not store the token")
-        }
+        let now = try clocks.now(accountId: accountId)
+        let token = AccessToken(
+            token: Identifiers.randomToken(prefix: "axpat_", length: 40), accountId: accountId, clientId: client.clientId, issuedAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(configuration.accessTokenTTL)))
+        try store.insertAccessToken(token)
+        var response = JSONResponses.object(
+            200,
+            [
+                "access_token": token.token, "token_type": "Bearer", "expires_in": configuration.accessTokenTTL, "refresh_expires_in": 0,
+                "not-before-policy": 0, "scope": "profile email",
+            ] as [String: Any])
+        response.setHeader("Cache-Control", "no-store")
+        response.setHeader("Pragma", "no-cache")
+        return response
     }
 
     /// client_id/client_secret from the form, or from HTTP Basic authentication.
@@ -98,9 +103,10 @@ extension Emulator {
     }
 
     /// Why the `appkey` header is unacceptable for `accountId`, or nil.
-    func appKeyFailure(_ request: HTTPRequest, accountId: String, required: Bool) -> AXPSimError? {
+    /// A store failure is thrown (a 500), not reported as a bad key.
+    func appKeyFailure(_ request: HTTPRequest, accountId: String, required: Bool) throws -> AXPSimError? {
         guard let key = request.header("appkey"), !key.isEmpty else { return required ? .missingAppKey : nil }
-        return ((try? store.hasAppKey(accountId: accountId, appKey: key)) ?? false) ? nil : .invalidAppKey
+        return try store.hasAppKey(accountId: accountId, appKey: key) ? nil : .invalidAppKey
     }
 
     // MARK: Generate JWT Token
@@ -110,7 +116,7 @@ extension Emulator {
         guard Identifiers.isValidAccountId(accountId), try store.account(accountId) != nil else {
             throw AXPSimError.notFound(resource: "account", id: accountId)
         }
-        if let failure = appKeyFailure(request, accountId: accountId, required: true) { throw failure }
+        if let failure = try appKeyFailure(request, accountId: accountId, required: true) { throw failure }
         try authorizeBackend(request, accountId: accountId)
         let body = try TokenRequest.parse(request.jsonObject())
         let minted = try tokenService.mint(accountId: accountId, request: body, issuer: httpURL)

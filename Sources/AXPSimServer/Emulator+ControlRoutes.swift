@@ -65,10 +65,15 @@ extension Emulator {
             "store": ["status": storeOK ? "ok" : "down", "path": store.path],
         ]
         let healthy = httpOK && wsOK && storeOK
+        let held = hub.heldCounts
+        let delivery: [String: Any] = [
+            "heldPolls": held.polls, "heldJournalPolls": held.journal, "socketSubscribers": held.sockets,
+            "eventSockets": sockets.withLock { $0.count },
+        ]
         return JSONResponses.object(
             healthy ? 200 : 503,
             [
-                "status": healthy ? "ok" : "degraded", "version": AXPSimVersion.current, "parts": parts,
+                "status": healthy ? "ok" : "degraded", "version": AXPSimVersion.current, "parts": parts, "delivery": delivery,
                 "uptimeSeconds": Int(Date().timeIntervalSince(startedAt)),
             ] as [String: Any])
     }

@@ -25,7 +25,7 @@ extension Emulator {
         if issued.revokedAt != nil { throw AXPSimError.tokenRejected(.revoked) }
         // A token expired early by the control plane or a scenario (`token.expire`).
         if try clocks.now(accountId: accountId) >= issued.expiresAt { throw AXPSimError.tokenRejected(.expired) }
-        if let failure = appKeyFailure(request, accountId: accountId, required: true) { throw failure }
+        if let failure = try appKeyFailure(request, accountId: accountId, required: true) { throw failure }
         guard claims.integrationId.lowercased() == integrationId else {
             throw AXPSimError.forbidden("The token was minted for another integration")
         }

@@ -101,8 +101,14 @@ extension Emulator {
         table.add("GET", "/__sim/recordings/{recordingId}", .control, "A recording") { [unowned self] request in
             .respond(.json(200, try self.recording(request.parameter("recordingId")).json().jsonData))
         }
-        table.add("POST", "/__sim/recordings/{recordingId}/stop", .control, "Stop: write the chat as a scenario file (and return its YAML)") {
-            [unowned self] request in
+        table.add(
+            "POST", "/__sim/recordings/{recordingId}/stop", .control,
+            "Stop: write the chat as a scenario file (and return its YAML); 409 when that file exists unless {\"overwrite\":true}"
+        ) { [unowned self] request in
+            var reader = FieldReader(try request.optionalJSONObject())
+            reader.rejectUnknown(allowed: ["overwrite"])
+            let overwrite = reader.bool("overwrite") ?? false
+            try reader.check()
             var recording = try self.recording(request.parameter("recordingId"))
             guard recording.stoppedAt == nil else { return .respond(.json(200, recording.json().jsonData)) }
             let (events, engagement) = try self.store.chatRead { tx -> ([SessionEvent], Engagement) in
@@ -117,6 +123,11 @@ extension Emulator {
             recording.yaml = yaml
             if let directory = self.configuration.scenariosPath {
                 let path = "\(directory)/\(recording.name).yaml"
+                if !overwrite, FileManager.default.fileExists(atPath: path) {
+                    throw AXPSimError.conflict(
+                        code: "scenario_exists",
+                        detail: "\(path) exists: stop again with {\"overwrite\":true} to replace it, or record under another name")
+                }
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 try Data(yaml.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                 recording.file = path
@@ -125,9 +136,20 @@ extension Emulator {
             stored.file = recording.file
             self.scenarios.library.add(stored)
             let final = recording
-            self.recordings.withLock { $0[final.id] = final }
+            self.recordings.withLock { recordings in
+                recordings[final.id] = final
+                Self.pruneStoppedRecordings(&recordings)
+            }
             return .respond(.json(200, final.json().jsonData))
         }
+    }
+
+    /// Most stopped recordings kept in memory (their files stay on disk); the oldest go first.
+    static let stoppedRecordingsKept = 100
+
+    private static func pruneStoppedRecordings(_ recordings: inout [String: Recording]) {
+        let stopped = recordings.values.filter { $0.stoppedAt != nil }.sorted { ($0.stoppedAt ?? .distantPast) < ($1.stoppedAt ?? .distantPast) }
+        for old in stopped.dropLast(stoppedRecordingsKept) { recordings[old.id] = nil }
     }
 
     private func recording(_ id: String) throws -> Recording {

@@ -24,15 +24,6 @@ extension Emulator {
     /// Seconds a new event socket has to send its auth frame.
     static let socketAuthDeadline: TimeInterval = 10
 
-    /// WebSocket close codes of the event stream.
-    enum SocketClose {
-        static let badRequest: UInt16 = 4400
-        static let unauthorized: UInt16 = 4401
-        static let forbidden: UInt16 = 4403
-        static let notFound: UInt16 = 4404
-        static let sessionClosed: UInt16 = 4410
-    }
-
     func webSocketHandlers() -> WebSocketHandlers {
         WebSocketHandlers(
             onOpen: { [weak self] connection in self?.socketOpened(connection) },
@@ -131,11 +122,23 @@ extension Emulator {
                 "type": .string("ready"), "sessionId": .string(sessionId), "lastEventId": .string(String(after)),
                 "latestEventId": .string(String(session.lastEventSeq)),
             ])
-            sockets.withLock { $0[connection.id] = .subscribed(sessionId: sessionId) }
-            hub.subscribe(
+            // A socket that closed while this ran has already left `sockets`: it must not come back.
+            let stillOpen = sockets.withLock { sockets -> Bool in
+                guard case .authenticating? = sockets[connection.id] else { return false }
+                sockets[connection.id] = .subscribed(sessionId: sessionId)
+                return true
+            }
+            guard stillOpen else { return }
+            let subscribed = hub.subscribe(
                 EventSubscriber(
                     sessionId: sessionId, accountId: caller.accountId, tokenJti: caller.jti, connection: connection, after: after,
                     ready: ready.jsonData))
+            guard subscribed else {
+                sockets.withLock { _ = $0.removeValue(forKey: connection.id) }
+                return refuse(
+                    SocketClose.tooManySockets, AXPSimError.tooManyFollowers("").code,
+                    "This session already has \(hub.maxSocketsPerSession) event sockets (--max-sockets-per-session)")
+            }
             if connection.isClosed { hub.unsubscribe(sessionId: sessionId, connectionId: connection.id) }
         } catch let error as AXPSimError {
             switch error.status {
@@ -145,7 +148,8 @@ extension Emulator {
             default: refuse(SocketClose.badRequest, error.code, error.detail)
             }
         } catch {
-            refuse(1011, "internal_error", "\(error)")
+            logger.error("cannot authenticate an event socket", metadata: ["error": "\(error)"])
+            refuse(SocketClose.internalError, "internal_error", "The emulator could not read its state")
         }
     }
 }

@@ -77,7 +77,9 @@ public final class Emulator: Sendable {
         keys = try Self.loadKeys(store: store)
         clocks = ClockService(store: store, defaultMode: ClockMode(rawValue: configuration.defaultClockMode) ?? .real)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
-        hub = EventHub(store: store, faults: faults)
+        hub = EventHub(
+            store: store, faults: faults, maxPollsPerSession: configuration.maxPollsPerSession,
+            maxSocketsPerSession: configuration.maxSocketsPerSession)
         chat = ChatService(
             store: store, clocks: clocks, hub: hub, reminderLeadOverride: configuration.reminderLeadOverride,
             maxTextLength: configuration.maxMessageLength)
@@ -171,7 +173,12 @@ public final class Emulator: Sendable {
         scheduler.stop()
         current.http.stop(grace: 5, heldResponse: .json(200, Data("[]".utf8)))
         current.webSocket.stop(grace: 2)
-        store.checkpoint()
+        do {
+            try store.checkpoint()
+        } catch {
+            // Nothing is lost (the WAL holds every commit); the next start replays it.
+            logger.error("cannot checkpoint the database", metadata: ["error": "\(error)"])
+        }
         servers.withLock { $0 = nil }
         logger.info("axpsim stopped")
     }

@@ -53,6 +53,13 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public var longPollHoldSeconds = 25
     /// Longest accepted message text, characters.
     public var maxMessageLength = 4096
+    /// Most long polls one session may have held at once; more answer 429.
+    public var maxPollsPerSession = 16
+    /// Most event sockets one session may have at once; more are closed with 4429.
+    public var maxSocketsPerSession = 16
+    /// How long, on the account clock, closed sessions (with their event logs), ended chats and
+    /// expired or revoked tokens are kept before they are pruned, seconds.
+    public var retentionSeconds = 24 * 3600
 
     public init() {}
 
@@ -78,6 +85,9 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if let value = environment["AXPSIM_FIXTURES"] { fixturesPath = value }
         if let value = environment["AXPSIM_SCENARIOS"] { scenariosPath = value }
         if let value = environment["AXPSIM_CONTROL_TOKEN"] { controlToken = value }
+        if let value = environment["AXPSIM_MAX_POLLS_PER_SESSION"].flatMap(Int.init) { maxPollsPerSession = value }
+        if let value = environment["AXPSIM_MAX_SOCKETS_PER_SESSION"].flatMap(Int.init) { maxSocketsPerSession = value }
+        if let value = environment["AXPSIM_RETENTION"].flatMap(Int.init) { retentionSeconds = value }
         if let value = environment["AXPSIM_CORS_ORIGINS"] { corsOrigins = Self.splitList(value) }
         if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
         if let value = environment["AXPSIM_TLS"] { tls = ["1", "true", "yes"].contains(value.lowercased()) }
@@ -100,6 +110,9 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if let controlToken, controlToken.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x21 || $0 > 0x7E } ?? true }) {
             problems.append("the control token must be printable ASCII without spaces (it travels in an Authorization header and a cookie)")
         }
+        if !(1...10_000).contains(maxPollsPerSession) { problems.append("--max-polls-per-session must be between 1 and 10000") }
+        if !(1...10_000).contains(maxSocketsPerSession) { problems.append("--max-sockets-per-session must be between 1 and 10000") }
+        if retentionSeconds < 60 { problems.append("--retention must be at least 60 seconds") }
         return problems
     }
 
@@ -122,7 +135,8 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
             "reminderLead=\(reminderLeadOverride.map(String.init) ?? "per integration")", "accessTokenTTL=\(accessTokenTTL)",
             "clock=\(defaultClockMode)", "controlToken=\(controlToken == nil ? "off (loopback only)" : "on")",
             "maxBody=\(maxBodySize)", "httpThreads=\(httpThreads)", "wsQueueFrames=\(wsQueueFrames)",
-            "longPollHold=\(longPollHoldSeconds)s", "logLevel=\(logLevel)",
+            "longPollHold=\(longPollHoldSeconds)s", "maxPollsPerSession=\(maxPollsPerSession)",
+            "maxSocketsPerSession=\(maxSocketsPerSession)", "retention=\(retentionSeconds)s", "logLevel=\(logLevel)",
         ].joined(separator: " ")
     }
 }

@@ -25,6 +25,8 @@ final class EventHub: Sendable {
     struct JournalWaiter: Sendable {
         let accountId: String?
         let after: Int64
+        /// Most events its answer carries (the request's `limit`).
+        let limit: Int
         let pending: PendingResponse
         let respond: @Sendable ([SessionEvent]) -> HTTPResponse
     }
@@ -52,12 +54,24 @@ final class EventHub: Sendable {
     let faults: FaultInjector
     let state = Mutex(State())
     let logger = Logger(label: "axpsim.events")
+    /// Most long polls one session may have held at once (more answer 429 `too_many_followers`).
+    let maxPollsPerSession: Int
+    /// Most event sockets one session may have at once (more are closed with 4429).
+    let maxSocketsPerSession: Int
     /// Most events one long-poll answer carries.
     static let pollBatch = 200
 
-    init(store: Store, faults: FaultInjector) {
+    init(store: Store, faults: FaultInjector, maxPollsPerSession: Int = 16, maxSocketsPerSession: Int = 16) {
         self.store = store
         self.faults = faults
+        self.maxPollsPerSession = maxPollsPerSession
+        self.maxSocketsPerSession = maxSocketsPerSession
+    }
+
+    /// What a failed store read answers a held request with: a logged 500, never a silent `[]`.
+    private func storeFailure(_ error: any Error, _ what: String) -> HTTPResponse {
+        logger.error("cannot read events", metadata: ["for": "\(what)", "error": "\(error)"])
+        return JSONResponses.problem(.internalError("cannot read the event log"))
     }
 
     // MARK: Long polls
@@ -72,13 +86,24 @@ final class EventHub: Sendable {
         let pending = PendingResponse()
         let respond: @Sendable ([SessionEvent]) -> HTTPResponse = { finishHeld(render($0)) }
         let waiter = Waiter(accountId: accountId, sessionId: sessionId, after: after, pending: pending, respond: respond, finish: finishHeld)
-        let id = state.withLock { state -> UInt64 in
+        let id = state.withLock { state -> UInt64? in
+            guard (state.waiters[sessionId]?.count ?? 0) < maxPollsPerSession else { return nil }
             state.nextId += 1
             state.waiters[sessionId, default: [:]][state.nextId] = waiter
             return state.nextId
         }
+        guard let id else {
+            throw AXPSimError.tooManyFollowers(
+                "This session already has \(maxPollsPerSession) long polls held; answer or abort one first (--max-polls-per-session)")
+        }
         // Registered before reading, so an event committed in between wakes this waiter.
-        let events = try store.chatRead { try $0.events(sessionId: sessionId, after: after, limit: Self.pollBatch, sdkOnly: true) }
+        let events: [SessionEvent]
+        do {
+            events = try store.chatRead { try $0.events(sessionId: sessionId, after: after, limit: Self.pollBatch, sdkOnly: true) }
+        } catch {
+            removeWaiter(sessionId: sessionId, id: id)
+            throw error
+        }
         if !events.isEmpty || hold <= 0 {
             removeWaiter(sessionId: sessionId, id: id)
             return .respond(render(events))
@@ -113,22 +138,22 @@ final class EventHub: Sendable {
             return (waiters, subscribers)
         }
         for waiter in waiters { waiter.pending.fulfill(waiter.finish(response)) }
-        for subscriber in subscribers { subscriber.connection.close(code: 4410, reason: "state reset") }
+        for subscriber in subscribers { subscriber.connection.close(code: SocketClose.sessionClosed, reason: "state reset") }
     }
 
     /// After a session closed: held polls answer `response`; sockets get their last events, then 4410.
     func sessionClosed(_ sessionId: String, response: HTTPResponse) {
         releasePolls(sessionId: sessionId, with: response)
         for subscriber in subscribers(sessionId: sessionId) {
-            subscriber.pump(store: store, faults: faults)
-            subscriber.connection.close(code: 4410, reason: "session closed")
+            subscriber.pump(store: store, faults: faults, logger: logger)
+            subscriber.connection.close(code: SocketClose.sessionClosed, reason: "session closed")
         }
     }
 
     /// Closes the sockets authenticated with a token (revocation).
     func closeSockets(tokenJti: String) {
         for subscriber in allSubscribers() where subscriber.tokenJti == tokenJti {
-            subscriber.connection.close(code: 4401, reason: "token revoked")
+            subscriber.connection.close(code: SocketClose.unauthorized, reason: "token revoked")
         }
     }
 
@@ -151,10 +176,16 @@ final class EventHub: Sendable {
         let respond: @Sendable ([SessionEvent]) -> HTTPResponse = { finishHeld(render($0)) }
         let id = state.withLock { state -> UInt64 in
             state.nextId += 1
-            state.journalWaiters[state.nextId] = JournalWaiter(accountId: accountId, after: after, pending: pending, respond: respond)
+            state.journalWaiters[state.nextId] = JournalWaiter(accountId: accountId, after: after, limit: limit, pending: pending, respond: respond)
             return state.nextId
         }
-        let events = try store.chatRead { try $0.journal(accountId: accountId, after: after, limit: limit) }
+        let events: [SessionEvent]
+        do {
+            events = try store.chatRead { try $0.journal(accountId: accountId, after: after, limit: limit) }
+        } catch {
+            _ = state.withLock { $0.journalWaiters.removeValue(forKey: id) }
+            throw error
+        }
         if !events.isEmpty || wait <= 0 {
             _ = state.withLock { $0.journalWaiters.removeValue(forKey: id) }
             return .respond(render(events))
@@ -168,10 +199,16 @@ final class EventHub: Sendable {
 
     // MARK: Sockets
 
-    /// Adds a socket subscriber; it is pumped at once (replay) and on every notification.
-    func subscribe(_ subscriber: EventSubscriber) {
-        state.withLock { $0.subscribers[subscriber.sessionId, default: [:]][subscriber.connection.id] = subscriber }
-        subscriber.pump(store: store, faults: faults)
+    /// Adds a socket subscriber; it is pumped at once (replay) and on every notification. False
+    /// (nothing registered) when the session already has ``maxSocketsPerSession`` sockets.
+    func subscribe(_ subscriber: EventSubscriber) -> Bool {
+        let added = state.withLock { state -> Bool in
+            guard (state.subscribers[subscriber.sessionId]?.count ?? 0) < maxSocketsPerSession else { return false }
+            state.subscribers[subscriber.sessionId, default: [:]][subscriber.connection.id] = subscriber
+            return true
+        }
+        if added { subscriber.pump(store: store, faults: faults, logger: logger) }
+        return added
     }
 
     func unsubscribe(sessionId: String, connectionId: UInt64) {
@@ -209,7 +246,7 @@ final class EventHub: Sendable {
     /// Called after a commit that appended events to these sessions' logs.
     func notify(sessions: Set<String>, events encoded: [CachedEvent] = []) {
         guard !sessions.isEmpty else { return }
-        let (waiters, subscribers, journal) = state.withLock { state -> ([Waiter], [EventSubscriber], [JournalWaiter]) in
+        let (waiters, subscribers, journal) = state.withLock { state -> ([(UInt64, Waiter)], [EventSubscriber], [(UInt64, JournalWaiter)]) in
             for item in encoded where state.subscribers[item.event.sessionId] != nil {
                 var list = state.recent[item.event.sessionId] ?? []
                 // Keep the cache contiguous: a gap (events appended while unsubscribed) restarts it.
@@ -218,22 +255,42 @@ final class EventHub: Sendable {
                 if list.count > Self.recentLimit { list.removeFirst(list.count - Self.recentLimit) }
                 state.recent[item.event.sessionId] = list
             }
-            var waiters: [Waiter] = []
+            var waiters: [(UInt64, Waiter)] = []
             var subscribers: [EventSubscriber] = []
             for session in sessions {
-                waiters += state.waiters[session].map { Array($0.values) } ?? []
+                waiters += state.waiters[session].map { Array($0) } ?? []
                 subscribers += state.subscribers[session].map { Array($0.values) } ?? []
             }
-            return (waiters, subscribers, Array(state.journalWaiters.values))
+            return (waiters, subscribers, Array(state.journalWaiters))
         }
-        for waiter in waiters where !waiter.pending.isFulfilled {
-            let events = (try? store.chatRead { try $0.events(sessionId: waiter.sessionId, after: waiter.after, limit: Self.pollBatch, sdkOnly: true) }) ?? []
-            if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
+        for (id, waiter) in waiters where !waiter.pending.isFulfilled {
+            do {
+                let events = try store.chatRead { try $0.events(sessionId: waiter.sessionId, after: waiter.after, limit: Self.pollBatch, sdkOnly: true) }
+                guard !events.isEmpty else { continue }
+                waiter.pending.fulfill(waiter.respond(events))
+            } catch {
+                waiter.pending.fulfill(waiter.finish(storeFailure(error, "long poll")))
+            }
+            // Answered: no longer registered (its hold timer then finds nothing to do).
+            removeWaiter(sessionId: waiter.sessionId, id: id)
         }
-        for subscriber in subscribers { subscriber.pump(store: store, faults: faults, cache: self) }
-        for waiter in journal where !waiter.pending.isFulfilled {
-            let events = (try? store.chatRead { try $0.journal(accountId: waiter.accountId, after: waiter.after, limit: 500) }) ?? []
-            if !events.isEmpty { waiter.pending.fulfill(waiter.respond(events)) }
+        for subscriber in subscribers { subscriber.pump(store: store, faults: faults, logger: logger, cache: self) }
+        for (id, waiter) in journal where !waiter.pending.isFulfilled {
+            do {
+                let events = try store.chatRead { try $0.journal(accountId: waiter.accountId, after: waiter.after, limit: waiter.limit) }
+                guard !events.isEmpty else { continue }
+                waiter.pending.fulfill(waiter.respond(events))
+            } catch {
+                waiter.pending.fulfill(storeFailure(error, "journal poll"))
+            }
+            _ = state.withLock { $0.journalWaiters.removeValue(forKey: id) }
+        }
+    }
+
+    /// Held long polls and journal polls right now (for health and tests).
+    var heldCounts: (polls: Int, journal: Int, sockets: Int) {
+        state.withLock { state in
+            (state.waiters.values.reduce(0) { $0 + $1.count }, state.journalWaiters.count, state.subscribers.values.reduce(0) { $0 + $1.count })
         }
     }
 }
@@ -259,7 +316,9 @@ final class EventSubscriber: Sendable {
 
     /// Sends every stored event after the last one sent, in order; serialised per subscriber so
     /// that replay and live pushes never interleave or repeat.
-    func pump(store: Store, faults: FaultInjector, cache: EventHub? = nil) {
+    /// A store that cannot be read closes the socket with 1011: the client resumes from its last
+    /// event id, so nothing is silently skipped.
+    func pump(store: Store, faults: FaultInjector, logger: Logger, cache: EventHub? = nil) {
         progress.withLock { progress in
             if let ready = progress.ready {
                 progress.ready = nil
@@ -271,7 +330,14 @@ final class EventSubscriber: Sendable {
                 if let cached = cache?.cachedEvents(sessionId: sessionId, after: last) {
                     batch = cached
                 } else {
-                    let events = (try? store.chatRead { try $0.events(sessionId: sessionId, after: last, limit: 500) }) ?? []
+                    let events: [SessionEvent]
+                    do {
+                        events = try store.chatRead { try $0.events(sessionId: sessionId, after: last, limit: 500) }
+                    } catch {
+                        logger.error("cannot read events for a socket", metadata: ["session": "\(sessionId)", "error": "\(error)"])
+                        connection.close(code: SocketClose.internalError, reason: "cannot read the event log")
+                        return
+                    }
                     batch = events.map { EventHub.CachedEvent(event: $0, frame: $0.wire.jsonData) }
                 }
                 guard !batch.isEmpty else { return }

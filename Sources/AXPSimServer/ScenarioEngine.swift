@@ -110,9 +110,14 @@ final class ScenarioEngine: Sendable {
     /// A new chat of an integration with a scenario attached gets an agent run.
     private func engagementCreated(_ engagement: Engagement) {
         if headlessSessions.withLock({ $0.contains(engagement.createdBySession) }) { return }
-        guard let integration = try? env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId),
-            let name = integration.scenario
-        else { return }
+        let found: Integration?
+        do {
+            found = try env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId)
+        } catch {
+            logger.error("cannot read the integration of a new chat", metadata: ["engagement": "\(engagement.engagementId)", "error": "\(error)"])
+            return
+        }
+        guard let integration = found, let name = integration.scenario else { return }
         guard let scenario = library.scenario(named: name) else {
             logger.warning("integration scenario not loaded", metadata: ["scenario": "\(name)", "integration": "\(integration.name)"])
             return
@@ -142,7 +147,7 @@ final class ScenarioEngine: Sendable {
                 s.wait = nil
             case .message(let matcher, let deadline, let onTimeout, let line)? where deadline == timerId:
                 s.wait = nil
-                let now = (try? env.clocks.now(accountId: run.accountId)) ?? Date()
+                let now = instant(run)
                 if let onTimeout {
                     s.progress.append(.init(line: line, kind: "expect", status: "timedOut", at: now, detail: "no match for \(matcher.text); running onTimeout"))
                     s.frames.append((onTimeout, 0))
@@ -207,9 +212,16 @@ final class ScenarioEngine: Sendable {
             case .timer?:
                 return
             case .message(let matcher, let deadline, _, let line)?:
-                guard let text = consumeMatch(run, matcher) else {
+                let found: String?
+                do {
+                    found = try consumeMatch(run, matcher)
+                } catch {
+                    fail(run, line: line, kind: "expect", "cannot read the chat's messages: \(error)")
+                    return
+                }
+                guard let text = found else {
                     if chatEnded(run) {
-                        if let deadline { _ = try? env.store.chatWrite { try $0.takeTimer(deadline) } }
+                        if let deadline { dropTimer(deadline) }
                         if run.role == .agent {
                             record(run, line: line, kind: "expect", status: "chatEnded", detail: "the chat ended while waiting")
                             finish(run, .passed, failure: nil)
@@ -219,7 +231,7 @@ final class ScenarioEngine: Sendable {
                     }
                     return
                 }
-                if let deadline { _ = try? env.store.chatWrite { try $0.takeTimer(deadline) } }
+                if let deadline { dropTimer(deadline) }
                 record(run, line: line, kind: "expect", status: "matched", detail: text)
                 run.state.withLock { $0.wait = nil }
             case nil:
@@ -237,18 +249,41 @@ final class ScenarioEngine: Sendable {
 
     // MARK: Shared step helpers
 
-    func now(_ run: ScenarioRun) -> Date {
-        (try? env.clocks.now(accountId: run.accountId)) ?? Date()
+    /// The run's account clock.
+    func now(_ run: ScenarioRun) throws -> Date {
+        try env.clocks.now(accountId: run.accountId)
+    }
+
+    /// The account clock for progress entries. When the clock cannot be read (a store failure),
+    /// the failure is logged and the run's last recorded instant is used: progress is never
+    /// stamped with the wall clock of another time line.
+    private func instant(_ run: ScenarioRun) -> Date {
+        do {
+            return try now(run)
+        } catch {
+            logger.error("cannot read the account clock", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            return run.state.withLock { $0.progress.last?.at ?? $0.startedAt }
+        }
+    }
+
+    /// Deletes a timer the run no longer waits for; a store failure is logged (the timer then
+    /// fires into a run that ignores it).
+    private func dropTimer(_ timerId: Int64) {
+        do {
+            _ = try env.store.chatWrite { try $0.takeTimer(timerId) }
+        } catch {
+            logger.error("cannot delete a scenario timer", metadata: ["timer": "\(timerId)", "error": "\(error)"])
+        }
     }
 
     func record(_ run: ScenarioRun, line: Int, kind: String, status: String = "done", detail: String? = nil) {
-        let at = now(run)
+        let at = instant(run)
         run.state.withLock { $0.progress.append(.init(line: line, kind: kind, status: status, at: at, detail: detail)) }
     }
 
     /// Schedules the run's wake-up `seconds` from now on its account clock.
     func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
-        let due = now(run).addingTimeInterval(seconds)
+        let due = try now(run).addingTimeInterval(seconds)
         let timer = try env.store.chatWrite { tx in
             try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: due, kind: .scenarioStep, target: run.id))
         }
@@ -282,11 +317,10 @@ final class ScenarioEngine: Sendable {
     }
 
     /// The first unconsumed message of the other side that matches (consuming those before it).
-    private func consumeMatch(_ run: ScenarioRun, _ matcher: TextMatcher) -> String? {
+    private func consumeMatch(_ run: ScenarioRun, _ matcher: TextMatcher) throws -> String? {
         let (engagementId, cursor) = run.state.withLock { ($0.engagementId, $0.cursor) }
-        guard let engagementId,
-            let messages = try? env.store.chatRead({ try $0.messages(engagementId, pageSize: 10_000, pageNumber: 1, ascending: true) })
-        else { return nil }
+        guard let engagementId else { return nil }
+        let messages = try env.store.chatRead { try $0.messages(engagementId, pageSize: 10_000, pageNumber: 1, ascending: true) }
         let wanted: (ParticipantType) -> Bool = run.role == .agent ? { $0 == .customer } : { $0 != .customer }
         var consumed = cursor
         defer { run.state.withLock { $0.cursor = max($0.cursor, consumed) } }
@@ -298,9 +332,15 @@ final class ScenarioEngine: Sendable {
     }
 
     /// True once the run's chat has ended.
+    /// A store failure is logged and counts as "not ended" (the run then waits on).
     func chatEnded(_ run: ScenarioRun) -> Bool {
         guard let engagementId = run.state.withLock({ $0.engagementId }) else { return false }
-        return (try? env.store.chatRead { try $0.engagement(engagementId) })??.isEnded ?? false
+        do {
+            return try env.store.chatRead { try $0.engagement(engagementId) }?.isEnded ?? false
+        } catch {
+            logger.error("cannot read a scenario's chat", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            return false
+        }
     }
 
     func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
@@ -309,7 +349,7 @@ final class ScenarioEngine: Sendable {
     }
 
     func finish(_ run: ScenarioRun, _ status: ScenarioRun.Status, failure: String?) {
-        let at = now(run)
+        let at = instant(run)
         let waitTimer = run.state.withLock { s -> Int64? in
             guard s.status == .running else { return nil }
             s.status = status
@@ -321,7 +361,7 @@ final class ScenarioEngine: Sendable {
             case nil: return nil
             }
         }
-        if let waitTimer { _ = try? env.store.chatWrite { try $0.takeTimer(waitTimer) } }
+        if let waitTimer { dropTimer(waitTimer) }
         run.state.withLock { $0.wait = nil }
     }
 }

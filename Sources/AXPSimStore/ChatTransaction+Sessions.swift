@@ -68,4 +68,11 @@ extension ChatTransaction {
             closeReason: row["close_reason"], tokenJti: row["token_jti"], tokenExpiresAt: row.date("token_expires_at"),
             lastEventSeq: row["last_event_seq"])
     }
+
+    /// Makes an issued token expire at `date` at the latest (in the caller's transaction, so the
+    /// expiry and the event that reports it are stored together); false when unknown.
+    public func expireIssuedToken(jti: String, at date: Date) throws -> Bool {
+        try db.execute(sql: "UPDATE issued_token SET expires_at = MIN(expires_at, ?) WHERE jti = ?", arguments: [Timestamp.millis(date), jti])
+        return db.changesCount > 0
+    }
 }

@@ -70,10 +70,7 @@ extension Store {
     /// Makes a token expire at `date` (earlier than its `exp`); false when unknown.
     @discardableResult
     public func expireToken(jti: String, at date: Date) throws -> Bool {
-        try write { db in
-            try db.execute(sql: "UPDATE issued_token SET expires_at = MIN(expires_at, ?) WHERE jti = ?", arguments: [Timestamp.millis(date), jti])
-            return db.changesCount > 0
-        }
+        try chatWrite { tx in try tx.expireIssuedToken(jti: jti, at: date) }
     }
 
     /// Marks a token revoked; false when unknown.

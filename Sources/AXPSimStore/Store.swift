@@ -47,12 +47,12 @@ public final class Store: Sendable {
     }
 
     /// Checkpoints the WAL into the main file (on graceful stop).
-    public func checkpoint() {
+    public func checkpoint() throws {
         guard let pool = writer as? DatabasePool else { return }
-        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
-    /// True when a trivial query succeeds (for health).
+    /// True when a trivial query succeeds (for health: a failure is the answer "down", not hidden).
     public var isHealthy: Bool {
         (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }

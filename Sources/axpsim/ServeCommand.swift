@@ -36,6 +36,14 @@ struct ServeCommand: ParsableCommand {
     var longPollHold: Int?
     @Option(name: .customLong("ws-queue-frames"), help: "Frames queued per event socket before it is closed as slow (4408).")
     var wsQueueFrames: Int?
+    @Option(name: .customLong("max-polls-per-session"), help: "Long polls one session may hold at once; more answer 429 (default 16).")
+    var maxPollsPerSession: Int?
+    @Option(name: .customLong("max-sockets-per-session"), help: "Event sockets one session may have; more close with 4429 (default 16).")
+    var maxSocketsPerSession: Int?
+    @Option(
+        name: .long,
+        help: "Seconds (account clock) closed sessions with their events, ended chats and expired tokens are kept (default 86400).")
+    var retention: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
 
     func validate() throws {
@@ -104,6 +112,9 @@ struct ServeCommand: ParsableCommand {
         if let httpThreads { configuration.httpThreads = httpThreads }
         if let longPollHold { configuration.longPollHoldSeconds = longPollHold }
         if let wsQueueFrames { configuration.wsQueueFrames = wsQueueFrames }
+        if let maxPollsPerSession { configuration.maxPollsPerSession = maxPollsPerSession }
+        if let maxSocketsPerSession { configuration.maxSocketsPerSession = maxSocketsPerSession }
+        if let retention { configuration.retentionSeconds = retention }
         if let logLevel, let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
         return configuration
     }

@@ -180,7 +180,9 @@ def test_dashboard_is_served_and_guarded(server):
     assert "/__sim/events" in r.text and "<title>axpsim</title>" in r.text
     guarded = Server("--control-token", "t0k").start()
     try:
-        assert guarded.get("/").status_code == 401
-        assert guarded.get("/", headers={"Authorization": "Bearer t0k"}).status_code == 200
+        login = guarded.get("/")
+        assert login.status_code == 200 and 'data-testid="login-token"' in login.text and "/__sim/events" not in login.text
+        console = guarded.get("/", headers={"Authorization": "Bearer t0k"})
+        assert console.status_code == 200 and "/__sim/events" in console.text
     finally:
         assert guarded.stop() == 0

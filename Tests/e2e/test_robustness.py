@@ -1,0 +1,212 @@
+"""Issue 7, correctness under concurrency, restarts and time, and resource bounds: each test names
+the defect it guards against."""
+import json
+import sqlite3
+import threading
+import time
+
+import pytest
+import requests
+from websockets.sync.client import connect
+
+from axpsim import BANK, RETAIL, Server
+from chat import Customer, receive, types
+
+
+def virtual(server, account, now="2030-01-01T09:00:00Z"):
+    r = server.session_put(f"/__sim/accounts/{account}/clock", {"mode": "virtual", "now": now})
+    assert r.status_code == 200, r.text
+
+
+def journal_wait(server, account, event_type, since=0, timeout=30):
+    """Waits (server-side long poll on the journal, no client sleep) for an event of `event_type`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = server.get("/__sim/events", params={"accountId": account, "sinceId": since, "wait": 5})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        for event in body["events"]:
+            if event["eventType"] == event_type:
+                return event
+        since = body["lastId"]
+    raise AssertionError(f"no {event_type} in the journal")
+
+
+def until(condition, timeout=20):
+    """Re-checks a server-side condition until it holds (state settles on other threads)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.02)
+
+
+def test_virtual_clock_timers_never_starve_real_clock_timers(fresh):
+    # 520 timers on a frozen virtual clock in the past, earlier than any real-clock timer...
+    virtual(fresh, "DEMOBB", now="2020-01-01T00:00:00Z")
+    jwt = fresh.mint({"integrationId": BANK["cards"], "customerId": "frozen"}, tenant=BANK).json()["jwtToken"]
+    for _ in range(260):
+        Customer(fresh, "frozen", tenant=BANK, integration="cards", jwt=jwt).start_session()
+    # ... must not hold back the real-clock account's token expiry (2 s of real time).
+    ann = Customer(fresh, "real-ann", ttlSeconds=2)
+    ann.start_session()
+    expired = journal_wait(fresh, "DEMOAA", "TOKEN_EXPIRED")
+    assert expired["sessionId"] == ann.session_id
+
+
+def test_concurrent_closes_store_one_session_closed(fresh):
+    for attempt in range(15):
+        ann = Customer(fresh, f"double-close-{attempt}")
+        ann.start_session()
+        barrier = threading.Barrier(3)
+        results = []
+
+        def close_by_sdk():
+            barrier.wait()
+            results.append(ann.shutdown().status_code)
+
+        def close_by_control():
+            barrier.wait()
+            results.append(fresh.post(f"/__sim/sessions/{ann.session_id}/close").status_code)
+
+        def close_by_control_again():
+            barrier.wait()
+            results.append(fresh.post(f"/__sim/sessions/{ann.session_id}/close").status_code)
+
+        threads = [threading.Thread(target=f) for f in (close_by_sdk, close_by_control, close_by_control_again)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        assert all(code < 500 for code in results), results
+        events = fresh.get("/__sim/events", params={"accountId": "DEMOAA", "sinceId": 0}).json()["events"]
+        closed = [e for e in events if e["eventType"] == "SESSION_CLOSED" and e["sessionId"] == ann.session_id]
+        assert len(closed) == 1, (attempt, results, closed)
+
+
+def test_a_token_of_another_integration_cannot_repoint_a_session(fresh):
+    ann = Customer(fresh, "repoint-ann")
+    ann.start_session()
+    before = {s["sessionId"]: s for s in fresh.get("/__sim/accounts/DEMOAA/sessions").json()["sessions"]}[ann.session_id]
+    # The same customer, a later-expiring token, but of the sales integration.
+    other = fresh.mint({"integrationId": RETAIL["sales"], "customerId": "repoint-ann", "ttl": 60}).json()["jwtToken"]
+    sales = Customer(fresh, "repoint-ann", integration="sales", jwt=other)
+    sales.session_id = ann.session_id
+    r = sales.call("GET", f"/sessions/{ann.session_id}")
+    assert r.status_code == 404
+    after = {s["sessionId"]: s for s in fresh.get("/__sim/accounts/DEMOAA/sessions").json()["sessions"]}[ann.session_id]
+    assert after["tokenJti"] == before["tokenJti"], "the session still follows its own token"
+    assert ann.call("GET", f"/sessions/{ann.session_id}").status_code == 200
+
+
+def test_a_socket_closed_while_authenticating_leaves_nothing_behind(fresh):
+    ann = Customer(fresh, "sock-ann")
+    ann.start_session()
+    url = f"{fresh.ws}{ann.base}/sessions/{ann.session_id}/events"
+    for _ in range(25):
+        ws = connect(url, subprotocols=["axpsim.events.v1"], open_timeout=10)
+        ws.send(json.dumps({"type": "auth", "jwt": ann.jwt, "appkey": RETAIL["appkey"]}))
+        ws.close()
+    until(lambda: fresh.get("/__sim/health").json()["delivery"]["eventSockets"] == 0)
+    assert fresh.get("/__sim/health").json()["delivery"]["socketSubscribers"] == 0
+
+
+def test_sockets_per_session_are_limited_with_4429():
+    server = Server("--max-sockets-per-session", "2").start()
+    try:
+        ann = Customer(server, "many-sockets")
+        ann.start_session()
+        first, ready1 = ann.socket()
+        second, ready2 = ann.socket()
+        assert ready1["type"] == ready2["type"] == "ready"
+        third, refused = ann.socket()
+        assert refused["type"] == "error" and refused["code"] == "too_many_followers"
+        with pytest.raises(Exception) as closed:
+            third.recv(timeout=10)
+        assert getattr(closed.value, "rcvd", None) is not None and closed.value.rcvd.code == 4429
+        first.close()
+        until(lambda: server.get("/__sim/health").json()["delivery"]["socketSubscribers"] == 1)
+        fourth, ready4 = ann.socket()
+        assert ready4["type"] == "ready", "a freed place can be taken again"
+        second.close()
+        fourth.close()
+    finally:
+        assert server.stop() == 0
+
+
+def test_long_polls_per_session_are_limited_with_429_and_answered_polls_deregister():
+    server = Server("--max-polls-per-session", "2").start()
+    try:
+        ann = Customer(server, "many-polls")
+        ann.start_session()
+        ann.poll()  # consume PARTICIPANT-free start: nothing yet, returns at once with wait=0
+        held = []
+        def hold():
+            held.append(ann.call("GET", f"/sessions/{ann.session_id}/events", params={"waitSeconds": 30}))
+        threads = [threading.Thread(target=hold) for _ in range(2)]
+        [t.start() for t in threads]
+        until(lambda: server.get("/__sim/health").json()["delivery"]["heldPolls"] == 2)
+        third = ann.call("GET", f"/sessions/{ann.session_id}/events", params={"waitSeconds": 30})
+        assert third.status_code == 429 and third.json()["code"] == "too_many_followers"
+        # An event answers both held polls at once, and they are deregistered right away.
+        chat = ann.create_engagement()
+        [t.join(timeout=30) for t in threads]
+        assert [r.status_code for r in held] == [200, 200]
+        assert server.get("/__sim/health").json()["delivery"]["heldPolls"] == 0
+        assert chat.id
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_held_journal_poll_honours_its_limit(fresh):
+    last = fresh.get("/__sim/events", params={"accountId": "DEMOAA", "sinceId": 0}).json()["lastId"]
+    answer = []
+    poller = threading.Thread(target=lambda: answer.append(
+        fresh.get("/__sim/events", params={"accountId": "DEMOAA", "sinceId": last, "wait": 20, "limit": 1})))
+    poller.start()
+    until(lambda: fresh.get("/__sim/health").json()["delivery"]["heldJournalPolls"] == 1)
+    ann = Customer(fresh, "limit-ann")
+    ann.start_session()
+    ann.create_engagement()  # several events in one go
+    poller.join(timeout=30)
+    assert answer[0].status_code == 200
+    assert len(answer[0].json()["events"]) == 1
+
+
+def test_stopping_a_recording_does_not_overwrite_a_scenario(tmp_path):
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    (scenarios / "precious.yaml").write_text("name: precious\nsteps:\n  - agent.join: { name: A }\n")
+    server = Server("--scenarios", str(scenarios)).start()
+    try:
+        ann = Customer(server, "rec-ann")
+        ann.start_session()
+        chat = ann.create_engagement()
+        rec = server.post("/__sim/recordings", json={"engagementId": chat.id, "name": "precious"}).json()
+        r = server.post(f"/__sim/recordings/{rec['recordingId']}/stop")
+        assert r.status_code == 409 and r.json()["code"] == "scenario_exists"
+        assert (scenarios / "precious.yaml").read_text().startswith("name: precious\nsteps:\n  - agent.join")
+        r = server.post(f"/__sim/recordings/{rec['recordingId']}/stop", json={"overwrite": True})
+        assert r.status_code == 200 and r.json()["file"].endswith("precious.yaml")
+        assert "timeline" in (scenarios / "precious.yaml").read_text() or "customer" in (scenarios / "precious.yaml").read_text()
+        assert server.post(f"/__sim/recordings/{rec['recordingId']}/stop", json={"overwrite": "yes"}).status_code == 400
+    finally:
+        assert server.stop() == 0
+
+
+def test_store_failures_are_500_not_misleading_4xx(tmp_path):
+    db = tmp_path / "state.sqlite"
+    server = Server(db=str(db), workdir=tmp_path).start()
+    try:
+        ann = Customer(server, "broken-ann")
+        ann.start_session()
+        connection = sqlite3.connect(db)
+        connection.execute("DROP TABLE app_key")
+        connection.commit()
+        connection.close()
+        r = server.post("/api/auth/v1/DEMOAA/protocol/openid-connect/token", headers={"appkey": RETAIL["appkey"]},
+                        data={"grant_type": "client_credentials", "client_id": RETAIL["client"], "client_secret": RETAIL["secret"]})
+        assert r.status_code == 500 and r.json()["error"] == "server_error", r.text
+        r = ann.call("GET", f"/sessions/{ann.session_id}")
+        assert r.status_code == 500 and r.json()["code"] == "internal_error", r.text
+        assert r.headers["Content-Type"].startswith("application/problem+json")
+        assert "no such table: app_key" in (tmp_path / "server.log").read_text(), "the failure is logged"
+    finally:
+        server.stop()
