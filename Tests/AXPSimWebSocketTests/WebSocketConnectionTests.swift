@@ -73,3 +73,36 @@ import Testing
         }
     }
 }
+
+/// Teardown of the lws context while other threads wake the service thread (issue 7, item 8):
+/// `lws_cancel_service` must never reach a context being destroyed.
+@Suite struct WebSocketServerTeardownTests {
+    final class Flag: Sendable {
+        let value = Mutex(false)
+    }
+
+    @Test func wakesDuringStopNeverTouchADestroyedContext() throws {
+        for _ in 0..<30 {
+            let server = WebSocketServer(
+                configuration: WebSocketServer.Configuration(port: 0, subprotocols: ["t"]),
+                handlers: WebSocketHandlers(onOpen: { _ in }, onText: { _, _ in }, onClose: { _, _ in }))
+            try server.start()
+            let done = Flag()
+            let finished = DispatchSemaphore(value: 0)
+            let hammer = Thread {
+                var id: UInt64 = 0
+                while !done.value.withLock({ $0 }) {
+                    id &+= 1
+                    server.wake(id)
+                }
+                finished.signal()
+            }
+            hammer.start()
+            server.stop(grace: 0)
+            #expect(!server.isRunning)
+            server.wake(1)
+            done.value.withLock { $0 = true }
+            finished.wait()
+        }
+    }
+}
