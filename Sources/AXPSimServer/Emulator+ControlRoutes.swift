@@ -42,6 +42,10 @@ extension Emulator {
             let key = try SigningKeyRotation.rotate(store: self.store, keys: self.keys)
             return .respond(JSONResponses.object(201, ["kid": key]))
         }
+        table.add("POST", "/__sim/prune", .control, "Run a retention pass now: prune state that ended longer ago than --retention") {
+            [unowned self] _ in
+            .respond(JSONResponses.json(200, try self.retention.pass()))
+        }
         table.add("GET", "/__sim/requests", .control, "The most recent HTTP requests (bounded journal)") { [unowned self] request in
             let limit = try Self.queryInt(request, "limit", default: 100, range: 1...self.configuration.requestJournalSize)
             return .respond(JSONResponses.json(200, ["requests": self.journal.recent(limit: limit)]))

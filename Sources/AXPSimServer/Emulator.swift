@@ -42,6 +42,8 @@ public final class Emulator: Sendable {
     let sockets = Mutex<[UInt64: SocketState]>([:])
     let chat: ChatService
     let scheduler: Scheduler
+    /// Prunes ended state past its retention.
+    let retention: RetentionService
     let scenarios: ScenarioEngine
     /// Recordings in progress or stopped, by id.
     let recordings = Mutex<[String: Recording]>([:])
@@ -97,7 +99,8 @@ public final class Emulator: Sendable {
             closeSocketsOfToken: { hub.closeSockets(tokenJti: $0) })
         scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
         scenarios.install()
-        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios)
+        retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
+        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention)
         self.scheduler = scheduler
         chat.timersChanged.withLock { $0 = { scheduler.poke() } }
     }

@@ -66,6 +66,17 @@ final class ScenarioEngine: Sendable {
         runs.withLock { $0[id] }
     }
 
+    /// Forgets finished runs beyond the `keeping` most recently finished (running ones stay).
+    func forgetFinishedRuns(keeping: Int) {
+        runs.withLock { runs in
+            let finished = runs.values.compactMap { run -> (String, Date)? in
+                run.state.withLock { s in s.finishedAt.map { (run.id, $0) } }
+            }
+            guard finished.count > keeping else { return }
+            for (id, _) in finished.sorted(by: { $0.1 < $1.1 }).dropLast(keeping) { runs[id] = nil }
+        }
+    }
+
     var allRuns: [ScenarioRun] {
         runs.withLock { Array($0.values) }
     }

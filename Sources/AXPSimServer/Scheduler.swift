@@ -15,6 +15,7 @@ final class Scheduler: Sendable {
     let clocks: ClockService
     let chat: ChatService
     let scenarios: ScenarioEngine
+    let retention: RetentionService
     let logger = Logger(label: "axpsim.scheduler")
     private let wake = DispatchSemaphore(value: 0)
     private let running = Mutex(false)
@@ -24,11 +25,12 @@ final class Scheduler: Sendable {
     /// Longest sleep between checks, seconds (also bounds the effect of wall-clock jumps).
     static let maxSleep: TimeInterval = 1
 
-    init(store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine) {
+    init(store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine, retention: RetentionService) {
         self.store = store
         self.clocks = clocks
         self.chat = chat
         self.scenarios = scenarios
+        self.retention = retention
     }
 
     /// Starts the real-clock thread.
@@ -64,6 +66,7 @@ final class Scheduler: Sendable {
                 logger.error("the real-clock scheduler could not read its timers", metadata: ["error": "\(error)"])
                 delay = Self.maxSleep
             }
+            retention.passIfDue()
             _ = wake.wait(timeout: .now() + min(max(delay, 0.001), Self.maxSleep))
         }
         stopped.signal()

@@ -18,9 +18,22 @@ extension Store {
         path == ":memory:" ? nil : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("snapshots")
     }
 
+    /// Most snapshots an in-memory database keeps (each is a whole copy of the state in memory);
+    /// delete one to take another. Snapshots of a file database are files and are not limited.
+    public static let memorySnapshotLimit = 32
+
     /// Writes the current state as snapshot `name` (replacing one of the same name).
+    ///
+    /// - Throws: ``AXPSimError/conflict(code:detail:)`` `too_many_snapshots` when an in-memory
+    ///   database already keeps ``memorySnapshotLimit`` other snapshots.
     public func saveSnapshot(_ name: String) throws {
         guard let directory = snapshotDirectory else {
+            let full = memorySnapshots.withLock { $0[name] == nil && $0.count >= Self.memorySnapshotLimit }
+            if full {
+                throw AXPSimError.conflict(
+                    code: "too_many_snapshots",
+                    detail: "An in-memory emulator keeps at most \(Self.memorySnapshotLimit) snapshots: delete one (DELETE /__sim/snapshots/{name}) first")
+            }
             let copy = try DatabaseQueue()
             try writer.backup(to: copy)
             memorySnapshots.withLock { $0[name] = copy }
@@ -38,7 +51,9 @@ extension Store {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final.path])
             }
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
+            // Best effort: the temporary file is hidden and replaced by the next attempt; the
+            // error that matters is the one rethrown.
+            _ = try? FileManager.default.removeItem(at: temporary)
             throw error
         }
     }

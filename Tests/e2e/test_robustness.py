@@ -210,3 +210,61 @@ def test_store_failures_are_500_not_misleading_4xx(tmp_path):
         assert "no such table: app_key" in (tmp_path / "server.log").read_text(), "the failure is logged"
     finally:
         server.stop()
+
+
+# -- item 12: retention on the account clock, bounded snapshots -------------------------------------------
+
+
+def advance(server, account, seconds):
+    r = server.post(f"/__sim/accounts/{account}/clock/advance", json={"seconds": seconds})
+    assert r.status_code == 200, r.text
+
+
+def test_retention_prunes_ended_state_on_the_account_clock_and_nothing_live():
+    server = Server("--retention", "600", "--access-token-ttl", "300").start()
+    try:
+        virtual(server, "DEMOAA")
+        gone = Customer(server, "retention-gone")
+        gone.start_session()
+        chat = gone.create_engagement()
+        assert server.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "A"}).status_code == 201
+        assert gone.send(chat, "hello").status_code == 201
+        assert server.post(f"/__sim/engagements/{chat.id}/end", json={}).status_code == 200
+        assert gone.shutdown().status_code == 204
+        kept = Customer(server, "retention-kept")  # an active session with an open chat
+        kept.start_session()
+        kept_chat = kept.create_engagement()
+        kept_events = kept.poll()
+        # Not yet: ended 599 s ago.
+        advance(server, "DEMOAA", 599)
+        report = server.post("/__sim/prune").json()
+        assert report["sessions"] == 0 and report["engagements"] == 0
+        advance(server, "DEMOAA", 2)
+        report = server.post("/__sim/prune").json()
+        assert report["sessions"] == 1 and report["engagements"] == 1 and report["messages"] >= 1 and report["events"] >= 3
+        assert report["accessTokens"] == 0, "the OAuth grants expired 300 s after they were made: not 600 s ago yet"
+        assert server.get(f"/__sim/engagements/{chat.id}").status_code == 404
+        assert gone.call("GET", f"/sessions/{gone.session_id}").status_code in (401, 404)
+        # The live session and chat are untouched, their log complete.
+        assert server.get(f"/__sim/engagements/{kept_chat.id}").status_code == 200
+        replay = kept.call("GET", f"/sessions/{kept.session_id}/events", params={"lastEventId": 0, "waitSeconds": 0})
+        assert types(replay.json()) == types(kept_events) and kept_events
+        advance(server, "DEMOAA", 300)
+        assert server.post("/__sim/prune").json()["accessTokens"] >= 2, "the two grants behind the mints"
+        # Other accounts' clocks decide for them: the bank account (real clock) kept its state.
+        assert server.post("/__sim/prune").json()["sessions"] == 0
+    finally:
+        assert server.stop() == 0
+
+
+def test_in_memory_snapshots_are_bounded_with_a_clear_error(fresh):
+    names = [f"snap-{i}" for i in range(32)]
+    try:
+        for name in names:
+            assert fresh.post("/__sim/snapshots", json={"name": name}).status_code in (200, 201)
+        r = fresh.post("/__sim/snapshots", json={"name": "one-too-many"})
+        assert r.status_code == 409 and r.json()["code"] == "too_many_snapshots"
+        assert fresh.post("/__sim/snapshots", json={"name": names[0]}).status_code in (200, 201), "replacing one is fine"
+    finally:
+        for name in names:
+            fresh.delete(f"/__sim/snapshots/{name}")
