@@ -37,6 +37,10 @@ let package = Package(
             providers: [.apt(["libwebsockets-dev"])]
         ),
         .target(
+            name: "AXPSimCInterop",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "AXPSimCore",
             swiftSettings: strictSettings
         ),
@@ -61,7 +65,7 @@ let package = Package(
         .target(
             name: "AXPSimHTTP",
             dependencies: [
-                "CMicroHTTPD",
+                "CMicroHTTPD", "AXPSimCInterop",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -69,7 +73,7 @@ let package = Package(
         .target(
             name: "AXPSimWebSocket",
             dependencies: [
-                "CWebSockets",
+                "CWebSockets", "AXPSimCInterop",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -91,20 +95,26 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "AXPSimServer",
+            name: "AXPSimTLS",
             dependencies: [
-                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures", "AXPSimScenario",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "AXPSimServer",
+            dependencies: [
+                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures", "AXPSimScenario", "AXPSimTLS",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "axpsim",
             dependencies: [
-                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth", "AXPSimScenario",
+                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth", "AXPSimScenario", "AXPSimTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,6 +133,13 @@ let package = Package(
             dependencies: [
                 "AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AXPSimTLSTests",
+            dependencies: [
+                "AXPSimTLS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -1,4 +1,5 @@
-import CMicroHTTPD
+import AXPSimCInterop
+internal import CMicroHTTPD
 import Foundation
 
 // The C callbacks of libmicrohttpd. They are top-level functions (not closures written in a
@@ -68,10 +69,11 @@ func httpAccessHandler(
     case .suspend(let pending):
         context.pending = pending
         server.hold(pending)
-        let handle = ConnectionHandle(pointer: connection)
+        // MHD_resume_connection may be called from any thread with MHD_ALLOW_SUSPEND_RESUME.
+        let handle = UnsafeTransfer(connection)
         let ready = pending.takeOrSuspend(
             suspend: { MHD_suspend_connection(connection) },
-            resume: { MHD_resume_connection(handle.pointer) })
+            resume: { MHD_resume_connection(handle.value) })
         if let ready { return queue(ready, on: connection) }
         return .YES
     }
@@ -147,10 +149,4 @@ private func clientAddress(_ connection: OpaquePointer) -> String {
     let status = buffer.withUnsafeMutableBufferPointer { axp_mhd_client_address(connection, $0.baseAddress, length) }
     guard status == 0 else { return "" }
     return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-}
-
-/// A connection pointer carried to the thread that resumes it (`MHD_resume_connection` is
-/// thread-safe with `MHD_ALLOW_SUSPEND_RESUME`).
-private struct ConnectionHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
 }

@@ -1,4 +1,5 @@
-import CMicroHTTPD
+import AXPSimCInterop
+internal import CMicroHTTPD
 import Foundation
 import Logging
 import Synchronization
@@ -56,9 +57,7 @@ public final class HTTPServer: Sendable {
     let logger: Logger
 
     /// An MHD daemon pointer; only MHD calls that are documented thread-safe use it.
-    struct DaemonHandle: @unchecked Sendable {
-        let pointer: OpaquePointer
-    }
+    typealias DaemonHandle = UnsafeTransfer<OpaquePointer>
 
     struct State {
         var daemon: DaemonHandle?
@@ -112,7 +111,7 @@ public final class HTTPServer: Sendable {
         }
         guard let daemon else { throw .cannotBind(host: configuration.host, port: configuration.port) }
         let port = axp_mhd_bound_port(daemon)
-        let handle = DaemonHandle(pointer: daemon)
+        let handle = DaemonHandle(daemon)
         state.withLock {
             $0.daemon = handle
             $0.port = port
@@ -129,7 +128,7 @@ public final class HTTPServer: Sendable {
             state.heldResponseOnStop = heldResponse
             return (daemon, Array(state.held.values))
         }
-        guard let daemon = handle?.pointer else { return }
+        guard let daemon = handle?.value else { return }
         let listenSocket = MHD_quiesce_daemon(daemon)
         for pending in held { pending.fulfill(heldResponse) }
         let deadline = Date().addingTimeInterval(grace)
@@ -174,9 +173,4 @@ final class RequestContext {
     var body = Data()
     var tooLarge = false
     var pending: PendingResponse?
-}
-
-private func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-    guard let text else { return body(nil) }
-    return text.withCString { body($0) }
 }

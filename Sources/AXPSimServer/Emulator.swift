@@ -1,3 +1,4 @@
+import AXPSimTLS
 import AXPSimAuth
 import AXPSimCore
 import AXPSimFixtures
@@ -77,7 +78,7 @@ public final class Emulator: Sendable {
         store = try Store(path: configuration.databasePath)
         try store.loadFixtures(fixtures, now: Date())
         keys = try Self.loadKeys(store: store)
-        clocks = ClockService(store: store, defaultMode: ClockMode(rawValue: configuration.defaultClockMode) ?? .real)
+        clocks = ClockService(store: store, defaultMode: configuration.defaultClockMode)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
         hub = EventHub(
             store: store, faults: faults, maxPollsPerSession: configuration.maxPollsPerSession,

@@ -34,7 +34,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     /// Lifetime of OAuth access tokens, seconds.
     public var accessTokenTTL = 3600
     /// Clock mode of accounts that never set one.
-    public var defaultClockMode = "real"
+    public var defaultClockMode: ClockMode = .real
     /// When set, every control call needs `Authorization: Bearer <token>` (from any address);
     /// when nil, the control plane answers loopback peers only.
     public var controlToken: String?
@@ -89,6 +89,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if let value = environment["AXPSIM_MAX_SOCKETS_PER_SESSION"].flatMap(Int.init) { maxSocketsPerSession = value }
         if let value = environment["AXPSIM_RETENTION"].flatMap(Int.init) { retentionSeconds = value }
         if let value = environment["AXPSIM_CORS_ORIGINS"] { corsOrigins = Self.splitList(value) }
+        if let value = environment["AXPSIM_CLOCK"].flatMap(ClockMode.init(rawValue:)) { defaultClockMode = value }
         if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
         if let value = environment["AXPSIM_TLS"] { tls = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = environment["AXPSIM_TLS_DIR"], !value.isEmpty { tlsDirectory = value }

@@ -59,7 +59,7 @@ public enum HeadlessRunner {
         var configuration = EmulatorConfiguration()
         configuration.databasePath = ":memory:"
         configuration.fixturesPath = fixturesPath
-        configuration.defaultClockMode = "virtual"
+        configuration.defaultClockMode = .virtual
         let emulator = try Emulator(configuration: configuration, logger: Logger(label: "axpsim.replay"))
         let integration = try findIntegration(scenario.integration, in: emulator)
         let accountId = integration.accountId

@@ -1,4 +1,4 @@
-import CWebSockets
+internal import CWebSockets
 import Foundation
 import Synchronization
 

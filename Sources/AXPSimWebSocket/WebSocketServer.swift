@@ -1,4 +1,5 @@
-import CWebSockets
+import AXPSimCInterop
+internal import CWebSockets
 import Foundation
 import Logging
 import Synchronization
@@ -71,9 +72,7 @@ public final class WebSocketServer: Sendable {
     let logger: Logger
 
     /// An lws context pointer: only `lws_cancel_service` is called on it from other threads.
-    struct ContextHandle: @unchecked Sendable {
-        let pointer: OpaquePointer
-    }
+    typealias ContextHandle = UnsafeTransfer<OpaquePointer>
 
     struct State {
         var context: ContextHandle?
@@ -146,7 +145,7 @@ public final class WebSocketServer: Sendable {
         while connectionCount > 0 && Date() < deadline { usleep(5_000) }
         state.withLock { state in
             state.running = false
-            if let context = state.context { lws_cancel_service(context.pointer) }
+            if let context = state.context { lws_cancel_service(context.value) }
         }
         stopped.wait()
     }
@@ -175,7 +174,7 @@ public final class WebSocketServer: Sendable {
             return
         }
         let port = Int(axp_lws_listen_port(context))
-        let handle = ContextHandle(pointer: context)
+        let handle = ContextHandle(context)
         state.withLock {
             $0.context = handle
             $0.port = port
@@ -224,7 +223,7 @@ public final class WebSocketServer: Sendable {
     func wake(_ id: UInt64) {
         state.withLock { state in
             state.dirty.insert(id)
-            if let context = state.context { lws_cancel_service(context.pointer) }
+            if let context = state.context { lws_cancel_service(context.value) }
         }
     }
 
@@ -264,9 +263,4 @@ public final class WebSocketServer: Sendable {
 /// State touched only on the service thread, boxed so the server can be `Sendable`.
 final class ServiceThreadBox: @unchecked Sendable {
     var wsis: [UInt64: OpaquePointer] = [:]
-}
-
-func withOptionalCString<R>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
-    guard let text else { return body(nil) }
-    return text.withCString { body($0) }
 }

@@ -1,3 +1,4 @@
+import AXPSimTLS
 import ArgumentParser
 import AXPSimServer
 import Foundation
@@ -16,13 +17,13 @@ struct CertCommand: ParsableCommand {
             """)
 
     @Option(name: .customLong("tls-dir"), help: "Folder of the local CA (env AXPSIM_TLS_DIR).") var tlsDir: String?
-    @Option(name: .long, help: "The database `serve` uses, to find tls/ beside it (env AXPSIM_DB).") var db: String?
+    @OptionGroup var database: DatabaseOption
     @Flag(name: .long, help: "Print the path of the CA file instead of its contents.") var path = false
 
     func run() throws {
         var configuration = EmulatorConfiguration()
         configuration.apply(environment: ProcessInfo.processInfo.environment)
-        if let db { configuration.databasePath = db }
+        if let db = database.db { configuration.databasePath = db }
         if let tlsDir { configuration.tlsDirectory = tlsDir }
         let directory = configuration.resolvedTLSDirectory
         let existed = FileManager.default.fileExists(

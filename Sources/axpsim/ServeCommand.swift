@@ -1,3 +1,5 @@
+import AXPSimTLS
+import AXPSimCore
 import ArgumentParser
 import AXPSimServer
 import Foundation
@@ -18,15 +20,15 @@ struct ServeCommand: ParsableCommand {
         help: "Folder of the local CA and server certificate (default: tls/ beside --db, .axpsim/tls for :memory:; env AXPSIM_TLS_DIR).")
     var tlsDir: String?
     @Option(name: .customLong("cors-origins"), help: "Comma-separated allowed origins, or '*'.") var corsOrigins: String?
-    @Option(name: .long, help: "SQLite database file, or :memory:.") var db: String?
-    @Option(name: .long, help: "Folder of fixture YAML files (default: ./fixtures, else the bundled fixtures).") var fixtures: String?
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var fixtures: FixturesOption
     @Option(name: .long, help: "Folder of scenario YAML files (default: ./scenarios, else the bundled scenarios).") var scenarios: String?
     @Option(name: .customLong("token-ttl"), help: "Lifetime in seconds of chat JWTs requested without ttl (default: the integration's).")
     var tokenTTL: Int?
     @Option(name: .customLong("reminder-lead"), help: "Seconds before expiry of TOKEN_EXPIRY_REMINDER (default: the integration's).")
     var reminderLead: Int?
     @Option(name: .customLong("access-token-ttl"), help: "Lifetime in seconds of OAuth access tokens.") var accessTokenTTL: Int?
-    @Option(name: .long, help: "Clock of accounts that never set one: real or virtual.") var clock: String?
+    @Option(name: .long, help: "Clock of accounts that never set one: real or virtual.") var clock: ClockMode?
     @Option(name: .customLong("control-token"), help: "Require this bearer token on /__sim calls (and allow non-loopback callers).")
     var controlToken: String?
     @Option(name: .customLong("ready-file"), help: "Write {httpUrl, wsUrl, pid} here once ready.") var readyFile: String?
@@ -44,12 +46,10 @@ struct ServeCommand: ParsableCommand {
         name: .long,
         help: "Seconds (account clock) closed sessions with their events, ended chats and expired tokens are kept (default 86400).")
     var retention: Int?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: Logger.Level?
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        if let clock, !["real", "virtual"].contains(clock) { throw ValidationError("--clock must be real or virtual") }
-        if let logLevel, Logger.Level(rawValue: logLevel) == nil { throw ValidationError("unknown --log-level \(logLevel)") }
         if let tokenTTL, tokenTTL < 1 { throw ValidationError("--token-ttl must be at least 1 second") }
         if let reminderLead, reminderLead < 0 { throw ValidationError("--reminder-lead must not be negative") }
         if let accessTokenTTL, accessTokenTTL < 1 { throw ValidationError("--access-token-ttl must be at least 1 second") }
@@ -99,8 +99,8 @@ struct ServeCommand: ParsableCommand {
             configuration.tlsKeyPath = tlsKey
         }
         if let corsOrigins { configuration.corsOrigins = EmulatorConfiguration.splitList(corsOrigins) }
-        if let db { configuration.databasePath = db }
-        configuration.fixturesPath = fixtures ?? configuration.fixturesPath ?? BundledPaths.defaultFixtures()
+        if let db = database.db { configuration.databasePath = db }
+        configuration.fixturesPath = fixtures.fixtures ?? configuration.fixturesPath ?? BundledPaths.defaultFixtures()
         configuration.scenariosPath = scenarios ?? configuration.scenariosPath ?? BundledPaths.defaultScenarios()
         if let tokenTTL { configuration.tokenTTLOverride = tokenTTL }
         if let reminderLead { configuration.reminderLeadOverride = reminderLead }
@@ -115,7 +115,7 @@ struct ServeCommand: ParsableCommand {
         if let maxPollsPerSession { configuration.maxPollsPerSession = maxPollsPerSession }
         if let maxSocketsPerSession { configuration.maxSocketsPerSession = maxSocketsPerSession }
         if let retention { configuration.retentionSeconds = retention }
-        if let logLevel, let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
+        if let logLevel { configuration.logLevel = logLevel }
         return configuration
     }
 }

@@ -15,14 +15,15 @@ struct TokenCommand: ParsableCommand {
     @Flag(name: .long, help: "Mint for a verified customer.") var verified = false
     @Option(name: .long, help: "Lifetime in minutes (within the integration's range).") var ttl: Int?
     @Option(name: .customLong("ttl-seconds"), help: "Lifetime in seconds (overrides --ttl).") var ttlSeconds: Int?
-    @Option(name: .long, help: "SQLite database file.") var db = ".axpsim/state.sqlite"
-    @Option(name: .long, help: "Folder of fixture YAML files.") var fixtures: String?
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var fixtures: FixturesOption
     @Option(name: .long, help: "The iss claim (the emulator's base URL).") var issuer = "http://127.0.0.1:8080"
 
     func run() throws {
         var configuration = EmulatorConfiguration()
-        configuration.databasePath = db
-        configuration.fixturesPath = fixtures ?? BundledPaths.defaultFixtures()
+        configuration.apply(environment: ProcessInfo.processInfo.environment)
+        if let db = database.db { configuration.databasePath = db }
+        configuration.fixturesPath = fixtures.resolved
         var body: [String: JSONValue] = [
             "integrationId": .string(integration), "customerId": .string(customer), "verifiedCustomer": .bool(verified),
         ]

@@ -1,4 +1,4 @@
-import AXPSimServer
+import AXPSimTLS
 import Crypto
 import Foundation
 import SwiftASN1
@@ -199,14 +199,5 @@ import X509
         }
         try LocalCertificateAuthority.checkKeyPair(
             certificatePEM: pem, keyPEM: try first.serializeAsPEM().pemString, certificatePath: "c", keyPath: "k")
-    }
-
-    @Test func defaultFolderIsBesideTheDatabase() {
-        #expect(EmulatorConfiguration.defaultTLSDirectory(databasePath: ".axpsim/state.sqlite") == ".axpsim/tls")
-        #expect(EmulatorConfiguration.defaultTLSDirectory(databasePath: ":memory:") == ".axpsim/tls")
-        #expect(EmulatorConfiguration.defaultTLSDirectory(databasePath: "/var/x/db.sqlite") == "/var/x/tls")
-        var configuration = EmulatorConfiguration()
-        configuration.apply(environment: ["AXPSIM_TLS_DIR": "/tmp/certs"])
-        #expect(configuration.resolvedTLSDirectory == "/tmp/certs")
     }
 }
