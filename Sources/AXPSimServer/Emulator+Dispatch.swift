@@ -109,7 +109,13 @@ extension Emulator {
 
     private func decorate(_ response: HTTPResponse, for request: HTTPRequest, group: RouteGroup?) -> HTTPResponse {
         var response = response
-        guard let group, !group.isGuarded else { return response }
+        response.setHeader("X-Content-Type-Options", "nosniff")
+        if group?.isGuarded ?? true {
+            // Control answers carry secrets: no browser or proxy keeps them.
+            response.setHeader("Cache-Control", "no-store")
+            return response
+        }
+        guard let group else { return response }
         if let origin = allowedOrigin(request.header("origin")) {
             response.setHeader("Access-Control-Allow-Origin", origin)
             response.setHeader("Access-Control-Allow-Credentials", "true")

@@ -226,3 +226,10 @@ def test_a_chat_jwt_without_its_jwt_prefix_is_refused(fresh):
     r = ann.call("GET", f"/sessions/{ann.session_id}", jwt=bare)
     assert r.status_code == 401 and r.json()["code"] == "token_missing_prefix"
     assert ann.call("GET", f"/sessions/{ann.session_id}").status_code == 200
+
+
+def test_control_answers_are_never_cached_or_sniffed(server):
+    r = server.get("/__sim/accounts/DEMOAA")
+    assert r.headers["Cache-Control"] == "no-store" and r.headers["X-Content-Type-Options"] == "nosniff"
+    assert server.get("/").headers["Cache-Control"] == "no-store"
+    assert server.get("/.well-known/jwks.json").headers["X-Content-Type-Options"] == "nosniff"
