@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "axpsim", targets: ["axpsim"]),
         .library(name: "AXPSimServer", targets: ["AXPSimServer"]),
+        .library(name: "AXPSimTesting", targets: ["AXPSimTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -111,6 +112,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "AXPSimTesting",
+            dependencies: [
+                "AXPSimServer", "AXPSimCore", "AXPSimHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "axpsim",
             dependencies: [
@@ -134,6 +143,11 @@ let package = Package(
                 "AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AXPSimChatTests",
+            dependencies: ["AXPSimTesting", "AXPSimServer", "AXPSimCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

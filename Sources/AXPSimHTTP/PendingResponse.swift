@@ -44,6 +44,19 @@ public final class PendingResponse: Sendable {
         }
     }
 
+    /// Waits for the response (for callers without a connection, such as in-process tests). Takes
+    /// the response as the server would: call it once per pending response.
+    public func response() async -> HTTPResponse {
+        await withCheckedContinuation { (continuation: CheckedContinuation<HTTPResponse, Never>) in
+            let ready = takeOrSuspend(
+                suspend: {},
+                resume: { [self] in
+                    if let response = self.take() { continuation.resume(returning: response) }
+                })
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
     /// Called by the server on the connection's thread: either the response is already there
     /// (returned, nothing to suspend) or `suspend` is run under the lock and `resume` remembered.
     func takeOrSuspend(suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> HTTPResponse? {

@@ -9,6 +9,14 @@ import Logging
 /// the matched route's group), CORS preflight, faults, the handler, error mapping, CORS headers
 /// (platform-shaped APIs only) and the journal.
 extension Emulator {
+    /// Answers one request through exactly the dispatch the HTTP server uses (guard, faults,
+    /// routes, CORS, journal), without a socket: for in-process callers such as `AXPSimTesting`.
+    /// A held request (long poll) comes back as ``HTTPResult/suspend(_:)``; a dropped one (fault
+    /// rule) as ``HTTPResult/drop``.
+    public func dispatch(_ request: HTTPRequest) -> HTTPResult {
+        handle(request)
+    }
+
     /// Entry point of every HTTP request (on an MHD worker thread).
     func handle(_ request: HTTPRequest) -> HTTPResult {
         let started = Date()

@@ -60,6 +60,8 @@ public final class Emulator: Sendable {
     }
 
     let servers = Mutex<Servers?>(nil)
+    /// True between ``startPortless()`` and ``stop()``.
+    let portless = Mutex(false)
     /// The HTTP base URL once bound (the `iss` of tokens minted by scenarios).
     let baseURL = SharedText("http://axpsim.invalid")
     let routes = Mutex(RouteTable())
@@ -170,13 +172,30 @@ public final class Emulator: Sendable {
         if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
     }
 
+    /// Starts everything but the two listeners: the routes and the real-clock scheduler. Requests
+    /// then go through ``dispatch(_:)`` only (in-process tests, `AXPSimTesting`).
+    public func startPortless() {
+        let already = portless.withLock { running -> Bool in
+            defer { running = true }
+            return running
+        }
+        guard !already, servers.withLock({ $0 }) == nil else { return }
+        routes.withLock { $0 = makeRoutes() }
+        scheduler.start()
+    }
+
     /// Graceful stop: no new connections, in-flight requests finish, sockets close with 1001,
     /// the database is checkpointed.
     public func stop() {
-        guard let current = servers.withLock({ $0 }) else { return }
+        let current = servers.withLock { $0 }
+        let wasPortless = portless.withLock { running -> Bool in
+            defer { running = false }
+            return running
+        }
+        guard current != nil || wasPortless else { return }
         scheduler.stop()
-        current.http.stop(grace: 5, heldResponse: .json(200, Data("[]".utf8)))
-        current.webSocket.stop(grace: 2)
+        current?.http.stop(grace: 5, heldResponse: .json(200, Data("[]".utf8)))
+        current?.webSocket.stop(grace: 2)
         do {
             try store.checkpoint()
         } catch {

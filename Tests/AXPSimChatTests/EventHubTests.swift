@@ -1,0 +1,61 @@
+import AXPSimCore
+import AXPSimTesting
+import Testing
+
+/// Delivery of a session's event log to long polls: the server-side cursor, hold and wake,
+/// gap-free order. (The socket queue bound and slow-consumer close are unit-tested in
+/// `AXPSimWebSocketTests`; their end-to-end behaviour in `Tests/e2e/test_event_socket.py`.)
+@Suite struct EventHubTests {
+    /// A poll's `lastEventId` acknowledges; one without it continues after the acknowledged id.
+    @Test func aPollWithoutLastEventIdContinuesAfterTheAcknowledgedOne() async throws {
+        let sim = try TestEmulator()
+        defer { sim.stop() }
+        let tenant = try await sim.control.provisionTenant()
+        let ann = try await sim.customer(tenant, id: "ann")
+        try await ann.startSession()
+        let chat = try await ann.startChat()
+        let first = try await ann.poll()
+        #expect(try await ann.poll().isEmpty, "this poll acknowledges what the first returned (it sends its last id)")
+        try await sim.control.agentJoins(chat.engagementId)
+        // The SDK drops its id after an empty answer and polls without one.
+        let next = try await ann.call("GET", "/sessions/\(ann.sessionId)/events", query: ["waitSeconds": "0"])
+        guard case .array(let events) = try next.json() else {
+            Issue.record("not an array")
+            return
+        }
+        let acknowledged = first.compactMap { $0["eventId"]?.stringValue.flatMap { Int($0) } }.max() ?? 0
+        let ids = events.compactMap { $0.objectValue["eventId"]?.stringValue.flatMap { Int($0) } }
+        #expect(acknowledged > 0 && ids.first == acknowledged + 1, "only what came after the acknowledged event \(acknowledged): \(ids)")
+        #expect(events.contains { $0.objectValue["eventType"]?.stringValue == "PARTICIPANT_ADDED" })
+    }
+
+    @Test func aHeldPollIsAnsweredByTheNextEvent() async throws {
+        let sim = try TestEmulator()
+        defer { sim.stop() }
+        let tenant = try await sim.control.provisionTenant()
+        let ann = try await sim.customer(tenant, id: "ann")
+        try await ann.startSession()
+        let chat = try await ann.startChat()
+        _ = try await ann.poll()
+        async let held = ann.poll(wait: 60)
+        try await sim.control.agentJoins(chat.engagementId, name: "Zed")
+        let woken = try await held
+        #expect(woken.first?["eventType"]?.stringValue == "PARTICIPANT_ADDED")
+        #expect(woken.first?["participant"]?.objectValue["displayName"]?.stringValue == "Zed")
+    }
+
+    @Test func eventIdsAreGapFreeAndIncreasing() async throws {
+        let sim = try TestEmulator()
+        defer { sim.stop() }
+        let tenant = try await sim.control.provisionTenant()
+        let ann = try await sim.customer(tenant, id: "ann")
+        try await ann.startSession()
+        let chat = try await ann.startChat()
+        try await sim.control.agentJoins(chat.engagementId)
+        for index in 0..<20 {
+            if index.isMultiple(of: 2) { try await ann.say("c\(index)", in: chat) } else { try await sim.control.agentSays(chat.engagementId, "a\(index)") }
+        }
+        let ids = try await ann.poll().compactMap { $0["eventId"]?.stringValue.flatMap { Int($0) } }
+        #expect(ids == Array(1...ids.count) && ids.count >= 22)
+    }
+}
