@@ -6,14 +6,19 @@ import Testing
 /// gap-free order. (The socket queue bound and slow-consumer close are unit-tested in
 /// `AXPSimWebSocketTests`; their end-to-end behaviour in `Tests/e2e/test_event_socket.py`.)
 @Suite struct EventHubTests {
+    /// A customer of a fresh account with a session and a new chat.
+    static func customerInChat(_ sim: TestEmulator) async throws -> (ChatCustomer, TestChat) {
+        let tenant = try await sim.control.provisionTenant()
+        let ann = try await sim.customer(tenant, id: "ann")
+        try await ann.startSession()
+        return (ann, try await ann.startChat())
+    }
+
     /// A poll's `lastEventId` acknowledges; one without it continues after the acknowledged id.
     @Test func aPollWithoutLastEventIdContinuesAfterTheAcknowledgedOne() async throws {
         let sim = try TestEmulator()
         defer { sim.stop() }
-        let tenant = try await sim.control.provisionTenant()
-        let ann = try await sim.customer(tenant, id: "ann")
-        try await ann.startSession()
-        let chat = try await ann.startChat()
+        let (ann, chat) = try await Self.customerInChat(sim)
         let first = try await ann.poll()
         #expect(try await ann.poll().isEmpty, "this poll acknowledges what the first returned (it sends its last id)")
         try await sim.control.agentJoins(chat.engagementId)
@@ -32,10 +37,7 @@ import Testing
     @Test func aHeldPollIsAnsweredByTheNextEvent() async throws {
         let sim = try TestEmulator()
         defer { sim.stop() }
-        let tenant = try await sim.control.provisionTenant()
-        let ann = try await sim.customer(tenant, id: "ann")
-        try await ann.startSession()
-        let chat = try await ann.startChat()
+        let (ann, chat) = try await Self.customerInChat(sim)
         _ = try await ann.poll()
         async let held = ann.poll(wait: 60)
         try await sim.control.agentJoins(chat.engagementId, name: "Zed")
@@ -47,10 +49,7 @@ import Testing
     @Test func eventIdsAreGapFreeAndIncreasing() async throws {
         let sim = try TestEmulator()
         defer { sim.stop() }
-        let tenant = try await sim.control.provisionTenant()
-        let ann = try await sim.customer(tenant, id: "ann")
-        try await ann.startSession()
-        let chat = try await ann.startChat()
+        let (ann, chat) = try await Self.customerInChat(sim)
         try await sim.control.agentJoins(chat.engagementId)
         for index in 0..<20 {
             if index.isMultiple(of: 2) { try await ann.say("c\(index)", in: chat) } else { try await sim.control.agentSays(chat.engagementId, "a\(index)") }
