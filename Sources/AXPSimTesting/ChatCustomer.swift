@@ -105,13 +105,13 @@ public final class ChatCustomer: Sendable {
 
     /// One long poll (`wait` seconds at most), sending the last event id seen as the SDK does;
     /// returns the events and remembers the last id.
-    public func poll(wait: Int = 0) async throws -> [[String: JSONValue]] {
+    public func poll(wait: Int = 0) async throws -> [TestEvent] {
         var query = ["waitSeconds": String(wait)]
         if let last = state.withLock({ $0.lastEventId }) { query["lastEventId"] = last }
         let answer = try await expect(200, "GET", "/sessions/\(sessionId)/events", query: query).json()
         guard case .array(let items) = answer else { throw AXPSimTestError.unexpectedBody(path: "events", detail: "not an array") }
-        let events = items.map(\.objectValue)
-        if let last = events.last?["eventId"]?.stringValue { state.withLock { $0.lastEventId = last } }
+        let events = items.map { TestEvent($0.objectValue) }
+        if let last = events.last?.eventId { state.withLock { $0.lastEventId = last } }
         return events
     }
 

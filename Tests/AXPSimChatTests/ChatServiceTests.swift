@@ -15,12 +15,12 @@ import Testing
         let chat = try await ann.startChat(parameters: ["topic": "refund"])
         #expect(try await sim.control.engagement(chat.engagementId)["status"]?.stringValue == "PENDING")
         let first = try await ann.poll()
-        #expect(first.map { $0["eventType"]?.stringValue } == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED"], "the customer's own join activates the chat in the SDK")
+        #expect(first.map(\.type) == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED"], "the customer's own join activates the chat in the SDK")
         try await sim.control.agentJoins(chat.engagementId, name: "Alice")
         try await sim.control.agentSays(chat.engagementId, "Hi, I'm Alice")
         try await ann.say("I want a refund", in: chat)
         let events = try await ann.poll()
-        #expect(events.compactMap { $0["eventType"]?.stringValue } == ["PARTICIPANT_ADDED", "MESSAGE", "MESSAGE"])
+        #expect(events.map(\.type) == ["PARTICIPANT_ADDED", "MESSAGE", "MESSAGE"])
         let history = try await ann.history(chat)
         guard case .array(let messages)? = history["messages"] else {
             Issue.record("no messages")
@@ -47,15 +47,15 @@ import Testing
         let chat = try await phone.startChat()
         try await laptop.join(chat)
         try await laptop.say("from the laptop", in: chat)
-        let seenByPhone = try await phone.poll().filter { $0["eventType"]?.stringValue == "MESSAGE" }
+        let seenByPhone = try await phone.poll().filter { $0.type == "MESSAGE" }
         #expect(seenByPhone.count == 1, "a customer message reaches every session following the chat")
-        #expect(seenByPhone.first?["message"]?.objectValue["body"]?.objectValue["elementText"]?.objectValue["text"]?.stringValue == "from the laptop")
+        #expect(seenByPhone.first?.text == "from the laptop")
         // The phone leaves; the chat goes on for the laptop.
         try await phone.shutdown()
         try await sim.control.agentJoins(chat.engagementId)
         try await sim.control.agentSays(chat.engagementId, "still here")
         #expect(try await laptop.poll().contains {
-            $0["eventType"]?.stringValue == "MESSAGE" && $0["participant"]?.objectValue["participantType"]?.stringValue == "AGENT"
+            $0.type == "MESSAGE" && $0.participantType == "AGENT"
         })
     }
 
@@ -91,7 +91,7 @@ import Testing
         let chat = try await ann.startChat()
         try await sim.control.agentJoins(chat.engagementId)
         try await ann.say("over the wire", in: chat)
-        let types = try await ann.poll().compactMap { $0["eventType"]?.stringValue }
+        let types = try await ann.poll().map(\.type)
         #expect(types == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "PARTICIPANT_ADDED", "MESSAGE"])
     }
 }

@@ -28,7 +28,7 @@ import Testing
             Issue.record("not an array")
             return
         }
-        let acknowledged = first.compactMap { $0["eventId"]?.stringValue.flatMap { Int($0) } }.max() ?? 0
+        let acknowledged = first.compactMap { Int($0.eventId) }.max() ?? 0
         let ids = events.compactMap { $0.objectValue["eventId"]?.stringValue.flatMap { Int($0) } }
         #expect(acknowledged > 0 && ids.first == acknowledged + 1, "only what came after the acknowledged event \(acknowledged): \(ids)")
         #expect(events.contains { $0.objectValue["eventType"]?.stringValue == "PARTICIPANT_ADDED" })
@@ -42,8 +42,8 @@ import Testing
         async let held = ann.poll(wait: 60)
         try await sim.control.agentJoins(chat.engagementId, name: "Zed")
         let woken = try await held
-        #expect(woken.first?["eventType"]?.stringValue == "PARTICIPANT_ADDED")
-        #expect(woken.first?["participant"]?.objectValue["displayName"]?.stringValue == "Zed")
+        #expect(woken.first?.type == "PARTICIPANT_ADDED")
+        #expect(woken.first?.participantName == "Zed")
     }
 
     @Test func eventIdsAreGapFreeAndIncreasing() async throws {
@@ -54,7 +54,7 @@ import Testing
         for index in 0..<20 {
             if index.isMultiple(of: 2) { try await ann.say("c\(index)", in: chat) } else { try await sim.control.agentSays(chat.engagementId, "a\(index)") }
         }
-        let ids = try await ann.poll().compactMap { $0["eventId"]?.stringValue.flatMap { Int($0) } }
+        let ids = try await ann.poll().compactMap { Int($0.eventId) }
         #expect(ids == Array(1...ids.count) && ids.count >= 22)
     }
 }

@@ -49,8 +49,8 @@ import Testing
         try await ann.say("I want a refund", in: chat)
         try await sim.control.advance(TestTenant.retail.accountId, seconds: 3)
         #expect(try await status(sim, run) == "passed")
-        let texts = try await ann.poll().filter { $0["eventType"]?.stringValue == "MESSAGE" }.compactMap {
-            $0["message"]?.objectValue["body"]?.objectValue["elementText"]?.objectValue["text"]?.stringValue
+        let texts = try await ann.poll().filter { $0.type == "MESSAGE" }.compactMap {
+            $0.text
         }
         #expect(texts == ["Hi, how can I help?", "I want a refund", "Done."])
         #expect(try await sim.control.engagement(chat.engagementId)["status"]?.stringValue == "TERMINATED")
@@ -92,7 +92,7 @@ import Testing
         #expect(failed["failure"]?.stringValue?.hasPrefix("line 4: expect") == true, "\(String(describing: failed["failure"]))")
         #expect(try await status(sim, lenient) == "passed")
         let nudges = try await ann.poll().filter {
-            $0["engagementId"]?.stringValue == lenientChat.engagementId && $0["eventType"]?.stringValue == "MESSAGE"
+            $0.engagementId == lenientChat.engagementId && $0.type == "MESSAGE"
         }
         #expect(nudges.count == 1)
     }
