@@ -28,15 +28,23 @@ final class ScenarioEngine: Sendable {
         let closeSocketsOfToken: @Sendable (_ jti: String) -> Void
     }
 
+    /// Runs with work, per account, and the accounts being drained. One account's runs are
+    /// drained by one thread at a time, and never by a request of another account.
     struct Queue: Sendable {
-        var pending: [String] = []
-        var draining = false
+        var pending: [String: [String]] = [:]
+        var draining: Set<String> = []
+
+        func isIdle(_ accountId: String) -> Bool {
+            !draining.contains(accountId) && (pending[accountId]?.isEmpty ?? true)
+        }
     }
 
     let env: Environment
     let library: ScenarioLibrary
     let runs = Mutex<[String: ScenarioRun]>([:])
     let queue = Mutex(Queue())
+    /// Signalled whenever an account's drain ends (``waitUntilIdle(accountId:)`` waits on it).
+    private let drained = NSCondition()
     /// Sessions whose next engagement belongs to a headless run (no integration scenario attached).
     let headlessSessions = Mutex<Set<String>>([])
     let logger = Logger(label: "axpsim.scenario")
@@ -185,34 +193,48 @@ final class ScenarioEngine: Sendable {
 
     // MARK: Draining
 
-    /// Marks a run as having work, then drains on this thread unless another thread already is.
+    /// Marks a run as having work, then drains its account's runs on this thread unless another
+    /// thread already is.
     func kick(_ id: String) {
-        queue.withLock { if !$0.pending.contains(id) { $0.pending.append(id) } }
-        drain()
+        guard let run = run(id) else { return }
+        let accountId = run.accountId
+        queue.withLock { q in
+            if !(q.pending[accountId]?.contains(id) ?? false) { q.pending[accountId, default: []].append(id) }
+        }
+        drain(accountId)
     }
 
-    private func drain() {
+    private func drain(_ accountId: String) {
         let mine = queue.withLock { q -> Bool in
-            if q.draining { return false }
-            q.draining = true
-            return true
+            q.draining.insert(accountId).inserted
         }
         guard mine else { return }
         while let id = queue.withLock({ q -> String? in
-            if q.pending.isEmpty {
-                q.draining = false
+            guard var list = q.pending[accountId], !list.isEmpty else {
+                q.pending[accountId] = nil
+                q.draining.remove(accountId)
                 return nil
             }
-            return q.pending.removeFirst()
+            let next = list.removeFirst()
+            q.pending[accountId] = list
+            return next
         }) {
             if let run = run(id) { advance(run) }
         }
+        drained.lock()
+        drained.broadcast()
+        drained.unlock()
     }
 
-    /// Waits until no thread is draining (bounded), for a clock advance to return settled.
-    func waitUntilIdle(timeout: TimeInterval = 10) {
+    /// Waits until no thread is draining the account's runs (for a clock advance to return
+    /// settled). Blocks on a condition, never spins; `timeout` bounds a runaway drain.
+    func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
         let deadline = Date().addingTimeInterval(timeout)
-        while queue.withLock({ $0.draining || !$0.pending.isEmpty }), Date() < deadline { usleep(200) }
+        drained.lock()
+        defer { drained.unlock() }
+        while !queue.withLock({ $0.isIdle(accountId) }) {
+            if !drained.wait(until: deadline) { return }
+        }
     }
 
     /// Runs steps until the run waits or ends.

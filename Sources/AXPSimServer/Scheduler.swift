@@ -109,7 +109,7 @@ final class Scheduler: Sendable {
             let at = max(timer.dueAt, current)
             try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: at))
             if try chat.fire(timer, now: at) { fired += 1 }
-            scenarios.waitUntilIdle()
+            scenarios.waitUntilIdle(accountId: accountId)
         }
         try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: end))
         return fired
