@@ -24,15 +24,18 @@ final class ChatService: Sendable {
     let reminderLeadOverride: Int?
     let maxTextLength: Int
     let logger = Logger(label: "axpsim.chat")
-    /// Called when timers were added or removed (wakes the real-clock scheduler).
-    let timersChanged = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Wakes the real-clock scheduler when timers were added or removed.
+    let timerSignal: TimerSignal
     /// Observers of the chat (the scenario engine), called after the commit.
     let hooks = Mutex(ChatHooks())
 
-    init(store: Store, clocks: ClockService, hub: EventHub, reminderLeadOverride: Int?, maxTextLength: Int = 4096) {
+    init(
+        store: Store, clocks: ClockService, hub: EventHub, timerSignal: TimerSignal, reminderLeadOverride: Int?, maxTextLength: Int = 4096
+    ) {
         self.store = store
         self.clocks = clocks
         self.hub = hub
+        self.timerSignal = timerSignal
         self.reminderLeadOverride = reminderLeadOverride
         self.maxTextLength = maxTextLength
     }
@@ -50,7 +53,7 @@ final class ChatService: Sendable {
         let emission = Emission()
         let result = try store.chatWrite { tx in try body(tx, emission) }
         hub.notify(sessions: emission.touched, events: emission.events)
-        if emission.timersChanged { timersChanged.withLock { $0 }?() }
+        if emission.timersChanged { timerSignal.signal() }
         return result
     }
 

@@ -85,8 +85,9 @@ public final class Emulator: Sendable {
         hub = EventHub(
             store: store, faults: faults, maxPollsPerSession: configuration.maxPollsPerSession,
             maxSocketsPerSession: configuration.maxSocketsPerSession)
+        let timerSignal = TimerSignal()
         chat = ChatService(
-            store: store, clocks: clocks, hub: hub, reminderLeadOverride: configuration.reminderLeadOverride,
+            store: store, clocks: clocks, hub: hub, timerSignal: timerSignal, reminderLeadOverride: configuration.reminderLeadOverride,
             maxTextLength: configuration.maxMessageLength)
         let hub = self.hub
         let baseURL = self.baseURL
@@ -103,9 +104,8 @@ public final class Emulator: Sendable {
         scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
         scenarios.install()
         retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
-        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention)
+        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
         self.scheduler = scheduler
-        chat.timersChanged.withLock { $0 = { scheduler.poke() } }
     }
 
     /// Loads the persisted signing keys, generating the first one on first start.

@@ -320,7 +320,7 @@ final class ScenarioEngine: Sendable {
         let timer = try env.store.chatWrite { tx in
             try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: due, kind: .scenarioStep, target: run.id))
         }
-        env.chat.timersChanged.withLock { $0 }?()
+        env.chat.timerSignal.signal()
         return timer.timerId
     }
 

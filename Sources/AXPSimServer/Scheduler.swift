@@ -17,7 +17,7 @@ final class Scheduler: Sendable {
     let scenarios: ScenarioEngine
     let retention: RetentionService
     let logger = Logger(label: "axpsim.scheduler")
-    private let wake = DispatchSemaphore(value: 0)
+    private let wake: TimerSignal
     private let running = Mutex(false)
     private let stopped = DispatchSemaphore(value: 0)
     /// Serialises advances of one account's virtual clock.
@@ -25,7 +25,10 @@ final class Scheduler: Sendable {
     /// Longest sleep between checks, seconds (also bounds the effect of wall-clock jumps).
     static let maxSleep: TimeInterval = 1
 
-    init(store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine, retention: RetentionService) {
+    init(
+        store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine, retention: RetentionService, wake: TimerSignal
+    ) {
+        self.wake = wake
         self.store = store
         self.clocks = clocks
         self.chat = chat
@@ -67,7 +70,7 @@ final class Scheduler: Sendable {
                 delay = Self.maxSleep
             }
             retention.passIfDue()
-            _ = wake.wait(timeout: .now() + min(max(delay, 0.001), Self.maxSleep))
+            wake.wait(until: .now() + min(max(delay, 0.001), Self.maxSleep))
         }
         stopped.signal()
     }
