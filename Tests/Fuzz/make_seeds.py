@@ -1,4 +1,8 @@
+"""Writes the JSON, socket-frame and JWT seeds of Tests/Fuzz/corpus (the YAML seeds are copies of
+fixtures/ and scenarios/ plus hand-written broken files). Files named ok-* must be accepted by their
+fuzz target, bad-* refused (Tests/AXPSimFuzzTargetsTests checks both). Run: python3 Tests/Fuzz/make_seeds.py"""
 import json, os
+os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 d='Tests/Fuzz/corpus/json'
 U='6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a01'
 seeds = {
