@@ -63,6 +63,8 @@ done
 [ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}"
+# The Swift runtime's own crash backtracer would wait on a crashed fuzzer; libFuzzer and ASan report instead.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 if [ -n "$repro" ]; then
   exec "$scratch/bin/fuzz-${targets[0]}" -rss_limit_mb=2048 -timeout=10 "$repro"
 fi

@@ -124,10 +124,11 @@ public final class YAMLReader {
         return scalar.string
     }
 
-    /// An integer scalar within `range`.
+    /// An integer scalar within `range`. YAML 1.1's base-60 form (`1:30`) is refused: Yams adds its
+    /// parts up with trapping arithmetic, so a long one (`1:1:1:1:1:1:1:1:1:1:1:1`) stopped the process.
     public func int(_ node: Node?, _ what: String, range: ClosedRange<Int>) -> Int? {
         guard let node else { return nil }
-        guard let value = node.int else {
+        guard node.scalar?.string.contains(":") != true, let value = node.int else {
             report(node, "\(what) must be an integer", hint: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }

@@ -34,6 +34,25 @@ import Testing
         #expect(diagnostics.map(\.message).contains { $0.contains("aliases") })
     }
 
+    /// YAML 1.1 base-60 integers: Yams multiplies their parts with trapping arithmetic, so twelve parts
+    /// overflowed and stopped the process (in any integer field of a fixture or a scenario). Now they are
+    /// refused as "must be an integer".
+    @Test(arguments: ["1:1:1:1:1:1:1:1:1:1:1:1", "1:30", "-59:59:59:59:59:59:59:59:59:59:59"])
+    func baseSixtyIntegersAreRefusedNotTrapped(number: String) {
+        var seen = FixtureLoader.Seen()
+        let fixture = """
+            accounts:
+              - accountId: ABCDEF
+                integrations:
+                  - {integrationId: 6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a01, name: support, defaultTtlMinutes: \(number)}
+            """
+        let (_, diagnostics) = FixtureLoader.parse(fixture, file: "f.yaml", seen: &seen)
+        #expect(diagnostics.map(\.message) == ["defaultTtlMinutes must be an integer"])
+        let (scenario, problems) = ScenarioParser.parse("name: s\nsteps:\n  - queue: \(number)\n", file: "s.yaml")
+        #expect(scenario == nil)
+        #expect(problems.map(\.message) == ["queue position must be an integer"])
+    }
+
     /// Aliases that stay small are still fine (anchors are a normal YAML feature).
     @Test func smallAliasesStillRead() {
         let text = """
