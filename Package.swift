@@ -120,6 +120,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What one fuzz input does to each parser of outside input; shared by the libFuzzer harnesses
+        // in Tests/Fuzz (built by scripts/fuzz.sh) and the corpus tests. Not part of any product.
+        .target(
+            name: "AXPSimFuzzTargets",
+            dependencies: [
+                "AXPSimCore", "AXPSimAuth", "AXPSimFixtures", "AXPSimScenario",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "axpsim",
             dependencies: [
@@ -137,6 +148,9 @@ let package = Package(
         .testTarget(name: "AXPSimFixturesTests", dependencies: ["AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "AXPSimScenarioTests", dependencies: ["AXPSimScenario", "AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AXPSimFuzzTargetsTests", dependencies: ["AXPSimFuzzTargets", "AXPSimCore", "AXPSimScenario"],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "AXPSimServerTests",
             dependencies: [

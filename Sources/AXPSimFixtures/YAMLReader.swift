@@ -11,11 +11,24 @@ public final class YAMLReader {
         self.file = file
     }
 
-    /// Parses `text`; a syntax error becomes a diagnostic and the result is nil.
+    /// The most nodes a document may stand for, counting every alias as a copy of the node it names.
+    /// Aliases are shared, not copied, when a document is read, but the readers walk every use: a
+    /// few hundred bytes of anchors that each name the previous one twice ("billion laughs") stand for
+    /// billions of nodes. Fixture and scenario files have a few thousand at most.
+    public static let maximumExpandedNodes = 100_000
+
+    /// Parses `text`; a syntax error, or a document that expands to more than
+    /// ``maximumExpandedNodes`` nodes, becomes a diagnostic and the result is nil.
     public func parse(_ text: String) -> Node? {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 report(line: 1, column: 1, "the file is empty")
+                return nil
+            }
+            if Self.expandsBeyond(Self.maximumExpandedNodes, node) {
+                report(
+                    line: 1, column: 1, "the file stands for more than \(Self.maximumExpandedNodes) values once its aliases (*name) are expanded",
+                    hint: "use fewer aliases, or write the values out")
                 return nil
             }
             return node
@@ -31,6 +44,29 @@ public final class YAMLReader {
             report(line: 1, column: 1, "YAML error: \(error)")
             return nil
         }
+    }
+
+    /// Whether `node` expands to more than `limit` nodes, aliases counted as copies. Walks without
+    /// recursion and stops as soon as the limit is passed, so it costs at most `limit` steps.
+    static func expandsBeyond(_ limit: Int, _ node: Node) -> Bool {
+        var remaining = limit
+        var pending = [node]
+        while let next = pending.popLast() {
+            remaining -= 1
+            if remaining < 0 { return true }
+            switch next {
+            case .scalar, .alias:
+                continue
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    pending.append(key)
+                    pending.append(value)
+                }
+            case .sequence(let sequence):
+                pending.append(contentsOf: sequence)
+            }
+        }
+        return false
     }
 
     /// Records a mistake at `node`.
@@ -88,10 +124,11 @@ public final class YAMLReader {
         return scalar.string
     }
 
-    /// An integer scalar within `range`.
+    /// An integer scalar within `range`. YAML 1.1's base-60 form (`1:30`) is refused: Yams adds its
+    /// parts up with trapping arithmetic, so a long one (`1:1:1:1:1:1:1:1:1:1:1:1`) stopped the process.
     public func int(_ node: Node?, _ what: String, range: ClosedRange<Int>) -> Int? {
         guard let node else { return nil }
-        guard let value = node.int else {
+        guard node.scalar?.string.contains(":") != true, let value = node.int else {
             report(node, "\(what) must be an integer", hint: "write a whole number between \(range.lowerBound) and \(range.upperBound)")
             return nil
         }

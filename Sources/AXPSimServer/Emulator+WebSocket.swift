@@ -68,8 +68,8 @@ extension Emulator {
                 self?.authenticateSocket(connection, text, integrationId: integrationId, sessionId: sessionId)
             }
         case .subscribed?:
-            let frame = try? JSONValue.parseObject(Data(text.utf8))
-            if frame?["type"]?.stringValue == "ping" {
+            // Only pings are expected after auth; anything else, readable or not, is an unknown frame.
+            if case .success(.ping) = Result(catching: { () throws(SocketClientFrame.ReadError) in try SocketClientFrame.parse(text) }) {
                 connection.send(data: JSONValue.object(["type": .string("pong")]).jsonData)
             } else {
                 connection.send(data: Self.socketError("unknown_frame", "After auth the server accepts only {\"type\":\"ping\"}").jsonData)
@@ -94,25 +94,20 @@ extension Emulator {
             connection.send(data: Self.socketError(errorCode, detail).jsonData)
             connection.close(code: code, reason: String(detail.prefix(100)))
         }
-        guard let frame = try? JSONValue.parseObject(Data(text.utf8)), frame["type"]?.stringValue == "auth",
-            let jwt = frame["jwt"]?.stringValue
-        else {
-            return refuse(SocketClose.badRequest, "bad_auth_frame", "The first frame must be {\"type\":\"auth\",\"jwt\",\"appkey\",\"lastEventId\"?}")
+        let frame: SocketClientFrame
+        do throws(SocketClientFrame.ReadError) {
+            frame = try SocketClientFrame.parse(text)
+        } catch {
+            return refuse(SocketClose.badRequest, error.code, error.detail)
+        }
+        guard case .auth(let jwt, let appkey, let requested) = frame else {
+            let error = SocketClientFrame.ReadError.badAuthFrame
+            return refuse(SocketClose.badRequest, error.code, error.detail)
         }
         var headers = ["authorization": "Bearer \(jwt)"]
-        if let appkey = frame["appkey"]?.stringValue { headers["appkey"] = appkey }
+        if let appkey { headers["appkey"] = appkey }
         var request = HTTPRequest(method: "GET", path: connection.path, headers: headers)
         request.pathParameters = ["integrationId": integrationId]
-        let requested: Int64?
-        switch frame["lastEventId"] {
-        case nil, .null?: requested = nil
-        case .string(let id)?: requested = SessionEvent.seq(fromEventId: id)
-        case .int(let id)?: requested = id >= 0 ? id : nil
-        default: requested = nil
-        }
-        if frame["lastEventId"] != nil, frame["lastEventId"] != .null, requested == nil {
-            return refuse(SocketClose.badRequest, "bad_last_event_id", "lastEventId must be an eventId this server sent")
-        }
         do {
             let caller = try authenticateSDK(request)
             let session = try store.chatRead { tx in try chat.requireSession(tx, caller, sessionId, allowClosed: true) }

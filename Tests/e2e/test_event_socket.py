@@ -150,3 +150,24 @@ def test_slow_consumer_is_closed_and_resumes_without_loss():
         assert slow_closes >= 1
     finally:
         assert s.stop() == 0
+
+
+def test_frames_read_by_socket_client_frame(fresh):
+    """The frame rules SocketClientFrame holds (and the socket fuzz target exercises), end to end."""
+    ann = Customer(fresh, "ws-frames")
+    ann.start_session()
+    for bad in ["-1", "abc", -1, 1.5, True]:
+        ws, frame = ann.socket(last_event_id=bad)
+        assert frame["code"] == "bad_last_event_id" and closed_code(ws) == 4400, bad
+    ws, frame = ann.socket(last_event_id=0)
+    assert frame["type"] == "ready" and frame["lastEventId"] == "0"
+    ws.send(json.dumps({"type": "auth", "jwt": ann.jwt}))
+    assert json.loads(ws.recv(timeout=10))["code"] == "unknown_frame"
+    ws.send("not json")
+    assert json.loads(ws.recv(timeout=10))["code"] == "unknown_frame"
+    ws.send(json.dumps({"type": "ping", "extra": 1}))
+    assert json.loads(ws.recv(timeout=10)) == {"type": "pong"}
+    ws.close()
+    no_jwt = connect(f"{fresh.ws}{ann.base}/sessions/{ann.session_id}/events", subprotocols=["axpsim.events.v1"])
+    no_jwt.send(json.dumps({"type": "auth", "jwt": 5, "lastEventId": "x"}))
+    assert json.loads(no_jwt.recv(timeout=10))["code"] == "bad_auth_frame" and closed_code(no_jwt) == 4400
