@@ -86,6 +86,21 @@ final class ScenarioRun: Sendable {
     var isFinished: Bool { status != .running }
 
     /// The run as `GET /__sim/scenario-runs/{id}` shows it.
+    /// The JSON shape of ``json()``.
+    static let schema = JSONSchema.ref(
+        "ScenarioRun",
+        JSONSchema.record([
+            "runId": .string(), "scenario": .string(), "role": .string(oneOf: ["agent", "customer"]),
+            "status": .string(oneOf: ["running", "passed", "failed", "cancelled"]), "accountId": .string(), "integrationId": .string(),
+            "engagementId": JSONSchema.string().nullable, "startedAt": .timestamp, "finishedAt": JSONSchema.timestamp.nullable,
+            "failure": JSONSchema.string().nullable, "childRunId": JSONSchema.string().nullable,
+            "steps": .array(
+                .record([
+                    "line": .integer(), "kind": .string(), "status": .string(), "at": .timestamp, "elapsedSeconds": .number,
+                    "detail": JSONSchema.string().nullable,
+                ])),
+        ]).adding(["file": .string()]))
+
     func json() -> JSONValue {
         state.withLock { s in
             var object: [String: JSONValue] = [
