@@ -1,0 +1,150 @@
+"""Property-based fuzzing of axpsim's OpenAPI document with schemathesis (v4 CLI).
+
+Used by Tests/e2e/test_schemathesis.py (CI size) and bench/fuzz-api.sh (large runs):
+
+    python3 Tests/e2e/fuzz_api.py --url http://127.0.0.1:PORT --control-token T --max-examples 300
+
+It provisions a fuzz account on the running server, writes a schemathesis config that gives the
+operations real ids, runs `schemathesis run` on `/__sim/openapi.json` with every phase (examples,
+coverage, fuzzing, stateful), and reads the JSON report back.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+SCHEMATHESIS_VERSION = "4.32.5"
+
+# Operations the fuzzer must not call, and why: their effect would sabotage the rest of the run
+# (or count its own sabotage as a failure), not reveal a defect.
+EXCLUDED = [
+    # Faults injected by the fuzzer would make later answers 5xx/dropped on purpose.
+    ("PUT", "/__sim/faults"),
+    ("POST", "/__sim/faults"),
+    ("DELETE", "/__sim/faults"),
+    # Back to the fixtures: deletes the fuzz account, its credentials and every chat in flight.
+    ("POST", "/__sim/reset"),
+    # Replaces the whole state with an older one (the fuzz account's tokens and chats vanish).
+    ("POST", "/__sim/snapshots/{name}/restore"),
+]
+
+CHECKS = [
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "response_headers_conformance",
+    "use_after_free",
+    "ensure_resource_availability",
+]
+
+FUZZ = {
+    "accountId": "FUZZAA",
+    "clientId": "fuzz-backend",
+    "clientSecret": "fuzz-backend-secret",
+    "appKey": "fuzz-appkey-0001",
+    "integrationId": "0f0f0f0f-1234-4abc-8def-0123456789ab",
+    "customerId": "fuzz-customer",
+}
+
+
+def provision(url, control_token):
+    """Creates the fuzz account (client, app key, integration) through the control plane."""
+    auth = {"Authorization": f"Bearer {control_token}"}
+    account = FUZZ["accountId"]
+
+    def post(path, body):
+        r = requests.post(url + path, json=body, headers=auth, timeout=30)
+        # 409: already provisioned by an earlier run on this server.
+        assert r.status_code in (201, 409), f"{path}: {r.status_code} {r.text}"
+
+    post("/__sim/accounts", {"accountId": account, "name": "Fuzz"})
+    post(f"/__sim/accounts/{account}/clients", {"clientId": FUZZ["clientId"], "clientSecret": FUZZ["clientSecret"]})
+    post(f"/__sim/accounts/{account}/appkeys", {"appKey": FUZZ["appKey"]})
+    post(f"/__sim/accounts/{account}/integrations",
+         {"integrationId": FUZZ["integrationId"], "name": "fuzz", "maxTtlMinutes": 1440})
+    return dict(FUZZ, url=url, controlToken=control_token)
+
+
+def config_text(target):
+    """schemathesis.toml: the excluded operations (real ids come from schemathesis_hooks.py)."""
+    lines = []
+    for method, path in EXCLUDED:
+        lines += ["[[operations]]", f'include-name = "{method} {path}"', "enabled = false", ""]
+    return "\n".join(lines)
+
+
+def schemathesis_command():
+    found = shutil.which("schemathesis") or shutil.which("st")
+    if found is None:
+        raise RuntimeError(f"schemathesis is not installed: pip install schemathesis=={SCHEMATHESIS_VERSION}")
+    return [found]
+
+
+def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, max_time=None, extra=()):
+    """Runs schemathesis against `url`; returns the summary dict (see `summarize`)."""
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="axpsim-fuzz-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    target = provision(url, control_token)
+    (workdir / "target.json").write_text(json.dumps(target))
+    (workdir / "schemathesis.toml").write_text(config_text(target))
+    report = workdir / "report.json"
+    # The document is served on the control plane: fetch it with the control token.
+    document = requests.get(f"{url}/__sim/openapi.json", headers={"Authorization": f"Bearer {control_token}"}, timeout=30)
+    document.raise_for_status()
+    (workdir / "openapi.json").write_text(document.text)
+    command = schemathesis_command() + [
+        "--config-file", str(workdir / "schemathesis.toml"),
+        "run", str(workdir / "openapi.json"), "--url", url,
+        "--checks", ",".join(CHECKS),
+        "--phases", "examples,coverage,fuzzing,stateful",
+        "--max-examples", str(max_examples),
+        "--workers", str(workers),
+        "--request-timeout", "20",
+        "--suppress-health-check", "all",
+        "--no-shrink",
+        "--report", "json", "--report-json-path", str(report),
+    ]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    if max_time is not None:
+        command += ["--max-time", str(max_time)]
+    command += list(extra)
+    env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", AXPSIM_FUZZ_TARGET=str(workdir / "target.json"),
+               PYTHONPATH=f"{HERE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    with open(workdir / "schemathesis.log", "w") as log:
+        completed = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
+    summary = summarize(report) if report.exists() else {}
+    summary.update(exitCode=completed.returncode, log=str(workdir / "schemathesis.log"), report=str(report))
+    return summary
+
+
+def summarize(report_path):
+    return json.loads(Path(report_path).read_text())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--control-token", required=True)
+    parser.add_argument("--max-examples", type=int, default=100)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--max-time", type=int)
+    parser.add_argument("--workdir")
+    args = parser.parse_args()
+    summary = run(args.url, args.control_token, args.max_examples, seed=args.seed, workers=args.workers,
+                  workdir=args.workdir, max_time=args.max_time)
+    print(json.dumps(summary, indent=1)[:4000])
+    return 0 if summary["exitCode"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
