@@ -55,6 +55,38 @@ FUZZ = {
 }
 
 
+def fuzz_scenarios(source, destination):
+    """The scenarios a fuzz server loads: those without `fault` steps (a fault a scenario run by
+    the fuzzer injects would answer later requests with 5xx on purpose)."""
+    destination = Path(destination)
+    destination.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for path in sorted(Path(source).glob("*.y*ml")):
+        text = path.read_text()
+        if "fault:" not in text:
+            shutil.copy(path, destination / path.name)
+            kept.append(path.stem)
+    return kept
+
+
+def start_server(workdir, binary=None):
+    """`axpsim serve` for fuzzing: a control token (so the controlToken scheme is exercised), long
+    polls held one second at most, and a scenarios folder of its own (recordings are written there)."""
+    sys.path.insert(0, str(HERE))
+    import axpsim  # noqa: E402  (the e2e helpers, beside this file)
+
+    if binary:
+        axpsim.BIN = binary
+    workdir = Path(workdir)
+    scenarios = workdir / "scenarios"
+    fuzz_scenarios(axpsim.ROOT / "scenarios", scenarios)
+    server = axpsim.Server("--control-token", CONTROL_TOKEN, "--long-poll-hold", "1", "--scenarios", str(scenarios), workdir=workdir)
+    return server.start()
+
+
+CONTROL_TOKEN = "fuzz-control-token"
+
+
 def provision(url, control_token):
     """Creates the fuzz account (client, app key, integration) through the control plane."""
     auth = {"Authorization": f"Bearer {control_token}"}
@@ -132,17 +164,26 @@ def summarize(report_path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--control-token", required=True)
+    parser.add_argument("--url", help="a running server (default: start one from $AXPSIM_BIN)")
+    parser.add_argument("--control-token", default=CONTROL_TOKEN)
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--max-time", type=int)
     parser.add_argument("--workdir")
     args = parser.parse_args()
-    summary = run(args.url, args.control_token, args.max_examples, seed=args.seed, workers=args.workers,
-                  workdir=args.workdir, max_time=args.max_time)
-    print(json.dumps(summary, indent=1)[:4000])
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="axpsim-fuzz-"))
+    server = None if args.url else start_server(workdir / "server", binary=os.environ.get("AXPSIM_BIN"))
+    try:
+        summary = run(args.url or server.http, args.control_token, args.max_examples, seed=args.seed, workers=args.workers,
+                      workdir=workdir, max_time=args.max_time)
+    finally:
+        if server is not None:
+            code = server.stop()
+            print(f"server exit code: {code}")
+    cases = summary.get("test_cases", {})
+    print(f"schemathesis: {cases.get('generated', 0)} cases, {len(summary.get('failures', []))} failures, "
+          f"{len(summary.get('errors', []))} errors, exit code {summary['exitCode']}; log: {summary['log']}")
     return 0 if summary["exitCode"] == 0 else 1
 
 

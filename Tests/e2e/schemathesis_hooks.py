@@ -15,13 +15,20 @@ import random
 import requests
 import schemathesis
 
+import fuzz_api
+
 TARGET = json.loads(open(os.environ["AXPSIM_FUZZ_TARGET"]).read())
 URL = TARGET["url"]
 CONTROL = {"Authorization": f"Bearer {TARGET['controlToken']}"}
 
 
 def _mint():
-    """An access token and a chat JWT on the fuzz account's clock, as a back end gets them."""
+    """An access token and a chat JWT on the fuzz account's clock, as a back end gets them.
+
+    The fuzzer may delete or change what the fuzz account is made of (it follows links from
+    listings to DELETE and PATCH calls), so the account is provisioned again first (idempotent).
+    """
+    fuzz_api.provision(URL, TARGET["controlToken"])
     account = TARGET["accountId"]
     grant = requests.post(
         f"{URL}/auth/realms/{account}/protocol/openid-connect/token",
@@ -41,7 +48,7 @@ def _mint():
     return {"access": access, "jwt": minted.json()["jwtToken"]}
 
 
-@schemathesis.auth(refresh_interval=60, retry_on=[401])
+@schemathesis.auth(refresh_interval=5, retry_on=[401])
 class AXPSimAuth:
     def get(self, case, context):
         return _mint()
@@ -63,6 +70,8 @@ class AXPSimAuth:
 # Operations that would delete or reset the fuzz account itself: they get ids from the stateful
 # phase's links instead (accounts the fuzzer created), or random ones.
 PROTECTED = {("DELETE", "/__sim/accounts/{accountId}"), ("POST", "/__sim/accounts/{accountId}/reset")}
+# Ids of the fuzz account's credentials, kept away from DELETE and PATCH calls.
+CREDENTIALS = {"clientId": TARGET["clientId"], "appKey": TARGET["appKey"], "integrationId": TARGET["integrationId"]}
 
 
 @schemathesis.hook
@@ -76,6 +85,10 @@ def map_path_parameters(context, path_parameters):
         path_parameters["accountId"] = TARGET["accountId"]
     if "integrationId" in path_parameters and operation.path.startswith("/sdk/"):
         path_parameters["integrationId"] = TARGET["integrationId"]
+    if operation.method.upper() in ("DELETE", "PATCH"):
+        for name, value in CREDENTIALS.items():
+            if path_parameters.get(name) == value:
+                path_parameters[name] = f"not-{value}"
     return path_parameters
 
 
