@@ -45,6 +45,8 @@ CHECKS = [
     "ensure_resource_availability",
 ]
 
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
 FUZZ = {
     "accountId": "FUZZAA",
     "clientId": "fuzz-backend",
@@ -120,7 +122,7 @@ def schemathesis_command():
     return [found]
 
 
-def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, max_time=None, extra=()):
+def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, max_time=None, phases=PHASES, extra=()):
     """Runs schemathesis against `url`; returns the summary dict (see `summarize`)."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="axpsim-fuzz-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -136,7 +138,7 @@ def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, ma
         "--config-file", str(workdir / "schemathesis.toml"),
         "run", str(workdir / "openapi.json"), "--url", url,
         "--checks", ",".join(CHECKS),
-        "--phases", "examples,coverage,fuzzing,stateful",
+        "--phases", ",".join(phases),
         "--max-examples", str(max_examples),
         "--workers", str(workers),
         "--request-timeout", "20",
