@@ -9,6 +9,7 @@ public enum ControlRequests {
         public var now: Date?
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func clockChange(_ object: [String: JSONValue]) throws(AXPSimError) -> ClockChange {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["mode", "now"])
@@ -39,6 +40,7 @@ public enum ControlRequests {
     /// The participant types the contact-center side may join as.
     public static let contactCenterTypes: [ParticipantType] = [.agent, .bot, .supervisor]
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func participantJoin(_ object: [String: JSONValue]) throws(AXPSimError) -> ParticipantJoin {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["displayName", "participantType"])
@@ -54,6 +56,7 @@ public enum ControlRequests {
         public var participantId: String?
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func participantMessage(_ object: [String: JSONValue]) throws(AXPSimError) -> ParticipantMessage {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["text", "participantId"])
@@ -88,6 +91,7 @@ public enum ControlRequests {
         public var estimatedWaitSeconds: Int?
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func queuePosition(_ object: [String: JSONValue]) throws(AXPSimError) -> QueuePosition {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["position", "estimatedWaitSeconds"])
@@ -105,6 +109,7 @@ public enum ControlRequests {
         public var detail: String
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func engagementError(_ object: [String: JSONValue]) throws(AXPSimError) -> EngagementError {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["type", "title", "detail"])
@@ -122,6 +127,7 @@ public enum ControlRequests {
         public var integrationId: String?
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func scenarioTarget(_ object: [String: JSONValue]) throws(AXPSimError) -> ScenarioTarget {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["engagementId", "integrationId"])
@@ -138,6 +144,7 @@ public enum ControlRequests {
         public var name: String?
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func recordingStart(_ object: [String: JSONValue]) throws(AXPSimError) -> RecordingStart {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["engagementId", "name"])

@@ -11,8 +11,11 @@ public struct QueryParameter: Sendable {
         case text(allowed: [String]?)
     }
 
+    /// The parameter's name in the query string.
     public let name: String
+    /// What it holds.
     public let kind: Kind
+    /// What it does, for the OpenAPI document.
     public let description: String
 
     public init(_ name: String, _ kind: Kind, _ description: String) {
@@ -57,6 +60,11 @@ public struct QueryParameter: Sendable {
             return defaultValue
         }
         return number
+    }
+
+    /// The raw text value in `query`, or nil when absent (for free-text parameters).
+    public func text(in query: [String: String]) -> String? {
+        query[name]
     }
 
     /// The text value in `query` (upper-cased when the parameter has allowed values), or nil

@@ -16,6 +16,7 @@ public enum SDKRequests {
         }
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func createSession(_ object: [String: JSONValue]) throws(AXPSimError) -> CreateSession {
         var reader = FieldReader(object)
         let displayName = reader.string("displayName", length: 0...70)
@@ -36,6 +37,7 @@ public enum SDKRequests {
         }
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func createEngagement(_ object: [String: JSONValue]) throws(AXPSimError) -> CreateEngagement {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
@@ -58,6 +60,7 @@ public enum SDKRequests {
         }
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func dialogAction(_ object: [String: JSONValue]) throws(AXPSimError) -> DialogAction {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
@@ -89,6 +92,7 @@ public enum SDKRequests {
     /// Text formats of a TEXT element.
     public static let textFormats = ["PLAINTEXT", "HTML", "MARKDOWN"]
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func sendMessage(_ object: [String: JSONValue], maxTextLength: Int) throws(AXPSimError) -> SendMessage {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
@@ -129,6 +133,7 @@ public enum SDKRequests {
         QueryParameter.text("orderBy", oneOf: ["ASC", "DSC", "DESC"], "Oldest first (ASC) or newest first (DSC, the default); any case"),
     ]
 
+    /// Validates the query, reporting every violation at once (400 `constraint_violation`).
     public static func messagePage(_ query: [String: String]) throws(AXPSimError) -> MessagePage {
         var violations: [Violation] = []
         let parameters = messagePageQuery

@@ -96,9 +96,8 @@ extension Emulator {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let sessions = try self.store.chatRead { tx in
-                var violations: [Violation] = []
-                let customerId = Self.sessionListQuery[0].text(in: request.query, into: &violations)
-                let state = Self.sessionListQuery[1].text(in: request.query, into: &violations)
+                let customerId = Self.sessionListQuery[0].text(in: request.query)
+                let state = Self.sessionListQuery[1].text(in: request.query)
                 return try tx.sessions(accountId: account.accountId, customerId: customerId, activeOnly: state == "active")
             }
             return .respond(.json(200, JSONValue.object(["sessions": .array(sessions.map(WireFormat.inspectedSession))]).jsonData))
@@ -108,8 +107,7 @@ extension Emulator {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let list = try self.store.chatRead { tx in
-                var violations: [Violation] = []
-                let customerId = Self.customerIdQuery.text(in: request.query, into: &violations)
+                let customerId = Self.customerIdQuery.text(in: request.query)
                 return try tx.engagements(accountId: account.accountId, customerId: customerId).map { try self.inspectedEngagement(tx, $0) }
             }
             return .respond(.json(200, JSONValue.object(["engagements": .array(list)]).jsonData))
@@ -138,8 +136,7 @@ extension Emulator {
             let since = Int64(try query[1].int(in: request.query))
             let limit = try query[2].int(in: request.query)
             let wait = try query[3].int(in: request.query)
-            var violations: [Violation] = []
-            let accountId = query[0].text(in: request.query, into: &violations)
+            let accountId = query[0].text(in: request.query)
             if let accountId, try self.store.account(accountId) == nil { throw AXPSimError.notFound(resource: "account", id: accountId) }
             let started = Date()
             return try self.hub.pollJournal(

@@ -38,8 +38,7 @@ extension Emulator {
             [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let sessionId = request.parameter("sessionId")
-            var violations: [Violation] = []
-            let reason = Self.shutdownReasonQuery.text(in: request.query, into: &violations) ?? "USER_CLOSED"
+            let reason = Self.shutdownReasonQuery.text(in: request.query) ?? "USER_CLOSED"
             try self.chat.shutdown(caller, sessionId, reason: reason)
             self.sessionClosed(sessionId)
             return .respond(.empty(204))
@@ -102,8 +101,7 @@ extension Emulator {
         let after = try store.chatWrite { tx -> Int64 in
             let session = try chat.requireSession(tx, caller, sessionId)
             let cursor = try tx.pollCursor(sessionId)
-            var ignored: [Violation] = []
-            guard let text = Self.lastEventIdQuery.text(in: request.query, into: &ignored), let seq = SessionEvent.seq(fromEventId: text), seq <= session.lastEventSeq else {
+            guard let text = Self.lastEventIdQuery.text(in: request.query), let seq = SessionEvent.seq(fromEventId: text), seq <= session.lastEventSeq else {
                 return cursor
             }
             if seq != cursor { try tx.setPollCursor(sessionId, seq: seq) }

@@ -180,10 +180,15 @@ struct SchemaChecker {
         case .string(let text):
             if case .int(let min)? = s["minLength"], text.count < min { found.append("\(path): shorter than \(min)") }
             if case .int(let max)? = s["maxLength"], text.count > max { found.append("\(path): longer than \(max)") }
-            if let pattern = s["pattern"]?.stringValue, let regex = try? NSRegularExpression(pattern: pattern),
-                regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil
-            {
-                found.append("\(path): does not match \(pattern)")
+            if let pattern = s["pattern"]?.stringValue {
+                do {
+                    let regex = try NSRegularExpression(pattern: pattern)
+                    if regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+                        found.append("\(path): does not match \(pattern)")
+                    }
+                } catch {
+                    found.append("\(path): the schema's pattern \(pattern) does not compile: \(error)")
+                }
             }
         case .int(let number):
             if case .int(let min)? = s["minimum"], number < min { found.append("\(path): below \(min)") }

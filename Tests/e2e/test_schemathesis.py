@@ -26,6 +26,7 @@ def test_schemathesis_finds_no_server_error_and_no_nonconforming_answer(fuzz_ser
     assert summary.get("errors") == [], log[-6000:]
     assert summary["exitCode"] == 0, log[-6000:]
     cases = summary["test_cases"]
+    print(f"schemathesis: {cases['generated']} cases, {len(summary['failures'])} failures, {summary['running_time']:.1f} s")
     assert cases["generated"] >= MIN_CASES, json.dumps(cases)
     assert cases["with_failures"] == 0 and cases["errored"] == 0
     phases = summary["phases"]
