@@ -92,7 +92,9 @@ extension Emulator {
 
     private func addInspectionRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/accounts/{accountId}/sessions", .control, "The account's sessions (?customerId, ?state)",
-            RouteDoc.json(200, .record(["sessions": .array(WireFormat.inspectedSessionSchema)])).query(Self.sessionListQuery)) {
+            RouteDoc.json(200, .record(["sessions": .array(WireFormat.inspectedSessionSchema)])).query(Self.sessionListQuery)
+                .link("RevokeToken", "POST", "/__sim/tokens/{jti}/revoke", ["jti": "$response.body#/sessions/0/tokenJti"])
+                .link("CloseSession", "POST", "/__sim/sessions/{sessionId}/close", ["sessionId": "$response.body#/sessions/0/sessionId"])) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let sessions = try self.store.chatRead { tx in

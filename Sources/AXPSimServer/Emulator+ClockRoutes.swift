@@ -36,7 +36,7 @@ extension Emulator {
 
     /// The JSON shape of ``clockResponse(_:fired:)`` (`fired` after an advance only).
     static let clockSchema = JSONSchema.ref(
-        "Clock", .object(["mode": .string(oneOf: ["real", "virtual"]), "now": .timestamp, "fired": .integer()], required: ["mode", "now"]))
+        "Clock", .object(["mode": .string(oneOf: ClockMode.allCases.map(\.rawValue)), "now": .timestamp, "fired": .integer()], required: ["mode", "now"]))
 
     func clockResponse(_ state: ClockState, fired: Int?) -> HTTPResponse {
         var body: [String: Any] = ["mode": state.mode.rawValue, "now": Timestamp.format(state.now(wall: Date()))]

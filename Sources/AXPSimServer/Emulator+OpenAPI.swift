@@ -131,8 +131,11 @@ extension Emulator {
         responses["default"] =
             entry.group == .oauth
             ? .object([
-                "description": "An OAuth error, in Keycloak's shape",
-                "content": .object(["application/json": .object(["schema": .object(["$ref": "#/components/schemas/OAuthError"])])]),
+                "description": "An OAuth error in Keycloak's shape; errors before the endpoint (body too large, an injected fault) are problems",
+                "content": .object([
+                    "application/json": .object(["schema": .object(["$ref": "#/components/schemas/OAuthError"])]),
+                    "application/problem+json": .object(["schema": .object(["$ref": "#/components/schemas/Problem"])]),
+                ]),
             ])
             : .object([
                 "description": "An RFC 7807 problem with a stable code (SPEC section 9)",

@@ -91,7 +91,7 @@ extension WireFormat {
     ])
     static let participantSchema = JSONSchema.ref("Participant", participantObject)
 
-    static let dialogStatusSchema = JSONSchema.string(oneOf: ["PENDING", "ACTIVE", "TERMINATING", "TERMINATED"])
+    static let dialogStatusSchema = JSONSchema.string(oneOf: DialogStatus.allCases.map(\.rawValue))
 
     static let engagementObject = JSONSchema.record([
         "engagementId": .string(), "integrationId": .string(), "createdAt": .timestamp, "lastUpdatedAt": .timestamp,
@@ -123,7 +123,7 @@ extension WireFormat {
 
     static let sessionObject = JSONSchema.record([
         "sessionId": .string(), "displayName": JSONSchema.string().nullable, "sessionParameters": .map(.string()), "clientType": .string(),
-        "integrationId": .string(), "createdAt": .timestamp, "state": .string(oneOf: ["active", "closed"]), "engagements": .array(engagementSchema),
+        "integrationId": .string(), "createdAt": .timestamp, "state": .string(oneOf: SessionState.allCases.map(\.rawValue)), "engagements": .array(engagementSchema),
     ])
     static let sessionSchema = JSONSchema.ref("Session", sessionObject)
 

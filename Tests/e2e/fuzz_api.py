@@ -107,9 +107,17 @@ def provision(url, control_token):
     return dict(FUZZ, url=url, controlToken=control_token)
 
 
-def config_text(target):
-    """schemathesis.toml: the excluded operations (real ids come from schemathesis_hooks.py)."""
-    lines = []
+def config_text(target, stateful_examples):
+    """schemathesis.toml: longer stateful scenarios (a chat needs session → engagement → agent →
+    messages), and the excluded operations (real ids come from schemathesis_hooks.py)."""
+    lines = [
+        "[phases.stateful]",
+        "max-steps = 12",
+        "",
+        "[phases.stateful.generation]",
+        f"max-examples = {stateful_examples}",
+        "",
+    ]
     for method, path in EXCLUDED:
         lines += ["[[operations]]", f'include-name = "{method} {path}"', "enabled = false", ""]
     return "\n".join(lines)
@@ -122,13 +130,14 @@ def schemathesis_command():
     return [found]
 
 
-def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, max_time=None, phases=PHASES, extra=()):
+def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, max_time=None, phases=PHASES, stateful_examples=None,
+        extra=()):
     """Runs schemathesis against `url`; returns the summary dict (see `summarize`)."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="axpsim-fuzz-"))
     workdir.mkdir(parents=True, exist_ok=True)
     target = provision(url, control_token)
     (workdir / "target.json").write_text(json.dumps(target))
-    (workdir / "schemathesis.toml").write_text(config_text(target))
+    (workdir / "schemathesis.toml").write_text(config_text(target, stateful_examples or max(60, 2 * max_examples)))
     report = workdir / "report.json"
     # The document is served on the control plane: fetch it with the control token.
     document = requests.get(f"{url}/__sim/openapi.json", headers={"Authorization": f"Bearer {control_token}"}, timeout=30)
@@ -152,10 +161,13 @@ def run(url, control_token, max_examples, seed=None, workers=1, workdir=None, ma
         command += ["--max-time", str(max_time)]
     command += list(extra)
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", AXPSIM_FUZZ_TARGET=str(workdir / "target.json"),
+               AXPSIM_FUZZ_STATS=str(workdir / "answers.json"), AXPSIM_FUZZ_SEED="" if seed is None else str(seed),
                PYTHONPATH=f"{HERE}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
     with open(workdir / "schemathesis.log", "w") as log:
         completed = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
     summary = summarize(report) if report.exists() else {}
+    answers = workdir / "answers.json"
+    summary["answers"] = json.loads(answers.read_text()) if answers.exists() else {}
     summary.update(exitCode=completed.returncode, log=str(workdir / "schemathesis.log"), report=str(report))
     return summary
 

@@ -5,12 +5,16 @@ by AXPSIM_FUZZ_TARGET (written by fuzz_api.py): the control token on /__sim and 
 OAuth access token and the app key on Generate JWT Token, a chat JWT minted for the fuzz account's
 integration and the app key on the Chat SDK routes. Credentials are re-minted when an answer is
 401 (the fuzzer moves the fuzz account's clock, which expires them), so the run keeps reaching
-the handlers behind authentication. They also keep long polls short, and feed the fuzz
-integration and the fixture client into some bodies so that the happy paths are reached too.
+the handlers behind authentication. They also keep long polls short, feed the fuzz integration
+and client into some bodies, and aim half of the cases on sessions and engagements at live ones
+(recorded from earlier answers), so that the happy paths of a chat are fuzzed too, not only 404s.
 """
+import atexit
+import collections
 import json
 import os
 import random
+import threading
 
 import requests
 import schemathesis
@@ -18,6 +22,8 @@ import schemathesis
 import fuzz_api
 
 TARGET = json.loads(open(os.environ["AXPSIM_FUZZ_TARGET"]).read())
+# The hooks' own choices are seeded too (with the run's --seed), so a run can be repeated.
+CHOICE = random.Random(os.environ.get("AXPSIM_FUZZ_SEED") or None)
 URL = TARGET["url"]
 CONTROL = {"Authorization": f"Bearer {TARGET['controlToken']}"}
 
@@ -79,7 +85,7 @@ def map_path_parameters(context, path_parameters):
     """Most cases act on the fuzz account and, on the Chat SDK routes, its integration, so that
     they pass the id checks and reach the handlers' logic; the rest keep generated ids."""
     operation = context.operation
-    if not path_parameters or (operation.method.upper(), operation.path) in PROTECTED or random.random() < 0.1:
+    if not path_parameters or (operation.method.upper(), operation.path) in PROTECTED or CHOICE.random() < 0.1:
         return path_parameters
     if "accountId" in path_parameters:
         path_parameters["accountId"] = TARGET["accountId"]
@@ -109,10 +115,88 @@ def map_body(context, body):
     """Half of the bodies of Generate JWT Token and of the token endpoints name the fuzz
     integration / the fuzz client, so their success answers are fuzzed too, not only 4xx."""
     path = context.operation.path
-    if not isinstance(body, dict) or random.random() < 0.5:
+    if not isinstance(body, dict) or CHOICE.random() < 0.5:
         return body
     if path.endswith("/tokens"):
         body["integrationId"] = TARGET["integrationId"]
     elif path.endswith("/openid-connect/token"):
         body.update({"grant_type": "client_credentials", "client_id": TARGET["clientId"], "client_secret": TARGET["clientSecret"]})
     return body
+
+
+# What the run reached: answers per operation and status, written at exit to AXPSIM_FUZZ_STATS
+# (the e2e test checks that the stateful phase got real chats through, not only 4xx).
+ANSWERS = collections.Counter()
+ANSWERS_LOCK = threading.Lock()
+
+
+# Live chats of the fuzz customer, from the answers the fuzzer got: any phase may then aim a case
+# at a real session or engagement (with its dialog and session), not only the stateful phase.
+LIVE_SESSIONS = collections.deque(maxlen=64)
+LIVE_ENGAGEMENTS = collections.deque(maxlen=64)
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    method, path = case.operation.method.upper(), case.operation.path
+    with ANSWERS_LOCK:
+        ANSWERS[f"{method} {path} {response.status_code}"] += 1
+        if (method, path) in PROTECTED and (case.path_parameters or {}).get("accountId") == TARGET["accountId"]:
+            ANSWERS[f"{method} {path} on the fuzz account {response.status_code}"] += 1
+    if method != "POST" or response.status_code != 201 or not path.startswith("/sdk/"):
+        return
+    body = response.json()
+    if path.endswith("/sessions"):
+        LIVE_SESSIONS.append(body["sessionId"])
+    elif path.endswith("/engagements") and isinstance(case.body, dict):
+        LIVE_ENGAGEMENTS.append((body["engagementId"], body["dialogs"][0]["dialogId"], case.body["sessionId"]))
+
+
+def _seed_chat():
+    """A session and an engagement of the fuzz customer, when too few live ones are known (the
+    fuzzer reaches the operations on sessions and engagements before the ones that create them)."""
+    credentials = _mint()
+    headers = {"Authorization": f"Bearer {credentials['jwt']}", "appkey": TARGET["appKey"]}
+    base = f"{URL}/sdk/digital/chat/v1/integrations/{TARGET['integrationId']}"
+    session = requests.post(f"{base}/sessions", headers=headers, json={"displayName": "Fuzz"}, timeout=30)
+    session.raise_for_status()
+    session_id = session.json()["sessionId"]
+    LIVE_SESSIONS.append(session_id)
+    engagement = requests.post(f"{base}/engagements", headers=headers, json={"sessionId": session_id}, timeout=30)
+    engagement.raise_for_status()
+    body = engagement.json()
+    LIVE_ENGAGEMENTS.append((body["engagementId"], body["dialogs"][0]["dialogId"], session_id))
+
+
+@schemathesis.hook
+def map_case(context, case):
+    """Half of the cases on a session or an engagement use a live one of the fuzz customer."""
+    parameters = case.path_parameters or {}
+    if (case.operation.method.upper(), case.operation.path) in PROTECTED and parameters.get("accountId") == TARGET["accountId"]:
+        parameters["accountId"] = "NOTFUZ"  # links inferred from listings lead here too
+    if CHOICE.random() < 0.5:
+        return case
+    if len(LIVE_ENGAGEMENTS) < 8 and ("engagementId" in parameters or "sessionId" in parameters):
+        _seed_chat()
+    if "engagementId" in parameters and LIVE_ENGAGEMENTS:
+        engagement, dialog, session = CHOICE.choice(LIVE_ENGAGEMENTS)
+        parameters["engagementId"] = engagement
+        for container in (case.body, case.query):
+            if isinstance(container, dict):
+                if "sessionId" in container:
+                    container["sessionId"] = session
+                if "dialogId" in container:
+                    container["dialogId"] = dialog
+    elif "sessionId" in parameters and LIVE_SESSIONS:
+        parameters["sessionId"] = CHOICE.choice(LIVE_SESSIONS)
+    elif case.operation.path.endswith("/engagements") and isinstance(case.body, dict) and LIVE_SESSIONS:
+        case.body["sessionId"] = CHOICE.choice(LIVE_SESSIONS)
+    return case
+
+
+@atexit.register
+def _write_answers():
+    path = os.environ.get("AXPSIM_FUZZ_STATS")
+    if path:
+        with ANSWERS_LOCK, open(path, "w") as out:
+            json.dump(dict(ANSWERS), out, indent=1, sort_keys=True)

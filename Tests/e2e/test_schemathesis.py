@@ -32,6 +32,15 @@ def test_schemathesis_finds_no_server_error_and_no_nonconforming_answer(fuzz_ser
     phases = summary["phases"]
     assert phases["stateful"]["status"] == "success", phases
     assert phases["fuzzing"]["status"] == "success" and phases["coverage"]["status"] == "success", phases
+    # The run got real chats through (session → engagement → agent → history), not only 4xx.
+    sdk = "/sdk/digital/chat/v1/integrations/{integrationId}"
+    reached = summary["answers"]
+    for answer in (f"POST {sdk}/sessions 201", f"POST {sdk}/engagements 201", f"GET {sdk}/engagements/{{engagementId}} 200",
+                   f"GET {sdk}/engagements/{{engagementId}}/messages 200", "POST /__sim/engagements/{engagementId}/agent/join 201",
+                   "GET /__sim/engagements/{engagementId} 200", "POST /api/digital/chat/v1/accounts/{accountId}/tokens 201"):
+        assert reached.get(answer, 0) > 0, (answer, json.dumps(reached, indent=1))
+    # The fuzz account itself was never deleted or reset by the fuzzer.
+    assert not [key for key in reached if "on the fuzz account 2" in key], reached
     # Every operation but the excluded ones was tested.
     document = json.load(open(tmp_path / "openapi.json"))
     documented = sum(len(operations) for operations in document["paths"].values())
