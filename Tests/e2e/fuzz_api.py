@@ -42,8 +42,11 @@ CHECKS = [
     "response_schema_conformance",
     "response_headers_conformance",
     "use_after_free",
-    "ensure_resource_availability",
 ]
+# Not `ensure_resource_availability`: it reads any 404 right after a creation as "the created
+# resource is missing", but the Chat SDK routes answer an unknown *body* `sessionId` with
+# 404 `Session not found` on purpose (the platform does; the SDK invalidates its session on it),
+# and the fuzzer's exploration puts made-up sessionIds in the bodies of calls on a new engagement.
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 

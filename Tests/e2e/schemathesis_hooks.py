@@ -14,6 +14,7 @@ import collections
 import json
 import os
 import random
+import re
 import threading
 
 import requests
@@ -168,9 +169,19 @@ def _seed_chat():
     LIVE_ENGAGEMENTS.append((body["engagementId"], body["dialogs"][0]["dialogId"], session_id))
 
 
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _generated(value):
+    """True for an id the fuzzer made up; ids axpsim issued (UUIDs, from links) are kept, so the
+    stateful checks (use after free, …) see the ids they chose."""
+    return not (isinstance(value, str) and UUID.fullmatch(value))
+
+
 @schemathesis.hook
 def map_case(context, case):
-    """Half of the cases on a session or an engagement use a live one of the fuzz customer."""
+    """Half of the cases on a session or an engagement with a made-up id use a live one of the
+    fuzz customer instead."""
     parameters = case.path_parameters or {}
     if (case.operation.method.upper(), case.operation.path) in PROTECTED and parameters.get("accountId") == TARGET["accountId"]:
         parameters["accountId"] = "NOTFUZ"  # links inferred from listings lead here too
@@ -178,7 +189,7 @@ def map_case(context, case):
         return case
     if len(LIVE_ENGAGEMENTS) < 8 and ("engagementId" in parameters or "sessionId" in parameters):
         _seed_chat()
-    if "engagementId" in parameters and LIVE_ENGAGEMENTS:
+    if "engagementId" in parameters and _generated(parameters["engagementId"]) and LIVE_ENGAGEMENTS:
         engagement, dialog, session = CHOICE.choice(LIVE_ENGAGEMENTS)
         parameters["engagementId"] = engagement
         for container in (case.body, case.query):
@@ -187,9 +198,10 @@ def map_case(context, case):
                     container["sessionId"] = session
                 if "dialogId" in container:
                     container["dialogId"] = dialog
-    elif "sessionId" in parameters and LIVE_SESSIONS:
+    elif "sessionId" in parameters and _generated(parameters["sessionId"]) and LIVE_SESSIONS:
         parameters["sessionId"] = CHOICE.choice(LIVE_SESSIONS)
-    elif case.operation.path.endswith("/engagements") and isinstance(case.body, dict) and LIVE_SESSIONS:
+    elif case.operation.path.endswith("/engagements") and isinstance(case.body, dict) and _generated(case.body.get("sessionId")) \
+            and LIVE_SESSIONS:
         case.body["sessionId"] = CHOICE.choice(LIVE_SESSIONS)
     return case
 
