@@ -146,7 +146,9 @@ final class ChatService: Sendable {
     /// the URL names exists, so the answer is not a 404.
     func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
         if let dialogId, dialogId != engagement.dialogId {
-            throw AXPSimError.constraintViolation([Violation(field: "dialogId", message: "is not the dialog of this engagement", code: .invalidValue)])
+            throw AXPSimError.constraintViolation([
+                Violation(field: "dialogId", message: "is not the dialog of this engagement", code: .invalidValue)
+            ])
         }
     }
 

@@ -19,7 +19,8 @@ extension Emulator {
             .json(201, Self.chatTokenSchema).body(TokenRequest.parse)) {
             [unowned self] request in .respond(try self.generateChatToken(request))
         }
-        table.add("GET", "/auth/realms/{accountId}/protocol/openid-connect/certs", .meta, "JWKS of the chat JWT signing keys (per realm)", .json(200, Self.jwksSchema)) {
+        table.add("GET", "/auth/realms/{accountId}/protocol/openid-connect/certs", .meta, "JWKS of the chat JWT signing keys (per realm)",
+            .json(200, Self.jwksSchema)) {
             [unowned self] request in
             guard try self.store.account(request.parameter("accountId")) != nil else {
                 throw AXPSimError.notFound(resource: "account", id: request.parameter("accountId"))

@@ -22,7 +22,8 @@ extension Emulator {
                 .link("AgentLeave", "POST", "\(base)/agent/leave", body: .object(["participantId": "$response.body#/participantId"]))) {
             [unowned self] request in
             let join = try ControlRequests.participantJoin(try request.optionalJSONObject())
-            let participant = try self.chat.participantJoin(request.parameter("engagementId"), type: join.participantType, displayName: join.displayName)
+            let participant = try self.chat.participantJoin(
+                request.parameter("engagementId"), type: join.participantType, displayName: join.displayName)
             return .respond(.json(201, Self.participantJSON(participant).jsonData))
         }
         table.add("POST", "\(base)/agent/message", .control, "The agent says something (the most recent agent unless participantId)",

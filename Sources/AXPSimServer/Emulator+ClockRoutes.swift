@@ -5,7 +5,8 @@ import Foundation
 /// Per-account clocks (SPEC section 5): read, switch mode, advance a virtual clock.
 extension Emulator {
     func addClockRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts/{accountId}/clock", .control, "Read the account's clock", .json(200, Self.clockSchema)) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/clock", .control, "Read the account's clock",
+            .json(200, Self.clockSchema)) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(self.clockResponse(try self.clocks.state(accountId: account.accountId), fired: nil))
         }

@@ -37,7 +37,8 @@ extension Emulator {
             self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": account.accountId, "fixture": fixture != nil] as [String: Any]))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/customers", .control, "The account's customers", .json(200, .record(["customers": .array(Customer.schema)]))) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/customers", .control, "The account's customers",
+            .json(200, .record(["customers": .array(Customer.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["customers": try self.store.customers(accountId: account.accountId)]))
         }
@@ -57,7 +58,8 @@ extension Emulator {
             return .respond(.text(200, DashboardPage.html, contentType: "text/html; charset=utf-8"))
         }
         table.add("GET", "/__sim/openapi.json", .meta, "The OpenAPI 3.1 document of every HTTP route",
-            .json(200, .object(["openapi": .constant("3.1.0"), "paths": .map(.any)], required: ["openapi", "paths"], closed: false))) { [unowned self] _ in
+            .json(200, .object(["openapi": .constant("3.1.0"), "paths": .map(.any)], required: ["openapi", "paths"], closed: false))) {
+            [unowned self] _ in
             .respond(.json(200, self.openAPIDocument().jsonData))
         }
     }
@@ -103,7 +105,8 @@ extension Emulator {
     // MARK: Accounts
 
     private func addAccountRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts", .control, "List accounts", .json(200, .record(["accounts": .array(Account.schema)]))) { [unowned self] _ in
+        table.add("GET", "/__sim/accounts", .control, "List accounts",
+            .json(200, .record(["accounts": .array(Account.schema)]))) { [unowned self] _ in
             .respond(JSONResponses.json(200, ["accounts": try self.store.accounts()]))
         }
         table.add("POST", "/__sim/accounts", .control, "Create an account",
@@ -118,12 +121,14 @@ extension Emulator {
             return .respond(JSONResponses.json(200, try self.provisionedView(account)))
         }
         table.add("PATCH", "/__sim/accounts/{accountId}", .control, "Rename an account",
-            .json(200, Account.schema).body { try ProvisioningRequests.accountPatch($0, current: Account(accountId: "", name: "")) }) { [unowned self] request in
+            .json(200, Account.schema).body { try ProvisioningRequests.accountPatch($0, current: Account(accountId: "", name: "")) }) {
+            [unowned self] request in
             let account = try ProvisioningRequests.accountPatch(request.jsonObject(), current: try self.requireAccount(request))
             try self.store.updateAccount(account)
             return .respond(JSONResponses.json(200, account))
         }
-        table.add("DELETE", "/__sim/accounts/{accountId}", .control, "Delete an account and everything it owns", .noContent) { [unowned self] request in
+        table.add("DELETE", "/__sim/accounts/{accountId}", .control, "Delete an account and everything it owns",
+            .noContent) { [unowned self] request in
             let account = try self.requireAccount(request)
             try self.store.deleteAccount(account.accountId)
             self.clocks.invalidate(accountId: account.accountId)
@@ -171,19 +176,22 @@ extension Emulator {
     // MARK: Clients and app keys
 
     private func addCredentialRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts/{accountId}/clients", .control, "List API clients", .json(200, .record(["clients": .array(APIClient.schema)]))) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/clients", .control, "List API clients",
+            .json(200, .record(["clients": .array(APIClient.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["clients": try self.store.clients(accountId: account.accountId)]))
         }
         table.add("POST", "/__sim/accounts/{accountId}/clients", .control, "Create an API client",
             RouteDoc.json(201, APIClient.schema).optionalBody { try ProvisioningRequests.client($0, accountId: "") }
                 .link("GetClient", "GET", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])
-                .link("DeleteClient", "DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])) { [unowned self] request in
+                .link("DeleteClient", "DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])) {
+            [unowned self] request in
             let account = try self.requireAccount(request)
             let client = try ProvisioningRequests.client(request.optionalJSONObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createClient(client)))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Read an API client", .json(200, APIClient.schema)) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Read an API client",
+            .json(200, APIClient.schema)) { [unowned self] request in
             let account = try self.requireAccount(request)
             guard let client = try self.store.client(accountId: account.accountId, clientId: request.parameter("clientId")) else {
                 throw AXPSimError.notFound(resource: "client", id: request.parameter("clientId"))
@@ -198,13 +206,15 @@ extension Emulator {
             }
             return .respond(.empty(204))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/appkeys", .control, "List app keys", .json(200, .record(["appKeys": .array(AppKey.schema)]))) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/appkeys", .control, "List app keys",
+            .json(200, .record(["appKeys": .array(AppKey.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["appKeys": try self.store.appKeys(accountId: account.accountId)]))
         }
         table.add("POST", "/__sim/accounts/{accountId}/appkeys", .control, "Create an app key",
             RouteDoc.json(201, AppKey.schema).optionalBody { try ProvisioningRequests.appKey($0, accountId: "") }
-                .link("DeleteAppKey", "DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", ["appKey": "$response.body#/appKey"])) { [unowned self] request in
+                .link("DeleteAppKey", "DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", ["appKey": "$response.body#/appKey"])) {
+            [unowned self] request in
             let account = try self.requireAccount(request)
             let key = try ProvisioningRequests.appKey(request.optionalJSONObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createAppKey(key)))
@@ -221,7 +231,8 @@ extension Emulator {
     // MARK: Integrations
 
     private func addIntegrationRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts/{accountId}/integrations", .control, "List integrations", .json(200, .record(["integrations": .array(Integration.schema)]))) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/integrations", .control, "List integrations",
+            .json(200, .record(["integrations": .array(Integration.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["integrations": try self.store.integrations(accountId: account.accountId)]))
         }
@@ -232,7 +243,8 @@ extension Emulator {
             let integration = try ProvisioningRequests.integration(request.jsonObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createIntegration(integration)))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Read an integration", .json(200, Integration.schema)) { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Read an integration",
+            .json(200, Integration.schema)) { [unowned self] request in
             .respond(JSONResponses.json(200, try self.requireIntegration(request)))
         }
         table.add("PATCH", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Update an integration",

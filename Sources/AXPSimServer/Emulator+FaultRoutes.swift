@@ -5,7 +5,8 @@ import Foundation
 /// `/__sim/faults`: fault injection on the platform-shaped APIs and on socket delivery.
 extension Emulator {
     func addFaultRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/faults", .control, "The active fault rules and how often each acted", .json(200, Self.faultsSchema)) { [unowned self] _ in
+        table.add("GET", "/__sim/faults", .control, "The active fault rules and how often each acted",
+            .json(200, Self.faultsSchema)) { [unowned self] _ in
             .respond(.json(200, self.faultsJSON().jsonData))
         }
         table.add("PUT", "/__sim/faults", .control, "Replace every fault rule: {\"rules\":[{match, action, probability?, seed?, count?}]}",
@@ -15,7 +16,8 @@ extension Emulator {
             self.faults.replace(with: try Self.parseFaults(try JSONValue.parse(Self.jsonBody(request))))
             return .respond(.json(200, self.faultsJSON().jsonData))
         }
-        table.add("POST", "/__sim/faults", .control, "Add one fault rule", RouteDoc.json(201, .record(["id": .integer()])).body(Fault.ruleSchema, required: true)) { [unowned self] request in
+        table.add("POST", "/__sim/faults", .control, "Add one fault rule",
+            RouteDoc.json(201, .record(["id": .integer()])).body(Fault.ruleSchema, required: true)) { [unowned self] request in
             var violations: [Violation] = []
             guard let fault = Fault.parse(try JSONValue.parse(Self.jsonBody(request)), field: "rule", into: &violations) else {
                 throw AXPSimError.constraintViolation(violations)

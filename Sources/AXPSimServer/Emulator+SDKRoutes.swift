@@ -49,7 +49,8 @@ extension Emulator {
             [unowned self] request in try self.longPoll(request)
         }
         table.add("POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)",
-            Self.engagementLinks(.json(201, WireFormat.engagementSchema).body(SDKRequests.createEngagement), engagement: engagement, control: control)) { [unowned self] request in
+            Self.engagementLinks(.json(201, WireFormat.engagementSchema).body(SDKRequests.createEngagement), engagement: engagement, control: control)) {
+            [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.createEngagement(request.jsonObject())
             let (json, _) = try self.chat.createEngagement(caller, body)
@@ -74,7 +75,8 @@ extension Emulator {
             return .respond(.json(200, try self.chat.disconnect(caller, request.parameter("engagementId"), body).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}/messages", .sdk, "Send a customer message",
-            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }) { [unowned self] request in
+            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }) {
+            [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.sendMessage(request.jsonObject(), maxTextLength: self.configuration.maxMessageLength)
             return .respond(.json(201, try self.chat.sendMessage(caller, request.parameter("engagementId"), body).jsonData))
@@ -101,7 +103,9 @@ extension Emulator {
         let after = try store.chatWrite { tx -> Int64 in
             let session = try chat.requireSession(tx, caller, sessionId)
             let cursor = try tx.pollCursor(sessionId)
-            guard let text = Self.lastEventIdQuery.text(in: request.query), let seq = SessionEvent.seq(fromEventId: text), seq <= session.lastEventSeq else {
+            guard let text = Self.lastEventIdQuery.text(in: request.query), let seq = SessionEvent.seq(fromEventId: text),
+                seq <= session.lastEventSeq
+            else {
                 return cursor
             }
             if seq != cursor { try tx.setPollCursor(sessionId, seq: seq) }

@@ -64,7 +64,8 @@ extension Emulator {
             }
             return .respond(.json(201, run.json().jsonData))
         }
-        table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run", .json(200, .record(["runs": .array(ScenarioRun.schema)]))) { [unowned self] _ in
+        table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run",
+            .json(200, .record(["runs": .array(ScenarioRun.schema)]))) { [unowned self] _ in
             let runs = self.scenarios.allRuns.sorted { $0.state.withLock { $0.startedAt } < $1.state.withLock { $0.startedAt } }
             return .respond(.json(200, JSONValue.object(["runs": .array(runs.map { $0.json() })]).jsonData))
         }
@@ -107,7 +108,8 @@ extension Emulator {
         table.add("POST", "/__sim/recordings", .control, "Start recording a live chat",
             RouteDoc.json(201, Recording.schema).body(ControlRequests.recordingStart)
                 .link("GetRecording", "GET", "/__sim/recordings/{recordingId}", ["recordingId": "$response.body#/recordingId"])
-                .link("StopRecording", "POST", "/__sim/recordings/{recordingId}/stop", ["recordingId": "$response.body#/recordingId"])) { [unowned self] request in
+                .link("StopRecording", "POST", "/__sim/recordings/{recordingId}/stop", ["recordingId": "$response.body#/recordingId"])) {
+            [unowned self] request in
             let start = try ControlRequests.recordingStart(try request.jsonObject())
             let name = start.name
             let engagement = try self.store.chatRead { tx in try self.chat.requireEngagement(tx, start.engagementId) }

@@ -7,7 +7,8 @@ import Foundation
 /// `/__sim/snapshots`: save and restore the whole state (SQLite online backup).
 extension Emulator {
     func addSnapshotRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/snapshots", .control, "Saved snapshot names", .json(200, .record(["snapshots": .array(.string())]))) { [unowned self] _ in
+        table.add("GET", "/__sim/snapshots", .control, "Saved snapshot names",
+            .json(200, .record(["snapshots": .array(.string())]))) { [unowned self] _ in
             .respond(.json(200, JSONValue.object(["snapshots": .array(self.store.snapshotNames().map { .string($0) })]).jsonData))
         }
         table.add("POST", "/__sim/snapshots", .control, "Save the whole state as a named snapshot (written atomically)",
@@ -19,7 +20,8 @@ extension Emulator {
             try self.store.saveSnapshot(name)
             return .respond(JSONResponses.object(201, ["name": name, "createdAt": Timestamp.format(Date())]))
         }
-        table.add("POST", "/__sim/snapshots/{name}/restore", .control, "Replace the whole state with a snapshot", .json(200, .record(["restored": .string()]))) { [unowned self] request in
+        table.add("POST", "/__sim/snapshots/{name}/restore", .control, "Replace the whole state with a snapshot",
+            .json(200, .record(["restored": .string()]))) { [unowned self] request in
             let name = request.parameter("name")
             guard Store.isValidSnapshotName(name), try self.store.restoreSnapshot(name) else {
                 throw AXPSimError.notFound(resource: "snapshot", id: name)

@@ -105,8 +105,12 @@ def provision(url, control_token):
     post("/__sim/accounts", {"accountId": account, "name": "Fuzz"})
     post(f"/__sim/accounts/{account}/clients", {"clientId": FUZZ["clientId"], "clientSecret": FUZZ["clientSecret"]})
     post(f"/__sim/accounts/{account}/appkeys", {"appKey": FUZZ["appKey"]})
-    post(f"/__sim/accounts/{account}/integrations",
-         {"integrationId": FUZZ["integrationId"], "name": "fuzz", "maxTtlMinutes": 1440})
+    settings = {"name": "fuzz", "defaultTtlMinutes": 15, "minTtlMinutes": 1, "maxTtlMinutes": 1440, "reminderLeadSeconds": 180,
+                "idleTimeoutSeconds": None, "queue": None, "routingAttributes": None, "scenario": None}
+    post(f"/__sim/accounts/{account}/integrations", dict(settings, integrationId=FUZZ["integrationId"]))
+    # The fuzzer may have changed it (an idle timeout of 1 s, a scenario that ends chats…): reset it.
+    r = requests.patch(f"{url}/__sim/accounts/{account}/integrations/{FUZZ['integrationId']}", json=settings, headers=auth, timeout=30)
+    assert r.status_code == 200, r.text
     return dict(FUZZ, url=url, controlToken=control_token)
 
 

@@ -101,14 +101,20 @@ def map_path_parameters(context, path_parameters):
 
 # Long polls answer at once with what they have or hold for up to `waitSeconds`/`wait`: keep the
 # hold to at most one second so a run's time goes to cases, not to idle polls.
-@schemathesis.hook
-def map_query(context, query):
+def _short_holds(query):
     if query:
         for name in ("waitSeconds", "wait"):
             value = query.get(name)
             if isinstance(value, int) and value > 1:
                 query[name] = 1
+            elif isinstance(value, str) and value.strip().lstrip("+").isdigit() and int(value) > 1:
+                query[name] = "1"
     return query
+
+
+@schemathesis.hook
+def map_query(context, query):
+    return _short_holds(query)
 
 
 @schemathesis.hook
@@ -182,16 +188,36 @@ def _generated(value):
 def map_case(context, case):
     """Half of the cases on a session or an engagement with a made-up id use a live one of the
     fuzz customer instead."""
+    _short_holds(case.query)  # the coverage phase's cases do not go through map_query
     parameters = case.path_parameters or {}
     if (case.operation.method.upper(), case.operation.path) in PROTECTED and parameters.get("accountId") == TARGET["accountId"]:
         parameters["accountId"] = "NOTFUZ"  # links inferred from listings lead here too
+    if case.operation.method.upper() in ("DELETE", "PATCH"):
+        for name, value in CREDENTIALS.items():
+            if parameters.get(name) == value:
+                parameters[name] = f"not-{value}"
+    if "integrationId" in parameters and case.operation.path.startswith("/sdk/") and CHOICE.random() < 0.9:
+        # Not every phase runs map_path_parameters on every case: the coverage phase's do not.
+        parameters["integrationId"] = TARGET["integrationId"]
     if CHOICE.random() < 0.5:
         return case
-    if len(LIVE_ENGAGEMENTS) < 8 and ("engagementId" in parameters or "sessionId" in parameters):
-        _seed_chat()
-    if "engagementId" in parameters and _generated(parameters["engagementId"]) and LIVE_ENGAGEMENTS:
-        engagement, dialog, session = CHOICE.choice(LIVE_ENGAGEMENTS)
-        parameters["engagementId"] = engagement
+    if case.operation.path.endswith("/messages") and isinstance(case.body, dict) and "parentMessageId" in case.body:
+        case.body["parentMessageId"] = None  # a made-up parent is refused (400), which hides the rest
+    fresh = case.operation.method.upper() == "POST" and case.operation.path.endswith("/messages") and CHOICE.random() < 0.3
+    if fresh or (len(LIVE_ENGAGEMENTS) < 8 and ("engagementId" in parameters or "sessionId" in parameters)):
+        _seed_chat()  # the fuzzer ends chats fast; a message needs an open one
+        if fresh:
+            parameters["engagementId"] = LIVE_ENGAGEMENTS[-1][0]
+    if "engagementId" in parameters and LIVE_ENGAGEMENTS:
+        known = {engagement: (engagement, dialog, session) for engagement, dialog, session in LIVE_ENGAGEMENTS}
+        if _generated(parameters["engagementId"]):
+            engagement, dialog, session = CHOICE.choice(LIVE_ENGAGEMENTS)
+            parameters["engagementId"] = engagement
+        elif parameters["engagementId"] in known:
+            # An id from a link: keep it, and give the body the dialog and session that go with it.
+            engagement, dialog, session = known[parameters["engagementId"]]
+        else:
+            return case
         for container in (case.body, case.query):
             if isinstance(container, dict):
                 if "sessionId" in container:
