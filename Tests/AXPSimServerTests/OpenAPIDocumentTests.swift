@@ -48,7 +48,9 @@ import Testing
     func schema(_ document: JSONValue, _ method: String, _ pattern: String, _ status: Int) throws -> JSONValue {
         let responses = try #require(document.objectValue["paths"]?.objectValue[pattern]?.objectValue[method]?.objectValue["responses"])
         let answer = try #require(responses.objectValue["\(status)"] ?? responses.objectValue["default"])
-        return try #require(answer.objectValue["content"]?.objectValue.values.first?.objectValue["schema"])
+        // OAuth errors may be documented as application/json (theirs) and problem+json (before the endpoint).
+        let content = answer.objectValue["content"]?.objectValue ?? [:]
+        return try #require((content["application/json"] ?? content.values.first)?.objectValue["schema"])
     }
 
     @Test func everyAnswerOfAChatConformsToTheDocument() async throws {
