@@ -7,7 +7,7 @@ import pytest
 
 import fuzz_api
 
-# ≥ 2,000 cases in well under 4 minutes of a debug build on 2 cores (about 3,500 in ~40 s).
+# ≥ 2,000 cases in well under 4 minutes of a debug build on 2 cores (about 3,000 in ~40 s here).
 MAX_EXAMPLES = 15
 MIN_CASES = 2000
 
