@@ -3,8 +3,10 @@
 # Sourced by scripts/serve.sh and scripts/test.sh.
 
 apt_packages=(libmicrohttpd-dev libwebsockets-dev libsqlite3-dev pkg-config)
-python_modules=(pytest requests jwt websockets cryptography)
-pip_packages=(pytest requests "pyjwt[crypto]" websockets cryptography)
+python_modules=(pytest requests jwt websockets cryptography schemathesis openapi_spec_validator jsonschema)
+# schemathesis is pinned: its v4 API (CLI options, hooks, JSON report) is what Tests/e2e/fuzz_api.py uses.
+schemathesis_version=4.32.5
+pip_packages=(pytest requests "pyjwt[crypto]" websockets cryptography "schemathesis==$schemathesis_version" openapi-spec-validator jsonschema)
 
 ensure_system_packages() {
   local missing=()
@@ -25,7 +27,7 @@ ensure_system_packages() {
 }
 
 ensure_python_packages() {
-  if ! python3 -c "import $(IFS=,; echo "${python_modules[*]}")" 2>/dev/null; then
+  if ! python3 -c "import $(IFS=,; echo "${python_modules[*]}"); assert schemathesis.__version__ == '$schemathesis_version'" 2>/dev/null; then
     echo "installing Python test clients: ${pip_packages[*]}" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
   fi

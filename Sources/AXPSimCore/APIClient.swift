@@ -12,3 +12,8 @@ public struct APIClient: Sendable, Equatable, Codable {
         self.clientSecret = clientSecret
     }
 }
+
+extension APIClient {
+    /// The JSON shape of an encoded API client.
+    public static let schema = JSONSchema.ref("APIClient", .record(["accountId": .string(), "clientId": .string(), "clientSecret": .string()]))
+}

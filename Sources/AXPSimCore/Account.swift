@@ -10,3 +10,8 @@ public struct Account: Sendable, Equatable, Codable {
         self.name = name
     }
 }
+
+extension Account {
+    /// The JSON shape of an encoded account.
+    public static let schema = JSONSchema.ref("Account", .record(["accountId": .string(pattern: FieldPattern.accountId.pattern), "name": .string()]))
+}

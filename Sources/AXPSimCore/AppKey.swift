@@ -10,3 +10,8 @@ public struct AppKey: Sendable, Equatable, Codable {
         self.appKey = appKey
     }
 }
+
+extension AppKey {
+    /// The JSON shape of an encoded app key.
+    public static let schema = JSONSchema.ref("AppKey", .record(["accountId": .string(), "appKey": .string()]))
+}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The state of a chat session.
-public enum SessionState: String, Sendable, Codable {
+public enum SessionState: String, Sendable, Codable, CaseIterable {
     case active
     case closed
 }

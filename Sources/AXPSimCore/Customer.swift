@@ -17,3 +17,14 @@ public struct Customer: Sendable, Equatable, Codable {
         self.customerIdentifiers = verified ? customerIdentifiers : nil
     }
 }
+
+extension Customer {
+    /// The JSON shape of an encoded customer (absent optionals are left out).
+    public static let schema = JSONSchema.ref(
+        "Customer",
+        .object(
+            [
+                "accountId": .string(), "customerId": .string(), "verified": .boolean, "displayName": .string(),
+                "customerIdentifiers": .map(.array(.string())),
+            ], required: ["accountId", "customerId", "verified"]))
+}

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The status of an engagement's dialog, as the platform names them.
-public enum DialogStatus: String, Sendable, Codable {
+public enum DialogStatus: String, Sendable, Codable, CaseIterable {
     /// Queued: no agent has joined yet.
     case pending = "PENDING"
     case active = "ACTIVE"

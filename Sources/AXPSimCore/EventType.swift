@@ -77,3 +77,14 @@ public struct SessionEvent: Sendable, Equatable {
         return value
     }
 }
+
+extension SessionEvent {
+    /// The JSON shape of ``wire``: `eventId`, `eventType` and the type's own fields.
+    public static let wireSchema = JSONSchema.ref(
+        "Event",
+        .object(
+            [
+                "eventId": .string(pattern: "^[0-9]+$"), "eventType": .string(oneOf: EventType.allCases.map(\.rawValue)),
+                "engagementId": .string(),
+            ], required: ["eventId", "eventType"], closed: false))
+}

@@ -109,6 +109,24 @@ public struct Fault: Sendable, Equatable {
         return Fault(match: match, action: action, probability: probability, seed: UInt64(seed), count: count)
     }
 
+    /// The JSON Schema of a rule as ``parse(_:field:into:)`` reads it (exactly one action; an
+    /// event rule drops or closes sockets only).
+    public static let ruleSchema = JSONSchema.ref(
+        "FaultRule",
+        .object(
+            [
+                "match": JSONSchema.object([
+                    "method": JSONSchema.string(length: 1...16).nullable, "path": JSONSchema.string(length: 1...1024).nullable,
+                    "event": JSONSchema.string(oneOf: EventType.allCases.map(\.rawValue)).nullable,
+                ]).nullable,
+                "action": .object([
+                    "delayMs": JSONSchema.integer(0...600_000).nullable, "status": JSONSchema.integer(100...599).nullable,
+                    "drop": JSONSchema.boolean.nullable, "closeSocket": JSONSchema.boolean.nullable,
+                ]),
+                "probability": JSONSchema(["type": .array(["number", "null"]), "minimum": .int(0), "maximum": .int(1)]),
+                "seed": JSONSchema.integer(0...Int.max).nullable, "count": JSONSchema.integer(1...1_000_000).nullable,
+            ], required: ["action"]))
+
     /// True when `path` matches the rule's glob (`*` = any run of characters).
     public static func glob(_ pattern: String, matches path: String) -> Bool {
         let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)

@@ -39,3 +39,16 @@ public struct Integration: Sendable, Equatable, Codable {
     /// The platform's defaults for a new integration.
     public static let defaults = (defaultTtlMinutes: 15, minTtlMinutes: 15, maxTtlMinutes: 60, reminderLeadSeconds: 180)
 }
+
+extension Integration {
+    /// The JSON shape of an encoded integration (absent optionals are left out).
+    public static let schema = JSONSchema.ref(
+        "Integration",
+        .object(
+            [
+                "integrationId": .string(pattern: FieldPattern.uuid.pattern), "accountId": .string(), "name": .string(),
+                "defaultTtlMinutes": .integer(), "minTtlMinutes": .integer(), "maxTtlMinutes": .integer(), "reminderLeadSeconds": .integer(),
+                "idleTimeoutSeconds": .integer(), "queue": .string(), "routingAttributes": .map(.string()), "scenario": .string(),
+            ],
+            required: ["integrationId", "accountId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds"]))
+}

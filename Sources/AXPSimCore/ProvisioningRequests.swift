@@ -7,10 +7,7 @@ public enum ProvisioningRequests {
     public static func account(_ object: [String: JSONValue]) throws(AXPSimError) -> Account {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: ["accountId", "name"])
-        let id = reader.string("accountId", length: 6...6)
-        if let id, !Identifiers.isValidAccountId(id) {
-            reader.fail("accountId", "must match ^[a-zA-Z]{6}$", .patternMismatch)
-        }
+        let id = reader.string("accountId", length: 6...6, pattern: .accountId)
         let name = reader.string("name", length: 1...200)
         try reader.check()
         let accountId = id ?? Identifiers.newAccountId()
@@ -58,10 +55,7 @@ public enum ProvisioningRequests {
     public static func integration(_ object: [String: JSONValue], accountId: String, current: Integration? = nil) throws(AXPSimError) -> Integration {
         var reader = FieldReader(object)
         reader.rejectUnknown(allowed: current == nil ? integrationFields : integrationFields.subtracting(["integrationId"]))
-        let id = reader.string("integrationId")
-        if let id, !Identifiers.isValidUUID(id) {
-            reader.fail("integrationId", "must match the UUID pattern", .patternMismatch)
-        }
+        let id = reader.string("integrationId", pattern: .uuid)
         let name = reader.string("name", required: current == nil, length: 1...200)
         let ttlRange = 1...(24 * 60)
         let defaultTtl = reader.int("defaultTtlMinutes", range: ttlRange)

@@ -16,6 +16,7 @@ public enum SDKRequests {
         }
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func createSession(_ object: [String: JSONValue]) throws(AXPSimError) -> CreateSession {
         var reader = FieldReader(object)
         let displayName = reader.string("displayName", length: 0...70)
@@ -36,6 +37,7 @@ public enum SDKRequests {
         }
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func createEngagement(_ object: [String: JSONValue]) throws(AXPSimError) -> CreateEngagement {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
@@ -58,6 +60,7 @@ public enum SDKRequests {
         }
     }
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func dialogAction(_ object: [String: JSONValue]) throws(AXPSimError) -> DialogAction {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
@@ -87,53 +90,29 @@ public enum SDKRequests {
     }
 
     /// Text formats of a TEXT element.
-    public static let textFormats: Set<String> = ["PLAINTEXT", "HTML", "MARKDOWN"]
+    public static let textFormats = ["PLAINTEXT", "HTML", "MARKDOWN"]
 
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
     public static func sendMessage(_ object: [String: JSONValue], maxTextLength: Int) throws(AXPSimError) -> SendMessage {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
         let dialogId = reader.string("dialogId", length: 1...128)
         let parent = reader.string("parentMessageId", length: 1...128)
-        var text: String?
-        var format = "PLAINTEXT"
-        switch object["body"] {
-        case nil, .null?:
-            reader.fail("body", "must not be null", .missingValue)
-        case .object(let body)?:
-            var bodyReader = FieldReader(body)
-            let elementType = bodyReader.string("elementType", required: true)
-            if let elementType, elementType != "TEXT" {
-                reader.fail("body.elementType", "must be TEXT", .invalidValue)
+        let element = reader.object("body", required: true) { body -> (text: String, format: String)? in
+            let elementType = body.string("elementType", required: true, oneOf: ["TEXT"])
+            let element = body.object("elementText", required: true) { element -> (text: String, format: String)? in
+                let text = element.string("text", required: true, length: 1...maxTextLength)
+                let format = element.string("textFormat", oneOf: textFormats) ?? "PLAINTEXT"
+                return text.map { (text: $0, format: format) }
             }
-            switch body["elementText"] {
-            case .object(let element)?:
-                var elementReader = FieldReader(element)
-                text = elementReader.string("text", required: true, length: 1...maxTextLength)
-                if let given = elementReader.string("textFormat") {
-                    if textFormats.contains(given) { format = given } else {
-                        elementReader.fail("textFormat", "must be one of PLAINTEXT, HTML, MARKDOWN", .invalidValue)
-                    }
-                }
-                for violation in elementReader.violations {
-                    reader.fail("body.elementText.\(violation.field)", violation.message, ViolationCode(rawValue: violation.code) ?? .invalidValue)
-                }
-            case nil, .null?:
-                reader.fail("body.elementText", "must not be null", .missingValue)
-            case let other?:
-                reader.fail("body.elementText", "must be an object, not \(other.typeName)", .invalidType)
-            }
-            for violation in bodyReader.violations {
-                reader.fail("body.\(violation.field)", violation.message, ViolationCode(rawValue: violation.code) ?? .invalidValue)
-            }
-        case let other?:
-            reader.fail("body", "must be an object, not \(other.typeName)", .invalidType)
+            return elementType == nil ? nil : element
         }
         try reader.check()
-        guard let sessionId, let text else { throw .constraintViolation(reader.violations) }
+        guard let sessionId, let element else { throw .constraintViolation(reader.violations) }
         let body = JSONValue.object([
-            "elementType": .string("TEXT"), "elementText": .object(["text": .string(text), "textFormat": .string(format)]),
+            "elementType": .string("TEXT"), "elementText": .object(["text": .string(element.text), "textFormat": .string(element.format)]),
         ])
-        return SendMessage(sessionId: sessionId, dialogId: dialogId, parentMessageId: parent, body: body, text: text)
+        return SendMessage(sessionId: sessionId, dialogId: dialogId, parentMessageId: parent, body: body, text: element.text)
     }
 
     /// Query of `GET …/messages`.
@@ -145,25 +124,25 @@ public enum SDKRequests {
         public var ascending: Bool
     }
 
+    /// The query parameters of `GET …/messages`, as read and as documented.
+    public static let messagePageQuery = [
+        QueryParameter.text("sessionId", "The session asking (checked against the caller's customer)"),
+        QueryParameter.text("dialogId", "The engagement's dialog"),
+        QueryParameter.integer("pageSize", default: 10, range: 1...100, "Messages per page"),
+        QueryParameter.integer("pageNumber", default: 1, range: 1...1_000_000, "Page number, from 1"),
+        QueryParameter.text("orderBy", oneOf: ["ASC", "DSC", "DESC"], "Oldest first (ASC) or newest first (DSC, the default); any case"),
+    ]
+
+    /// Validates the query, reporting every violation at once (400 `constraint_violation`).
     public static func messagePage(_ query: [String: String]) throws(AXPSimError) -> MessagePage {
         var violations: [Violation] = []
-        func int(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
-            guard let text = query[name], !text.isEmpty else { return value }
-            guard let number = Int(text), range.contains(number) else {
-                violations.append(
-                    Violation(field: name, message: "must be an integer between \(range.lowerBound) and \(range.upperBound)", code: .numberOutOfRange))
-                return value
-            }
-            return number
-        }
-        let pageSize = int("pageSize", default: 10, range: 1...100)
-        let pageNumber = int("pageNumber", default: 1, range: 1...1_000_000)
-        let order = (query["orderBy"] ?? "DSC").uppercased()
-        if !["ASC", "DSC", "DESC"].contains(order) {
-            violations.append(Violation(field: "orderBy", message: "must be ASC or DSC", code: .invalidValue))
-        }
+        let parameters = messagePageQuery
+        let sessionId = parameters[0].text(in: query, into: &violations)
+        let dialogId = parameters[1].text(in: query, into: &violations)
+        let pageSize = parameters[2].int(in: query, into: &violations)
+        let pageNumber = parameters[3].int(in: query, into: &violations)
+        let order = parameters[4].text(in: query, into: &violations) ?? "DSC"
         if !violations.isEmpty { throw .constraintViolation(violations) }
-        return MessagePage(
-            sessionId: query["sessionId"], dialogId: query["dialogId"], pageSize: pageSize, pageNumber: pageNumber, ascending: order == "ASC")
+        return MessagePage(sessionId: sessionId, dialogId: dialogId, pageSize: pageSize, pageNumber: pageNumber, ascending: order == "ASC")
     }
 }

@@ -129,6 +129,15 @@ extension ChatService {
         }
     }
 
+    /// The JSON shape of ``messagePage(_:_:_:baseURL:)``.
+    static let messagePageSchema = JSONSchema.ref(
+        "MessagePage",
+        .record([
+            "messages": .array(WireFormat.messageSchema),
+            "pagination": .record(["pageNumber": .integer(), "pageSize": .integer(), "total": .integer(), "totalPages": .integer()]),
+            "links": .record(["next": .string().described("The absolute URL of the next page, or \"\" on the last page")]),
+        ]))
+
     /// A page of messages with `pagination` and `links.next`: the absolute URL of the next page,
     /// or exactly `""` on the last page (what the SDK's page iterator expects).
     func messagePage(_ tx: ChatTransaction, _ engagement: Engagement, _ page: SDKRequests.MessagePage, baseURL: String) throws -> JSONValue {

@@ -144,9 +144,15 @@ final class ChatService: Sendable {
         return engagement
     }
 
-    /// Checks a `dialogId` against the engagement's dialog.
+    /// Checks a `dialogId` (a body field or query parameter) against the engagement's dialog: a
+    /// wrong one is a 400 violation on that field, as a wrong `parentMessageId` is. The engagement
+    /// the URL names exists, so the answer is not a 404.
     func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
-        if let dialogId, dialogId != engagement.dialogId { throw AXPSimError.notFound(resource: "dialog", id: dialogId) }
+        if let dialogId, dialogId != engagement.dialogId {
+            throw AXPSimError.constraintViolation([
+                Violation(field: "dialogId", message: "is not the dialog of this engagement", code: .invalidValue)
+            ])
+        }
     }
 
     func engagementJSON(_ tx: ChatTransaction, _ engagement: Engagement) throws -> JSONValue {

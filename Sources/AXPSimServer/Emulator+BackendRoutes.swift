@@ -10,30 +10,55 @@ extension Emulator {
     func addBackendRoutes(to table: inout RouteTable) {
         for prefix in ["/auth/realms/{accountId}", "/api/auth/v1/{accountId}"] {
             let viaGateway = prefix.hasPrefix("/api/")
-            table.add("POST", "\(prefix)/protocol/openid-connect/token", .oauth, "OAuth 2 client credentials: an access token for the back end") {
+            table.add("POST", "\(prefix)/protocol/openid-connect/token", .oauth, "OAuth 2 client credentials: an access token for the back end",
+                .json(200, Self.accessTokenSchema).form(Self.clientCredentialsForm)) {
                 [unowned self] request in .respond(self.grantAccessToken(request, viaGateway: viaGateway))
             }
         }
-        table.add("POST", "/api/digital/chat/v1/accounts/{accountId}/tokens", .backend, "Generate JWT Token: a chat JWT for one customer") {
+        table.add("POST", "/api/digital/chat/v1/accounts/{accountId}/tokens", .backend, "Generate JWT Token: a chat JWT for one customer",
+            .json(201, Self.chatTokenSchema).body(TokenRequest.parse)) {
             [unowned self] request in .respond(try self.generateChatToken(request))
         }
-        table.add("GET", "/auth/realms/{accountId}/protocol/openid-connect/certs", .meta, "JWKS of the chat JWT signing keys (per realm)") {
+        table.add("GET", "/auth/realms/{accountId}/protocol/openid-connect/certs", .meta, "JWKS of the chat JWT signing keys (per realm)",
+            .json(200, Self.jwksSchema)) {
             [unowned self] request in
             guard try self.store.account(request.parameter("accountId")) != nil else {
                 throw AXPSimError.notFound(resource: "account", id: request.parameter("accountId"))
             }
             return .respond(try self.jwksResponse())
         }
-        table.add("GET", "/.well-known/jwks.json", .meta, "JWKS of the chat JWT signing keys") { [unowned self] _ in
+        table.add("GET", "/.well-known/jwks.json", .meta, "JWKS of the chat JWT signing keys", .json(200, Self.jwksSchema)) { [unowned self] _ in
             .respond(try self.jwksResponse())
         }
     }
+
+    /// The JSON shape of ``jwksResponse()``.
+    static let jwksSchema = JSONSchema.ref(
+        "JWKS",
+        .record([
+            "keys": .array(
+                .object(
+                    ["kty": .string(), "kid": .string(), "use": .string(), "alg": .string(), "n": .string(), "e": .string()],
+                    required: ["kty", "kid", "n", "e"], closed: false))
+        ]))
 
     func jwksResponse() throws -> HTTPResponse {
         JSONResponses.object(200, ["keys": try keys.jwks()])
     }
 
     // MARK: OAuth
+
+    /// The form ``grantAccessToken(_:viaGateway:)`` reads (client_id and client_secret may come by HTTP Basic instead).
+    static let clientCredentialsForm = JSONSchema.object(
+        ["grant_type": .string(), "client_id": .string(), "client_secret": .string()], required: ["grant_type"], closed: false)
+
+    /// The JSON shape of a granted access token.
+    static let accessTokenSchema = JSONSchema.ref(
+        "AccessToken",
+        .record([
+            "access_token": .string(), "token_type": .constant("Bearer"), "expires_in": .integer(), "refresh_expires_in": .integer(),
+            "not-before-policy": .integer(), "scope": .string(),
+        ]))
 
     /// Client credentials grant, answered in Keycloak's shape (including its error shape). A store
     /// failure is a logged 500 `server_error`, never a misleading 4xx.
@@ -110,6 +135,10 @@ extension Emulator {
     }
 
     // MARK: Generate JWT Token
+
+    /// The JSON shape of a minted chat token.
+    static let chatTokenSchema = JSONSchema.ref(
+        "ChatToken", .record(["jwtToken": .string(pattern: "^jwt\\.[^.]+\\.[^.]+\\.[^.]+$"), "expiresAt": .timestamp]))
 
     func generateChatToken(_ request: HTTPRequest) throws -> HTTPResponse {
         let accountId = request.parameter("accountId")

@@ -15,84 +15,74 @@ extension Emulator {
 
     private func addAgentRoutes(to table: inout RouteTable) {
         let base = "/__sim/engagements/{engagementId}"
-        table.add("POST", "\(base)/agent/join", .control, "An agent (or BOT/SUPERVISOR) joins; a PENDING chat becomes ACTIVE") {
+        table.add("POST", "\(base)/agent/join", .control, "An agent (or BOT/SUPERVISOR) joins; a PENDING chat becomes ACTIVE",
+            RouteDoc.json(201, Self.participantDetailSchema).optionalBody(ControlRequests.participantJoin)
+                .link("AgentTyping", "POST", "\(base)/agent/typing", body: .object(["participantId": "$response.body#/participantId"]))
+                .link("AgentMessage", "POST", "\(base)/agent/message", body: .object(["participantId": "$response.body#/participantId"]))
+                .link("AgentLeave", "POST", "\(base)/agent/leave", body: .object(["participantId": "$response.body#/participantId"]))) {
             [unowned self] request in
-            var reader = FieldReader(try request.optionalJSONObject())
-            reader.rejectUnknown(allowed: ["displayName", "participantType"])
-            let name = reader.string("displayName", length: 1...70)
-            let typeText = reader.string("participantType") ?? "AGENT"
-            let type = ParticipantType(rawValue: typeText)
-            if type == nil || type == .customer || type == .system {
-                reader.fail("participantType", "must be AGENT, BOT or SUPERVISOR", .invalidValue)
-            }
-            try reader.check()
-            let participant = try self.chat.participantJoin(request.parameter("engagementId"), type: type ?? .agent, displayName: name)
+            let join = try ControlRequests.participantJoin(try request.optionalJSONObject())
+            let participant = try self.chat.participantJoin(
+                request.parameter("engagementId"), type: join.participantType, displayName: join.displayName)
             return .respond(.json(201, Self.participantJSON(participant).jsonData))
         }
-        table.add("POST", "\(base)/agent/message", .control, "The agent says something (the most recent agent unless participantId)") {
+        table.add("POST", "\(base)/agent/message", .control, "The agent says something (the most recent agent unless participantId)",
+            .json(201, WireFormat.messageSchema).body(ControlRequests.participantMessage)) {
             [unowned self] request in
-            var reader = FieldReader(try request.jsonObject())
-            reader.rejectUnknown(allowed: ["text", "participantId"])
-            let text = reader.string("text", required: true)
-            let participantId = reader.string("participantId")
-            try reader.check()
+            let body = try ControlRequests.participantMessage(try request.jsonObject())
             let message = try self.chat.participantMessage(
-                request.parameter("engagementId"), text: text ?? "", participantId: participantId, types: [.agent, .bot, .supervisor])
+                request.parameter("engagementId"), text: body.text, participantId: body.participantId, types: ControlRequests.contactCenterTypes)
             return .respond(.json(201, WireFormat.message(message).jsonData))
         }
-        table.add("POST", "\(base)/agent/typing", .control, "The agent is typing (TYPING on the socket)") { [unowned self] request in
+        table.add("POST", "\(base)/agent/typing", .control, "The agent is typing (TYPING on the socket)",
+            .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { [unowned self] request in
             let participant = try self.chat.participantTyping(request.parameter("engagementId"), participantId: try Self.participantId(request))
             return .respond(.json(200, Self.participantJSON(participant).jsonData))
         }
-        table.add("POST", "\(base)/agent/leave", .control, "The agent leaves; the chat stays open") { [unowned self] request in
+        table.add("POST", "\(base)/agent/leave", .control, "The agent leaves; the chat stays open",
+            .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { [unowned self] request in
             let participant = try self.chat.participantLeave(request.parameter("engagementId"), participantId: try Self.participantId(request))
             return .respond(.json(200, Self.participantJSON(participant).jsonData))
         }
-        table.add("POST", "\(base)/end", .control, "End the chat (every participant disconnected)") { [unowned self] request in
-            var reader = FieldReader(try request.optionalJSONObject())
-            reader.rejectUnknown(allowed: ["reason"])
-            let reason = reader.string("reason", length: 1...64) ?? "AGENT_CLOSED"
-            try reader.check()
+        table.add("POST", "\(base)/end", .control, "End the chat (every participant disconnected)",
+            .json(200, WireFormat.engagementSchema).optionalBody(ControlRequests.endReason)) { [unowned self] request in
+            let reason = try ControlRequests.endReason(try request.optionalJSONObject())
             return .respond(.json(200, try self.chat.end(request.parameter("engagementId"), reason: reason).jsonData))
         }
-        table.add("POST", "\(base)/queue-position", .control, "Tell the customer its queue position (QUEUE_POSITION)") {
+        table.add("POST", "\(base)/queue-position", .control, "Tell the customer its queue position (QUEUE_POSITION)",
+            .json(200, .record(["position": .integer()])).body(ControlRequests.queuePosition)) {
             [unowned self] request in
-            var reader = FieldReader(try request.jsonObject())
-            reader.rejectUnknown(allowed: ["position", "estimatedWaitSeconds"])
-            let position = reader.int("position", required: true, range: 0...100_000)
-            let wait = reader.int("estimatedWaitSeconds", range: 0...86_400)
-            try reader.check()
-            try self.chat.queuePosition(request.parameter("engagementId"), position: position ?? 0, estimatedWaitSeconds: wait)
-            return .respond(JSONResponses.object(200, ["position": position ?? 0]))
+            let body = try ControlRequests.queuePosition(try request.jsonObject())
+            try self.chat.queuePosition(request.parameter("engagementId"), position: body.position, estimatedWaitSeconds: body.estimatedWaitSeconds)
+            return .respond(JSONResponses.object(200, ["position": body.position]))
         }
-        table.add("POST", "\(base)/error", .control, "Send ENGAGEMENT_ERROR to the chat's sessions") { [unowned self] request in
-            var reader = FieldReader(try request.optionalJSONObject())
-            reader.rejectUnknown(allowed: ["type", "title", "detail"])
-            let type = reader.string("type") ?? "ENGAGEMENT_ERROR"
-            let title = reader.string("title") ?? "Engagement error"
-            let detail = reader.string("detail") ?? "Injected by the control plane"
-            try reader.check()
-            try self.chat.engagementError(request.parameter("engagementId"), type: type, title: title, detail: detail)
-            return .respond(JSONResponses.object(200, ["type": type]))
+        table.add("POST", "\(base)/error", .control, "Send ENGAGEMENT_ERROR to the chat's sessions",
+            .json(200, .record(["type": .string()])).optionalBody(ControlRequests.engagementError)) { [unowned self] request in
+            let body = try ControlRequests.engagementError(try request.optionalJSONObject())
+            try self.chat.engagementError(request.parameter("engagementId"), type: body.type, title: body.title, detail: body.detail)
+            return .respond(JSONResponses.object(200, ["type": body.type]))
         }
     }
 
     private func addSessionControlRoutes(to table: inout RouteTable) {
-        table.add("POST", "/__sim/tokens/{jti}/revoke", .control, "Revoke a chat JWT (its sockets close with 4401)") { [unowned self] request in
+        table.add("POST", "/__sim/tokens/{jti}/revoke", .control, "Revoke a chat JWT (its sockets close with 4401)",
+            .json(200, .record(["jti": .string(), "revoked": .boolean]))) { [unowned self] request in
             let jti = request.parameter("jti")
             guard let token = try self.store.issuedToken(jti: jti) else { throw AXPSimError.notFound(resource: "token", id: jti) }
             try self.store.revokeToken(jti: jti, at: try self.clocks.now(accountId: token.accountId))
             self.hub.closeSockets(tokenJti: jti)
             return .respond(JSONResponses.object(200, ["jti": jti, "revoked": true] as [String: Any]))
         }
-        table.add("POST", "/__sim/sessions/{sessionId}/close", .control, "Close a session (SESSION_CLOSED, sockets close with 4410)") {
+        table.add("POST", "/__sim/sessions/{sessionId}/close", .control, "Close a session (SESSION_CLOSED, sockets close with 4410)",
+            .json(200, .record(["sessionId": .string(), "closed": .boolean]))) {
             [unowned self] request in
             let sessionId = request.parameter("sessionId")
             let closed = try self.chat.closeSession(sessionId, reason: "SYSTEM_CLOSED")
             self.sessionClosed(sessionId)
             return .respond(JSONResponses.object(200, ["sessionId": sessionId, "closed": closed] as [String: Any]))
         }
-        table.add("POST", "/__sim/sessions/{sessionId}/drop-sockets", .control, "Drop the session's sockets abruptly (no close frame)") {
+        table.add("POST", "/__sim/sessions/{sessionId}/drop-sockets", .control, "Drop the session's sockets abruptly (no close frame)",
+            .json(200, .record(["sessionId": .string(), "dropped": .integer()]))) {
             [unowned self] request in
             let sessionId = request.parameter("sessionId")
             guard try self.store.chatRead({ try $0.session(sessionId) }) != nil else { throw AXPSimError.sessionNotFound }
@@ -102,30 +92,39 @@ extension Emulator {
     }
 
     private func addInspectionRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts/{accountId}/sessions", .control, "The account's sessions (?customerId, ?state)") {
+        table.add("GET", "/__sim/accounts/{accountId}/sessions", .control, "The account's sessions (?customerId, ?state)",
+            RouteDoc.json(200, .record(["sessions": .array(WireFormat.inspectedSessionSchema)])).query(Self.sessionListQuery)
+                .link("RevokeToken", "POST", "/__sim/tokens/{jti}/revoke", ["jti": "$response.body#/sessions/0/tokenJti"])
+                .link("CloseSession", "POST", "/__sim/sessions/{sessionId}/close", ["sessionId": "$response.body#/sessions/0/sessionId"])) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let sessions = try self.store.chatRead { tx in
-                try tx.sessions(accountId: account.accountId, customerId: request.query["customerId"], activeOnly: request.query["state"] == "active")
+                let customerId = Self.sessionListQuery[0].text(in: request.query)
+                let state = Self.sessionListQuery[1].text(in: request.query)
+                return try tx.sessions(accountId: account.accountId, customerId: customerId, activeOnly: state == "active")
             }
             return .respond(.json(200, JSONValue.object(["sessions": .array(sessions.map(WireFormat.inspectedSession))]).jsonData))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/engagements", .control, "The account's engagements (?customerId)") {
+        table.add("GET", "/__sim/accounts/{accountId}/engagements", .control, "The account's engagements (?customerId)",
+            RouteDoc.json(200, .record(["engagements": .array(Self.inspectedEngagementSchema)])).query([Self.customerIdQuery])) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let list = try self.store.chatRead { tx in
-                try tx.engagements(accountId: account.accountId, customerId: request.query["customerId"]).map { try self.inspectedEngagement(tx, $0) }
+                let customerId = Self.customerIdQuery.text(in: request.query)
+                return try tx.engagements(accountId: account.accountId, customerId: customerId).map { try self.inspectedEngagement(tx, $0) }
             }
             return .respond(.json(200, JSONValue.object(["engagements": .array(list)]).jsonData))
         }
-        table.add("GET", "/__sim/engagements/{engagementId}", .control, "An engagement with every participant and follower") {
+        table.add("GET", "/__sim/engagements/{engagementId}", .control, "An engagement with every participant and follower",
+            .json(200, Self.inspectedEngagementSchema)) {
             [unowned self] request in
             let json = try self.store.chatRead { tx in
                 try self.inspectedEngagement(tx, try self.chat.requireEngagement(tx, request.parameter("engagementId")))
             }
             return .respond(.json(200, json.jsonData))
         }
-        table.add("GET", "/__sim/engagements/{engagementId}/messages", .control, "Every message of a chat, oldest first") {
+        table.add("GET", "/__sim/engagements/{engagementId}/messages", .control, "Every message of a chat, oldest first",
+            .json(200, .record(["messages": .array(WireFormat.messageSchema)]))) {
             [unowned self] request in
             let messages = try self.store.chatRead { tx -> [ChatMessage] in
                 let engagement = try self.chat.requireEngagement(tx, request.parameter("engagementId"))
@@ -133,12 +132,14 @@ extension Emulator {
             }
             return .respond(.json(200, JSONValue.object(["messages": .array(messages.map(WireFormat.message))]).jsonData))
         }
-        table.add("GET", "/__sim/events", .control, "Journal of every event (?accountId, ?sinceId, ?limit, ?wait seconds)") {
+        table.add("GET", "/__sim/events", .control, "Journal of every event (?accountId, ?sinceId, ?limit, ?wait seconds)",
+            RouteDoc.json(200, .record(["events": .array(WireFormat.journalEntrySchema), "lastId": .integer()])).query(Self.journalQuery)) {
             [unowned self] request in
-            let since = Int64(try Self.queryInt(request, "sinceId", default: 0, range: 0...Int(Int64.max / 2)))
-            let limit = try Self.queryInt(request, "limit", default: 500, range: 1...5000)
-            let wait = try Self.queryInt(request, "wait", default: 0, range: 0...60)
-            let accountId = request.query["accountId"]
+            let query = Self.journalQuery
+            let since = Int64(try query[1].int(in: request.query))
+            let limit = try query[2].int(in: request.query)
+            let wait = try query[3].int(in: request.query)
+            let accountId = query[0].text(in: request.query)
             if let accountId, try self.store.account(accountId) == nil { throw AXPSimError.notFound(resource: "account", id: accountId) }
             let started = Date()
             return try self.hub.pollJournal(
@@ -152,6 +153,33 @@ extension Emulator {
                 finishHeld: { [weak self] response in self?.finishHeld(request, response, started: started) ?? response })
         }
     }
+
+    static let customerIdQuery = QueryParameter.text("customerId", "Only this customer's")
+    static let sessionListQuery = [customerIdQuery, QueryParameter.text("state", "active: only open sessions")]
+    static let journalQuery = [
+        QueryParameter.text("accountId", "Only this account's events"),
+        QueryParameter.integer("sinceId", default: 0, range: 0...Int(Int64.max / 2), "Answer the entries after this journal id"),
+        QueryParameter.integer("limit", default: 500, range: 1...5000, "At most this many entries"),
+        QueryParameter.integer("wait", default: 0, range: 0...60, "Seconds of real time to wait for a newer entry"),
+    ]
+
+    /// The JSON shape of ``inspectedEngagement(_:_:)``.
+    static let inspectedEngagementSchema = JSONSchema.ref(
+        "InspectedEngagement",
+        WireFormat.engagementObject.adding(
+            [
+                "accountId": .string(), "customerId": .string(), "endedAt": JSONSchema.timestamp.nullable, "messageCount": .integer(),
+                "allParticipants": .array(participantDetailSchema), "followers": .array(.string()),
+            ], required: ["accountId", "customerId", "endedAt", "messageCount", "allParticipants", "followers"]))
+
+    /// The JSON shape of ``participantJSON(_:)``.
+    static let participantDetailSchema = JSONSchema.ref(
+        "ParticipantDetail",
+        WireFormat.participantObject.adding(
+            [
+                "engagementId": .string(), "joinedAt": .timestamp, "leftAt": JSONSchema.timestamp.nullable,
+                "sessionId": JSONSchema.string().nullable,
+            ], required: ["engagementId", "joinedAt", "leftAt", "sessionId"]))
 
     func inspectedEngagement(_ tx: ChatTransaction, _ engagement: Engagement) throws -> JSONValue {
         var object = try chat.engagementJSON(tx, engagement).objectValue
@@ -174,11 +202,7 @@ extension Emulator {
     }
 
     private static func participantId(_ request: HTTPRequest) throws -> String? {
-        var reader = FieldReader(try request.optionalJSONObject())
-        reader.rejectUnknown(allowed: ["participantId"])
-        let id = reader.string("participantId")
-        try reader.check()
-        return id
+        try ControlRequests.participantId(try request.optionalJSONObject())
     }
 
     /// After a session closed: its held polls end with 404 Session not found; its sockets get

@@ -7,12 +7,16 @@ import Foundation
 /// form.
 extension Emulator {
     func addConsoleRoutes(to table: inout RouteTable) {
-        table.add("GET", "/", .console, "The console (a login form first when --control-token is set)") { [unowned self] request in
+        table.add(
+            "GET", "/", .console, "The console (a login form first when --control-token is set)", .content("text/html", .string())
+        ) { [unowned self] request in
             guard self.controlGuard.hasCredential(request) else { return .respond(Self.loginPage(status: 200, error: nil)) }
             return .respond(Self.htmlPage(200, DashboardPage.html))
         }
-        table.add("POST", "/__sim/login", .console, "Console login: form field `token`; sets an HttpOnly, SameSite=Strict cookie") {
-            [unowned self] request in
+        table.add(
+            "POST", "/__sim/login", .console, "Console login: form field `token`; sets an HttpOnly, SameSite=Strict cookie",
+            RouteDoc.seeOther.form(.object(["token": .string()], required: ["token"])).also(401, "Not the control token (the form again)", .string())
+        ) { [unowned self] request in
             guard self.controlGuard.token != nil else { return .respond(Self.redirect(to: "/")) }
             guard request.mediaType == "application/x-www-form-urlencoded" else {
                 throw AXPSimError.unsupportedMediaType(expected: "application/x-www-form-urlencoded")
@@ -25,7 +29,7 @@ extension Emulator {
             response.setHeader("Set-Cookie", self.sessionCookie(value: session, maxAge: Int(ConsoleSessions.lifetime)))
             return .respond(response)
         }
-        table.add("POST", "/__sim/logout", .console, "Console logout: ends the cookie's session") { [unowned self] request in
+        table.add("POST", "/__sim/logout", .console, "Console logout: ends the cookie's session", .seeOther) { [unowned self] request in
             if let session = ControlGuard.cookie(ControlGuard.cookieName, in: request) { self.controlGuard.sessions.remove(session) }
             var response = Self.redirect(to: "/")
             response.setHeader("Set-Cookie", self.sessionCookie(value: "", maxAge: 0))

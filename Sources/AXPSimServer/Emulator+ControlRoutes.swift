@@ -10,13 +10,15 @@ import AXPSimStore
 /// inspection of customers, key rotation and the request journal.
 extension Emulator {
     func addControlRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/health", .control, "Health of the HTTP server, WebSocket server and store") { [unowned self] _ in
+        table.add("GET", "/__sim/health", .control, "Health of the HTTP server, WebSocket server and store",
+            RouteDoc.json(200, Self.healthSchema).also(503, "A part is down", Self.healthSchema)) { [unowned self] _ in
             .respond(self.health())
         }
         addAccountRoutes(to: &table)
         addCredentialRoutes(to: &table)
         addIntegrationRoutes(to: &table)
-        table.add("POST", "/__sim/reset", .control, "Reset everything to the loaded fixtures") { [unowned self] _ in
+        table.add("POST", "/__sim/reset", .control, "Reset everything to the loaded fixtures",
+            .json(200, .record(["reset": .constant("all"), "accounts": .array(.string())]))) { [unowned self] _ in
             try self.store.replaceAll(with: self.fixtures, now: Date())
             self.clocks.invalidate()
             self.journal.clear()
@@ -24,7 +26,8 @@ extension Emulator {
             self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": "all", "accounts": self.fixtures.map(\.account.accountId)]))
         }
-        table.add("POST", "/__sim/accounts/{accountId}/reset", .control, "Reset one account, leaving the others untouched") {
+        table.add("POST", "/__sim/accounts/{accountId}/reset", .control, "Reset one account, leaving the others untouched",
+            .json(200, .record(["reset": .string(), "fixture": .boolean]))) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let fixture = self.fixtures.first { $0.account.accountId == account.accountId }
@@ -34,29 +37,64 @@ extension Emulator {
             self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": account.accountId, "fixture": fixture != nil] as [String: Any]))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/customers", .control, "The account's customers") { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/customers", .control, "The account's customers",
+            .json(200, .record(["customers": .array(Customer.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["customers": try self.store.customers(accountId: account.accountId)]))
         }
-        table.add("POST", "/__sim/keys/rotate", .control, "Rotate the chat JWT signing key (old keys stay published)") { [unowned self] _ in
+        table.add("POST", "/__sim/keys/rotate", .control, "Rotate the chat JWT signing key (old keys stay published)",
+            .json(201, .record(["kid": .string()]))) { [unowned self] _ in
             let key = try SigningKeyRotation.rotate(store: self.store, keys: self.keys)
             return .respond(JSONResponses.object(201, ["kid": key]))
         }
-        table.add("POST", "/__sim/prune", .control, "Run a retention pass now: prune state that ended longer ago than --retention") {
-            [unowned self] _ in
+        table.add(
+            "POST", "/__sim/prune", .control, "Run a retention pass now: prune state that ended longer ago than --retention",
+            .json(200, Self.pruneReportSchema)
+        ) { [unowned self] _ in
             .respond(JSONResponses.json(200, try self.retention.pass()))
         }
-        table.add("GET", "/__sim/requests", .control, "The most recent HTTP requests (bounded journal)") { [unowned self] request in
-            let limit = try Self.queryInt(request, "limit", default: 100, range: 1...self.configuration.requestJournalSize)
+        table.add("GET", "/__sim/requests", .control, "The most recent HTTP requests (bounded journal)",
+            RouteDoc.json(200, .record(["requests": .array(JournalEntry.schema)])).query([self.requestsLimitQuery])) { [unowned self] request in
+            let limit = try self.requestsLimitQuery.int(in: request.query)
             return .respond(JSONResponses.json(200, ["requests": self.journal.recent(limit: limit)]))
         }
         addConsoleRoutes(to: &table)
-        table.add("GET", "/__sim/openapi.json", .control, "The OpenAPI 3.1 document of every HTTP route") { [unowned self] _ in
-            .respond(JSONResponses.object(200, self.openAPIDocument()))
+        table.add("GET", "/__sim/openapi.json", .control, "The OpenAPI 3.1 document of every HTTP route",
+            .json(200, .object(["openapi": .constant("3.1.0"), "paths": .map(.any)], required: ["openapi", "paths"], closed: false))) {
+            [unowned self] _ in
+            .respond(.json(200, self.openAPIDocument().jsonData))
         }
     }
 
+    /// The JSON shape of ``PruneReport`` (what one retention pass removed).
+    static let pruneReportSchema = JSONSchema.ref(
+        "PruneReport",
+        .record([
+            "sessions": .integer(), "events": .integer(), "engagements": .integer(), "messages": .integer(), "tokens": .integer(),
+            "accessTokens": .integer(), "customers": .integer(),
+        ]))
+
     // MARK: Health
+
+    /// The JSON shape of ``health()``.
+    static let healthSchema = JSONSchema.ref(
+        "Health",
+        .record([
+            "status": .string(oneOf: ["ok", "degraded"]), "version": .string(), "uptimeSeconds": .integer(),
+            "parts": .record([
+                "http": .record(["status": .string(oneOf: ["ok", "down"]), "url": .string()]),
+                "websocket": .record(["status": .string(oneOf: ["ok", "down"]), "url": .string(), "connections": .integer()]),
+                "store": .record(["status": .string(oneOf: ["ok", "down"]), "path": .string()]),
+            ]),
+            "delivery": .record([
+                "heldPolls": .integer(), "heldJournalPolls": .integer(), "socketSubscribers": .integer(), "eventSockets": .integer(),
+            ]),
+        ]))
+
+    /// `GET /__sim/requests?limit=`.
+    var requestsLimitQuery: QueryParameter {
+        .integer("limit", default: 100, range: 1...configuration.requestJournalSize, "How many of the most recent requests")
+    }
 
     func health() -> HTTPResponse {
         let current = servers.withLock { $0 }
@@ -85,24 +123,30 @@ extension Emulator {
     // MARK: Accounts
 
     private func addAccountRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts", .control, "List accounts") { [unowned self] _ in
+        table.add("GET", "/__sim/accounts", .control, "List accounts",
+            .json(200, .record(["accounts": .array(Account.schema)]))) { [unowned self] _ in
             .respond(JSONResponses.json(200, ["accounts": try self.store.accounts()]))
         }
-        table.add("POST", "/__sim/accounts", .control, "Create an account") { [unowned self] request in
+        table.add("POST", "/__sim/accounts", .control, "Create an account",
+            Self.accountLinks(.json(201, Account.schema).optionalBody(ProvisioningRequests.account))) { [unowned self] request in
             let account = try ProvisioningRequests.account(request.optionalJSONObject())
             return .respond(JSONResponses.json(201, try self.store.createAccount(account, now: Date())))
         }
-        table.add("GET", "/__sim/accounts/{accountId}", .control, "Read an account with its clients, app keys and integrations") {
+        table.add("GET", "/__sim/accounts/{accountId}", .control, "Read an account with its clients, app keys and integrations",
+            .json(200, Self.provisionedViewSchema)) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, try self.provisionedView(account)))
         }
-        table.add("PATCH", "/__sim/accounts/{accountId}", .control, "Rename an account") { [unowned self] request in
+        table.add("PATCH", "/__sim/accounts/{accountId}", .control, "Rename an account",
+            .json(200, Account.schema).body { try ProvisioningRequests.accountPatch($0, current: Account(accountId: "", name: "")) }) {
+            [unowned self] request in
             let account = try ProvisioningRequests.accountPatch(request.jsonObject(), current: try self.requireAccount(request))
             try self.store.updateAccount(account)
             return .respond(JSONResponses.json(200, account))
         }
-        table.add("DELETE", "/__sim/accounts/{accountId}", .control, "Delete an account and everything it owns") { [unowned self] request in
+        table.add("DELETE", "/__sim/accounts/{accountId}", .control, "Delete an account and everything it owns",
+            .noContent) { [unowned self] request in
             let account = try self.requireAccount(request)
             try self.store.deleteAccount(account.accountId)
             self.clocks.invalidate(accountId: account.accountId)
@@ -110,6 +154,27 @@ extension Emulator {
             return .respond(.empty(204))
         }
     }
+
+    /// What a new account's id feeds.
+    private static func accountLinks(_ doc: RouteDoc) -> RouteDoc {
+        let account = "/__sim/accounts/{accountId}"
+        let id = ["accountId": "$response.body#/accountId"]
+        return doc.link("GetAccount", "GET", account, id).link("RenameAccount", "PATCH", account, id)
+            .link("DeleteAccount", "DELETE", account, id).link("ResetAccount", "POST", "\(account)/reset", id)
+            .link("CreateClient", "POST", "\(account)/clients", id).link("CreateAppKey", "POST", "\(account)/appkeys", id)
+            .link("CreateIntegration", "POST", "\(account)/integrations", id).link("GetClock", "GET", "\(account)/clock", id)
+            .link("SetClock", "PUT", "\(account)/clock", id).link("AdvanceClock", "POST", "\(account)/clock/advance", id)
+            .link("ListSessions", "GET", "\(account)/sessions", id).link("ListEngagements", "GET", "\(account)/engagements", id)
+            .link("ListCustomers", "GET", "\(account)/customers", id)
+    }
+
+    /// The JSON shape of ``ProvisionedView``.
+    static let provisionedViewSchema = JSONSchema.ref(
+        "ProvisionedAccount",
+        .record([
+            "accountId": .string(), "name": .string(), "clients": .array(APIClient.schema), "appKeys": .array(.string()),
+            "integrations": .array(Integration.schema),
+        ]))
 
     struct ProvisionedView: Encodable {
         let accountId: String
@@ -129,23 +194,29 @@ extension Emulator {
     // MARK: Clients and app keys
 
     private func addCredentialRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts/{accountId}/clients", .control, "List API clients") { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/clients", .control, "List API clients",
+            .json(200, .record(["clients": .array(APIClient.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["clients": try self.store.clients(accountId: account.accountId)]))
         }
-        table.add("POST", "/__sim/accounts/{accountId}/clients", .control, "Create an API client") { [unowned self] request in
+        table.add("POST", "/__sim/accounts/{accountId}/clients", .control, "Create an API client",
+            RouteDoc.json(201, APIClient.schema).optionalBody { try ProvisioningRequests.client($0, accountId: "") }
+                .link("GetClient", "GET", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])
+                .link("DeleteClient", "DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])) {
+            [unowned self] request in
             let account = try self.requireAccount(request)
             let client = try ProvisioningRequests.client(request.optionalJSONObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createClient(client)))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Read an API client") { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Read an API client",
+            .json(200, APIClient.schema)) { [unowned self] request in
             let account = try self.requireAccount(request)
             guard let client = try self.store.client(accountId: account.accountId, clientId: request.parameter("clientId")) else {
                 throw AXPSimError.notFound(resource: "client", id: request.parameter("clientId"))
             }
             return .respond(JSONResponses.json(200, client))
         }
-        table.add("DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Delete an API client and its access tokens") {
+        table.add("DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Delete an API client and its access tokens", .noContent) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             guard try self.store.deleteClient(accountId: account.accountId, clientId: request.parameter("clientId")) else {
@@ -153,16 +224,20 @@ extension Emulator {
             }
             return .respond(.empty(204))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/appkeys", .control, "List app keys") { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/appkeys", .control, "List app keys",
+            .json(200, .record(["appKeys": .array(AppKey.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["appKeys": try self.store.appKeys(accountId: account.accountId)]))
         }
-        table.add("POST", "/__sim/accounts/{accountId}/appkeys", .control, "Create an app key") { [unowned self] request in
+        table.add("POST", "/__sim/accounts/{accountId}/appkeys", .control, "Create an app key",
+            RouteDoc.json(201, AppKey.schema).optionalBody { try ProvisioningRequests.appKey($0, accountId: "") }
+                .link("DeleteAppKey", "DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", ["appKey": "$response.body#/appKey"])) {
+            [unowned self] request in
             let account = try self.requireAccount(request)
             let key = try ProvisioningRequests.appKey(request.optionalJSONObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createAppKey(key)))
         }
-        table.add("DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", .control, "Delete an app key") { [unowned self] request in
+        table.add("DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", .control, "Delete an app key", .noContent) { [unowned self] request in
             let account = try self.requireAccount(request)
             guard try self.store.deleteAppKey(accountId: account.accountId, appKey: request.parameter("appKey")) else {
                 throw AXPSimError.notFound(resource: "appkey", id: request.parameter("appKey"))
@@ -174,32 +249,46 @@ extension Emulator {
     // MARK: Integrations
 
     private func addIntegrationRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/accounts/{accountId}/integrations", .control, "List integrations") { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/integrations", .control, "List integrations",
+            .json(200, .record(["integrations": .array(Integration.schema)]))) { [unowned self] request in
             let account = try self.requireAccount(request)
             return .respond(JSONResponses.json(200, ["integrations": try self.store.integrations(accountId: account.accountId)]))
         }
-        table.add("POST", "/__sim/accounts/{accountId}/integrations", .control, "Create an integration (its integrationId is generated)") {
+        table.add("POST", "/__sim/accounts/{accountId}/integrations", .control, "Create an integration (its integrationId is generated)",
+            Self.integrationLinks(.json(201, Integration.schema).body { try ProvisioningRequests.integration($0, accountId: "") })) {
             [unowned self] request in
             let account = try self.requireAccount(request)
             let integration = try ProvisioningRequests.integration(request.jsonObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createIntegration(integration)))
         }
-        table.add("GET", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Read an integration") { [unowned self] request in
+        table.add("GET", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Read an integration",
+            .json(200, Integration.schema)) { [unowned self] request in
             .respond(JSONResponses.json(200, try self.requireIntegration(request)))
         }
-        table.add("PATCH", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Update an integration") {
+        table.add("PATCH", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Update an integration",
+            .json(200, Integration.schema).body {
+                try ProvisioningRequests.integration($0, accountId: "", current: Integration(integrationId: "", accountId: "", name: ""))
+            }) {
             [unowned self] request in
             let current = try self.requireIntegration(request)
             let updated = try ProvisioningRequests.integration(request.jsonObject(), accountId: current.accountId, current: current)
             try self.store.updateIntegration(updated)
             return .respond(JSONResponses.json(200, updated))
         }
-        table.add("DELETE", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Delete an integration") {
+        table.add("DELETE", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Delete an integration", .noContent) {
             [unowned self] request in
             let current = try self.requireIntegration(request)
             try self.store.deleteIntegration(accountId: current.accountId, integrationId: current.integrationId)
             return .respond(.empty(204))
         }
+    }
+
+    /// What a new integration's id feeds.
+    private static func integrationLinks(_ doc: RouteDoc) -> RouteDoc {
+        let integration = "/__sim/accounts/{accountId}/integrations/{integrationId}"
+        let id = ["integrationId": "$response.body#/integrationId"]
+        return doc.link("GetIntegration", "GET", integration, id).link("UpdateIntegration", "PATCH", integration, id)
+            .link("DeleteIntegration", "DELETE", integration, id)
     }
 
     // MARK: Helpers
@@ -217,16 +306,5 @@ extension Emulator {
             throw AXPSimError.notFound(resource: "integration", id: id)
         }
         return integration
-    }
-
-    /// An integer query parameter within `range`, or a 400 violation.
-    static func queryInt(_ request: HTTPRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.query[name] else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw AXPSimError.constraintViolation([
-                Violation(field: name, message: "must be an integer between \(range.lowerBound) and \(range.upperBound)", code: .numberOutOfRange)
-            ])
-        }
-        return number
     }
 }

@@ -5,15 +5,19 @@ import Foundation
 /// `/__sim/faults`: fault injection on the platform-shaped APIs and on socket delivery.
 extension Emulator {
     func addFaultRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/faults", .control, "The active fault rules and how often each acted") { [unowned self] _ in
+        table.add("GET", "/__sim/faults", .control, "The active fault rules and how often each acted",
+            .json(200, Self.faultsSchema)) { [unowned self] _ in
             .respond(.json(200, self.faultsJSON().jsonData))
         }
-        table.add("PUT", "/__sim/faults", .control, "Replace every fault rule: {\"rules\":[{match, action, probability?, seed?, count?}]}") {
+        table.add("PUT", "/__sim/faults", .control, "Replace every fault rule: {\"rules\":[{match, action, probability?, seed?, count?}]}",
+            RouteDoc.json(200, Self.faultsSchema).body(
+                .anyOf([.record(["rules": .array(Fault.ruleSchema)], closed: false), .array(Fault.ruleSchema)]), required: true)) {
             [unowned self] request in
             self.faults.replace(with: try Self.parseFaults(try JSONValue.parse(Self.jsonBody(request))))
             return .respond(.json(200, self.faultsJSON().jsonData))
         }
-        table.add("POST", "/__sim/faults", .control, "Add one fault rule") { [unowned self] request in
+        table.add("POST", "/__sim/faults", .control, "Add one fault rule",
+            RouteDoc.json(201, .record(["id": .integer()])).body(Fault.ruleSchema, required: true)) { [unowned self] request in
             var violations: [Violation] = []
             guard let fault = Fault.parse(try JSONValue.parse(Self.jsonBody(request)), field: "rule", into: &violations) else {
                 throw AXPSimError.constraintViolation(violations)
@@ -21,7 +25,7 @@ extension Emulator {
             let id = self.faults.add(fault)
             return .respond(.json(201, JSONValue.object(["id": .int(Int64(id))]).jsonData))
         }
-        table.add("DELETE", "/__sim/faults", .control, "Remove every fault rule") { [unowned self] _ in
+        table.add("DELETE", "/__sim/faults", .control, "Remove every fault rule", .noContent) { [unowned self] _ in
             self.faults.replace(with: [])
             return .respond(.empty(204))
         }
@@ -50,6 +54,18 @@ extension Emulator {
         if !violations.isEmpty { throw AXPSimError.constraintViolation(violations) }
         return faults
     }
+
+    /// The JSON shape of ``faultsJSON()``.
+    static let faultsSchema = JSONSchema.ref(
+        "FaultRules",
+        .record([
+            "rules": .array(
+                .record([
+                    "id": .integer(), "match": .object(["method": .string(), "path": .string(), "event": .string()]),
+                    "action": .object(["delayMs": .integer(), "status": .integer(), "drop": .boolean, "closeSocket": .boolean]),
+                    "probability": .number, "seed": .integer(), "count": JSONSchema.integer().nullable, "hits": .integer(),
+                ]))
+        ]))
 
     func faultsJSON() -> JSONValue {
         .object([

@@ -9,54 +9,80 @@ extension Emulator {
 
     func addSDKRoutes(to table: inout RouteTable) {
         let base = Self.sdkBase
-        table.add("POST", "\(base)/sessions", .sdk, "Create a session for the JWT's customer") { [unowned self] request in
+        let session = "\(base)/sessions/{sessionId}"
+        let engagement = "\(base)/engagements/{engagementId}"
+        let control = "/__sim/engagements/{engagementId}"
+        let fromSession = "$response.body#/sessionId"
+        table.add(
+            "POST", "\(base)/sessions", .sdk, "Create a session for the JWT's customer",
+            .json(201, WireFormat.sessionSchema).optionalBody(SDKRequests.createSession)
+                .link("GetSession", "GET", session, ["sessionId": fromSession])
+                .link("PollEvents", "GET", "\(session)/events", ["sessionId": fromSession])
+                .link("DeleteSession", "DELETE", session, ["sessionId": fromSession])
+                .link("CreateEngagement", "POST", "\(base)/engagements", body: .object(["sessionId": .string(fromSession)]))
+                .link("CloseSession", "POST", "/__sim/sessions/{sessionId}/close", ["sessionId": fromSession])
+                .link("DropSockets", "POST", "/__sim/sessions/{sessionId}/drop-sockets", ["sessionId": fromSession])
+        ) { [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.createSession(request.optionalJSONObject())
             return .respond(.json(201, try self.chat.createSession(caller, body).jsonData))
         }
-        table.add("GET", "\(base)/sessions/{sessionId}", .sdk, "A session with the customer's live engagements (resume)") {
+        table.add("GET", "\(base)/sessions/{sessionId}", .sdk, "A session with the customer's live engagements (resume)",
+            .json(200, WireFormat.sessionSchema)) {
             [unowned self] request in
             let caller = try self.authenticateSDK(request)
             return .respond(.json(200, try self.chat.session(caller, request.parameter("sessionId")).jsonData))
         }
-        table.add("DELETE", "\(base)/sessions/{sessionId}", .sdk, "Shut a session down (its chats stay for other sessions)") {
+        table.add("DELETE", "\(base)/sessions/{sessionId}", .sdk, "Shut a session down (its chats stay for other sessions)",
+            RouteDoc.noContent.query([Self.shutdownReasonQuery])) {
             [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let sessionId = request.parameter("sessionId")
-            try self.chat.shutdown(caller, sessionId, reason: request.query["reason"] ?? "USER_CLOSED")
+            let reason = Self.shutdownReasonQuery.text(in: request.query) ?? "USER_CLOSED"
+            try self.chat.shutdown(caller, sessionId, reason: reason)
             self.sessionClosed(sessionId)
             return .respond(.empty(204))
         }
-        table.add("GET", "\(base)/sessions/{sessionId}/events", .sdk, "Long poll: the session's events after lastEventId") {
+        table.add("GET", "\(base)/sessions/{sessionId}/events", .sdk, "Long poll: the session's events after lastEventId",
+            .json(200, .array(SessionEvent.wireSchema))
+                .query([Self.lastEventIdQuery, Self.waitSecondsQuery(default: configuration.longPollHoldSeconds)])) {
             [unowned self] request in try self.longPoll(request)
         }
-        table.add("POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)") { [unowned self] request in
+        table.add("POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)",
+            Self.engagementLinks(.json(201, WireFormat.engagementSchema).body(SDKRequests.createEngagement), engagement: engagement, control: control)) {
+            [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.createEngagement(request.jsonObject())
             let (json, _) = try self.chat.createEngagement(caller, body)
             return .respond(.json(201, json.jsonData))
         }
-        table.add("GET", "\(base)/engagements/{engagementId}", .sdk, "An engagement with its dialog and participants") { [unowned self] request in
+        table.add("GET", "\(base)/engagements/{engagementId}", .sdk, "An engagement with its dialog and participants",
+            .json(200, WireFormat.engagementSchema)) { [unowned self] request in
             let caller = try self.authenticateSDK(request)
             return .respond(.json(200, try self.chat.engagement(caller, request.parameter("engagementId")).jsonData))
         }
-        table.add("POST", "\(base)/engagements/{engagementId}:join", .sdk, "Join, from this session, a chat of the same customer") {
+        table.add("POST", "\(base)/engagements/{engagementId}:join", .sdk, "Join, from this session, a chat of the same customer",
+            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction)) {
             [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.dialogAction(request.jsonObject())
             return .respond(.json(200, try self.chat.join(caller, request.parameter("engagementId"), body).jsonData))
         }
-        table.add("POST", "\(base)/engagements/{engagementId}:disconnect", .sdk, "The customer leaves: the chat ends") { [unowned self] request in
+        table.add("POST", "\(base)/engagements/{engagementId}:disconnect", .sdk, "The customer leaves: the chat ends",
+            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction)) { [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.dialogAction(request.jsonObject())
             return .respond(.json(200, try self.chat.disconnect(caller, request.parameter("engagementId"), body).jsonData))
         }
-        table.add("POST", "\(base)/engagements/{engagementId}/messages", .sdk, "Send a customer message") { [unowned self] request in
+        table.add("POST", "\(base)/engagements/{engagementId}/messages", .sdk, "Send a customer message",
+            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }) {
+            [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let body = try SDKRequests.sendMessage(request.jsonObject(), maxTextLength: self.configuration.maxMessageLength)
             return .respond(.json(201, try self.chat.sendMessage(caller, request.parameter("engagementId"), body).jsonData))
         }
-        table.add("GET", "\(base)/engagements/{engagementId}/messages", .sdk, "One page of the chat's history") { [unowned self] request in
+        table.add("GET", "\(base)/engagements/{engagementId}/messages", .sdk, "One page of the chat's history",
+            .json(200, ChatService.messagePageSchema).query(SDKRequests.messagePageQuery)) { [unowned self] request in
             let caller = try self.authenticateSDK(request)
             let page = try SDKRequests.messagePage(request.query)
             let json = try self.chat.messages(caller, request.parameter("engagementId"), page, baseURL: self.absoluteURL(request))
@@ -77,18 +103,58 @@ extension Emulator {
         let after = try store.chatWrite { tx -> Int64 in
             let session = try chat.requireSession(tx, caller, sessionId)
             let cursor = try tx.pollCursor(sessionId)
-            guard let text = request.query["lastEventId"], let seq = SessionEvent.seq(fromEventId: text), seq <= session.lastEventSeq else {
+            guard let text = Self.lastEventIdQuery.text(in: request.query), let seq = SessionEvent.seq(fromEventId: text),
+                seq <= session.lastEventSeq
+            else {
                 return cursor
             }
             if seq != cursor { try tx.setPollCursor(sessionId, seq: seq) }
             return seq
         }
-        let hold = try Self.queryInt(request, "waitSeconds", default: configuration.longPollHoldSeconds, range: 0...120)
+        let hold = try Self.waitSecondsQuery(default: configuration.longPollHoldSeconds).int(in: request.query)
         let started = Date()
         return try hub.poll(
             accountId: caller.accountId, sessionId: sessionId, after: after, hold: TimeInterval(hold),
             render: { events in .json(200, JSONValue.array(events.map(\.wire)).jsonData) },
             finishHeld: { [weak self] response in self?.finishHeld(request, response, started: started) ?? response })
+    }
+
+    /// `DELETE …/sessions/{id}?reason=`.
+    static let shutdownReasonQuery = QueryParameter.text("reason", "Why the session ends (default USER_CLOSED)")
+    /// The long poll's cursor.
+    static let lastEventIdQuery = QueryParameter.text(
+        "lastEventId", "Answer the events after this id; without it (or with an unknown one) the server-side cursor is used")
+
+    /// The long poll's hold time.
+    static func waitSecondsQuery(default value: Int) -> QueryParameter {
+        .integer("waitSeconds", default: value, range: 0...120, "Seconds to hold the poll while there is nothing to send")
+    }
+
+    /// What a new engagement's id feeds: the SDK's calls on it and the control plane's agent side.
+    static func engagementLinks(_ doc: RouteDoc, engagement: String, control: String) -> RouteDoc {
+        let id = ["engagementId": "$response.body#/engagementId"]
+        let dialog: [String: JSONValue] = [
+            "sessionId": "$request.body#/sessionId", "dialogId": "$response.body#/dialogs/0/dialogId",
+        ]
+        var withMessage = dialog
+        withMessage["body"] = .object(["elementType": "TEXT", "elementText": .object(["text": "hello", "textFormat": "PLAINTEXT"])])
+        return doc.link("GetEngagement", "GET", engagement, id)
+            .link("JoinEngagement", "POST", "\(engagement):join", id, body: .object(dialog))
+            .link("SendMessage", "POST", "\(engagement)/messages", id, body: .object(withMessage))
+            .link(
+                "ListMessages", "GET", "\(engagement)/messages",
+                id.merging(["query.sessionId": "$request.body#/sessionId", "query.dialogId": "$response.body#/dialogs/0/dialogId"]) { a, _ in a })
+            .link("Disconnect", "POST", "\(engagement):disconnect", id, body: .object(dialog))
+            .link("AgentJoin", "POST", "\(control)/agent/join", id)
+            .link("AgentMessage", "POST", "\(control)/agent/message", id)
+            .link("AgentTyping", "POST", "\(control)/agent/typing", id)
+            .link("AgentLeave", "POST", "\(control)/agent/leave", id)
+            .link("EndEngagement", "POST", "\(control)/end", id)
+            .link("QueuePosition", "POST", "\(control)/queue-position", id)
+            .link("EngagementError", "POST", "\(control)/error", id)
+            .link("InspectEngagement", "GET", control, id)
+            .link("InspectMessages", "GET", "\(control)/messages", id)
+            .link("StartRecording", "POST", "/__sim/recordings", body: .object(["engagementId": "$response.body#/engagementId"]))
     }
 
     /// The absolute URL of this request's path, as the client reached it (for `links.next`).

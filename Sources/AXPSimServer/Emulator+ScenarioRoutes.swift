@@ -16,6 +16,14 @@ struct Recording: Sendable {
     var file: String?
     var yaml: String?
 
+    /// The JSON shape of ``json()``.
+    static let schema = JSONSchema.ref(
+        "Recording",
+        .record([
+            "recordingId": .string(), "engagementId": .string(), "name": .string(), "startedAt": .timestamp,
+            "stoppedAt": JSONSchema.timestamp.nullable, "file": JSONSchema.string().nullable, "yaml": JSONSchema.string().nullable,
+        ]))
+
     func json() -> JSONValue {
         .object([
             "recordingId": .string(id), "engagementId": .string(engagementId), "name": .string(name), "startedAt": .date(startedAt),
@@ -27,7 +35,8 @@ struct Recording: Sendable {
 /// Scenarios, their runs, and recordings (SPEC section 7).
 extension Emulator {
     func addScenarioRoutes(to table: inout RouteTable) {
-        table.add("GET", "/__sim/scenarios", .control, "The loaded scenarios (and the files that failed to load)") { [unowned self] _ in
+        table.add("GET", "/__sim/scenarios", .control, "The loaded scenarios (and the files that failed to load)",
+            .json(200, Self.scenarioListSchema)) { [unowned self] _ in
             let list = self.scenarios.library.all.map { scenario -> JSONValue in
                 .object([
                     "name": .string(scenario.name), "description": .optional(scenario.description), "integration": .optional(scenario.integration),
@@ -38,14 +47,13 @@ extension Emulator {
             let problems = self.scenarios.library.diagnostics.map { JSONValue.string($0.description) }
             return .respond(.json(200, JSONValue.object(["scenarios": .array(list), "problems": .array(problems)]).jsonData))
         }
-        table.add("POST", "/__sim/scenarios/{name}/run", .control, "Run a scenario on a chat (engagementId) or headless on an integration") {
+        table.add("POST", "/__sim/scenarios/{name}/run", .control, "Run a scenario on a chat (engagementId) or headless on an integration",
+            RouteDoc.json(201, ScenarioRun.schema).optionalBody(ControlRequests.scenarioTarget)
+                .link("GetRun", "GET", "/__sim/scenario-runs/{runId}", ["runId": "$response.body#/runId"])
+                .link("CancelRun", "POST", "/__sim/scenario-runs/{runId}/cancel", ["runId": "$response.body#/runId"])) {
             [unowned self] request in
-            var reader = FieldReader(try request.optionalJSONObject())
-            reader.rejectUnknown(allowed: ["engagementId", "integrationId"])
-            let engagementId = reader.string("engagementId")
-            let integrationId = reader.string("integrationId")
-            if engagementId != nil, integrationId != nil { reader.fail("integrationId", "give engagementId or integrationId, not both", .invalidValue) }
-            try reader.check()
+            let target = try ControlRequests.scenarioTarget(try request.optionalJSONObject())
+            let (engagementId, integrationId) = (target.engagementId, target.integrationId)
             let name = request.parameter("name")
             guard let scenario = self.scenarios.library.scenario(named: name) else { throw AXPSimError.notFound(resource: "scenario", id: name) }
             let run: ScenarioRun
@@ -56,15 +64,17 @@ extension Emulator {
             }
             return .respond(.json(201, run.json().jsonData))
         }
-        table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run") { [unowned self] _ in
+        table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run",
+            .json(200, .record(["runs": .array(ScenarioRun.schema)]))) { [unowned self] _ in
             let runs = self.scenarios.allRuns.sorted { $0.state.withLock { $0.startedAt } < $1.state.withLock { $0.startedAt } }
             return .respond(.json(200, JSONValue.object(["runs": .array(runs.map { $0.json() })]).jsonData))
         }
-        table.add("GET", "/__sim/scenario-runs/{runId}", .control, "A run's step-by-step progress, failures and timings") { [unowned self] request in
+        table.add("GET", "/__sim/scenario-runs/{runId}", .control, "A run's step-by-step progress, failures and timings",
+            .json(200, ScenarioRun.schema)) { [unowned self] request in
             guard let run = self.scenarios.run(request.parameter("runId")) else { throw AXPSimError.notFound(resource: "scenario_run", id: request.parameter("runId")) }
             return .respond(.json(200, run.json().jsonData))
         }
-        table.add("POST", "/__sim/scenario-runs/{runId}/cancel", .control, "Stop a run") { [unowned self] request in
+        table.add("POST", "/__sim/scenario-runs/{runId}/cancel", .control, "Stop a run", .json(200, ScenarioRun.schema)) { [unowned self] request in
             let id = request.parameter("runId")
             guard let run = self.scenarios.run(id) else { throw AXPSimError.notFound(resource: "scenario_run", id: id) }
             _ = self.scenarios.cancel(id)
@@ -72,6 +82,18 @@ extension Emulator {
         }
         addRecordingRoutes(to: &table)
     }
+
+    /// The JSON shape of the scenario list.
+    static let scenarioListSchema = JSONSchema.ref(
+        "ScenarioList",
+        .record([
+            "scenarios": .array(
+                .record([
+                    "name": .string(), "description": JSONSchema.string().nullable, "integration": JSONSchema.string().nullable,
+                    "file": JSONSchema.string().nullable, "steps": .integer(), "headless": .boolean, "simulatedSeconds": .number,
+                ])),
+            "problems": .array(.string()),
+        ]))
 
     /// The integration a headless run uses: the given id, else the scenario's, else the first.
     private func scenarioIntegration(_ scenario: Scenario, integrationId: String?) throws -> Integration {
@@ -83,14 +105,14 @@ extension Emulator {
     }
 
     private func addRecordingRoutes(to table: inout RouteTable) {
-        table.add("POST", "/__sim/recordings", .control, "Start recording a live chat") { [unowned self] request in
-            var reader = FieldReader(try request.jsonObject())
-            reader.rejectUnknown(allowed: ["engagementId", "name"])
-            let engagementId = reader.string("engagementId", required: true)
-            let name = reader.string("name", length: 1...64)
-            if let name, !Store.isValidSnapshotName(name) { reader.fail("name", "letters, digits, '.', '_' or '-' only", .patternMismatch) }
-            try reader.check()
-            let engagement = try self.store.chatRead { tx in try self.chat.requireEngagement(tx, engagementId ?? "") }
+        table.add("POST", "/__sim/recordings", .control, "Start recording a live chat",
+            RouteDoc.json(201, Recording.schema).body(ControlRequests.recordingStart)
+                .link("GetRecording", "GET", "/__sim/recordings/{recordingId}", ["recordingId": "$response.body#/recordingId"])
+                .link("StopRecording", "POST", "/__sim/recordings/{recordingId}/stop", ["recordingId": "$response.body#/recordingId"])) {
+            [unowned self] request in
+            let start = try ControlRequests.recordingStart(try request.jsonObject())
+            let name = start.name
+            let engagement = try self.store.chatRead { tx in try self.chat.requireEngagement(tx, start.engagementId) }
             let id = Identifiers.newUUID()
             let recording = Recording(
                 id: id, engagementId: engagement.engagementId, name: name ?? "recorded-\(id.prefix(8))",
@@ -98,17 +120,15 @@ extension Emulator {
             self.recordings.withLock { $0[id] = recording }
             return .respond(.json(201, recording.json().jsonData))
         }
-        table.add("GET", "/__sim/recordings/{recordingId}", .control, "A recording") { [unowned self] request in
+        table.add("GET", "/__sim/recordings/{recordingId}", .control, "A recording", .json(200, Recording.schema)) { [unowned self] request in
             .respond(.json(200, try self.recording(request.parameter("recordingId")).json().jsonData))
         }
         table.add(
             "POST", "/__sim/recordings/{recordingId}/stop", .control,
-            "Stop: write the chat as a scenario file (and return its YAML); 409 when that file exists unless {\"overwrite\":true}"
+            "Stop: write the chat as a scenario file (and return its YAML); 409 when that file exists unless {\"overwrite\":true}",
+            .json(200, Recording.schema).optionalBody(ControlRequests.recordingStop)
         ) { [unowned self] request in
-            var reader = FieldReader(try request.optionalJSONObject())
-            reader.rejectUnknown(allowed: ["overwrite"])
-            let overwrite = reader.bool("overwrite") ?? false
-            try reader.check()
+            let overwrite = try ControlRequests.recordingStop(try request.optionalJSONObject())
             var recording = try self.recording(request.parameter("recordingId"))
             guard recording.stoppedAt == nil else { return .respond(.json(200, recording.json().jsonData)) }
             let (events, engagement) = try self.store.chatRead { tx -> ([SessionEvent], Engagement) in

@@ -45,6 +45,17 @@ enum JSONResponses {
         return response
     }
 
+    /// The JSON shape of ``problem(_:)``.
+    static let problemSchema = JSONSchema.object(
+        [
+            "type": .string(format: "uri"), "title": .string(), "status": .integer(100...599), "detail": .string(),
+            "code": .string(pattern: "^[a-z0-9_]+$"),
+            "violations": .array(.record(["field": .string(), "message": .string(), "code": .integer(20000...29999)])),
+        ], required: ["type", "title", "status", "detail", "code"])
+
+    /// The JSON shape of ``oauthError(_:_:_:)``.
+    static let oauthErrorSchema = JSONSchema.record(["error": .string(pattern: "^[a-z_]+$"), "error_description": .string()])
+
     /// An OAuth 2 error (`{"error","error_description"}`), as Keycloak answers.
     static func oauthError(_ status: Int, _ error: String, _ description: String) -> HTTPResponse {
         var response = object(status, ["error": error, "error_description": description])

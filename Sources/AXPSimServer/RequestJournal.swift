@@ -14,6 +14,15 @@ struct JournalEntry: Sendable, Encodable {
     let durationMs: Double
     let remoteAddress: String
     let code: String?
+
+    /// The JSON shape of an encoded entry (`code` only on errors).
+    static let schema = JSONSchema.ref(
+        "RequestJournalEntry",
+        .object(
+            [
+                "id": .integer(), "at": .timestamp, "method": .string(), "path": .string(), "status": .integer(100...599), "durationMs": .number,
+                "remoteAddress": .string(), "code": .string(),
+            ], required: ["id", "at", "method", "path", "status", "durationMs", "remoteAddress"]))
 }
 
 /// A bounded, in-memory journal of the most recent requests (`GET /__sim/requests`).

@@ -31,22 +31,27 @@ enum RouteGroup: String, Sendable {
 struct RouteEntry: Sendable {
     let group: RouteGroup
     let summary: String
+    let doc: RouteDoc
     let handler: RouteHandler
 }
 
 /// The emulator's routes, built once at start.
 struct RouteTable: Sendable {
     private(set) var router = Router<RouteEntry>()
+    /// Every route in registration order, for the OpenAPI document.
+    private(set) var operations: [(method: String, pattern: String, entry: RouteEntry)] = []
 
-    mutating func add(_ method: String, _ pattern: String, _ group: RouteGroup, _ summary: String, _ handler: @escaping RouteHandler) {
-        router.add(method, pattern, RouteEntry(group: group, summary: summary, handler: handler))
+    /// Registers a route; `doc` says what the OpenAPI document tells of it.
+    mutating func add(
+        _ method: String, _ pattern: String, _ group: RouteGroup, _ summary: String, _ doc: RouteDoc, _ handler: @escaping RouteHandler
+    ) {
+        let entry = RouteEntry(group: group, summary: summary, doc: doc, handler: handler)
+        router.add(method, pattern, entry)
+        operations.append((method.uppercased(), pattern, entry))
     }
 
     /// The group of the routes that `path` names (whatever the method), or nil when none does.
     func group(ofPath path: String) -> RouteGroup? {
         router.anyHandler(path: path)?.group
     }
-
-    /// Every route, for the OpenAPI document.
-    var entries: [(method: String, pattern: String)] { router.patterns }
 }

@@ -7,12 +7,12 @@ import Synchronization
 /// customer side of a headless run (`customer`), which starts the chat and then an agent run on it.
 /// Its state is in memory; its waits are persisted timers on the account clock.
 final class ScenarioRun: Sendable {
-    enum Role: String, Sendable {
+    enum Role: String, Sendable, CaseIterable {
         case agent
         case customer
     }
 
-    enum Status: String, Sendable {
+    enum Status: String, Sendable, CaseIterable {
         case running
         case passed
         case failed
@@ -86,6 +86,21 @@ final class ScenarioRun: Sendable {
     var isFinished: Bool { status != .running }
 
     /// The run as `GET /__sim/scenario-runs/{id}` shows it.
+    /// The JSON shape of ``json()``.
+    static let schema = JSONSchema.ref(
+        "ScenarioRun",
+        JSONSchema.record([
+            "runId": .string(), "scenario": .string(), "role": .string(oneOf: Role.allCases.map(\.rawValue)),
+            "status": .string(oneOf: Status.allCases.map(\.rawValue)), "accountId": .string(), "integrationId": .string(),
+            "engagementId": JSONSchema.string().nullable, "startedAt": .timestamp, "finishedAt": JSONSchema.timestamp.nullable,
+            "failure": JSONSchema.string().nullable, "childRunId": JSONSchema.string().nullable,
+            "steps": .array(
+                .record([
+                    "line": .integer(), "kind": .string(), "status": .string(), "at": .timestamp, "elapsedSeconds": .number,
+                    "detail": JSONSchema.string().nullable,
+                ])),
+        ]).adding(["file": .string()]))
+
     func json() -> JSONValue {
         state.withLock { s in
             var object: [String: JSONValue] = [

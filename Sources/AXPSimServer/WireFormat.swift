@@ -83,3 +83,62 @@ enum WireFormat {
         ])
     }
 }
+
+/// The JSON Schemas of the shapes above, one per shape, for the OpenAPI document.
+extension WireFormat {
+    static let participantObject = JSONSchema.record([
+        "participantId": .string(), "participantType": .string(oneOf: ParticipantType.allCases.map(\.rawValue)), "displayName": .string(),
+    ])
+    static let participantSchema = JSONSchema.ref("Participant", participantObject)
+
+    static let dialogStatusSchema = JSONSchema.string(oneOf: DialogStatus.allCases.map(\.rawValue))
+
+    static let engagementObject = JSONSchema.record([
+        "engagementId": .string(), "integrationId": .string(), "createdAt": .timestamp, "lastUpdatedAt": .timestamp,
+        "engagementParameters": .map(.string()), "status": dialogStatusSchema, "endReason": JSONSchema.string().nullable,
+        "dialogs": .array(
+            .record([
+                "dialogId": .string(), "dialogStatus": dialogStatusSchema, "createdAt": .timestamp, "lastUpdatedAt": .timestamp,
+                "participants": .array(participantSchema),
+            ]), count: 1...1),
+    ])
+    static let engagementSchema = JSONSchema.ref("Engagement", engagementObject)
+
+    /// A message body: a TEXT element from the Chat SDK, or a richer element from the control plane.
+    static let messageBodySchema = JSONSchema.ref(
+        "MessageBody",
+        .object(
+            [
+                "elementType": .string(),
+                "elementText": .object(["text": .string(), "textFormat": .string(oneOf: SDKRequests.textFormats)], required: ["text"], closed: false),
+            ], required: ["elementType"], closed: false))
+
+    static let messageSchema = JSONSchema.ref(
+        "Message",
+        .record([
+            "messageId": .string(), "engagementId": .string(), "dialogId": .string(), "parentMessageId": JSONSchema.string().nullable,
+            "messageIndex": .integer(), "receivedAt": .timestamp, "lastUpdatedAt": .timestamp, "body": messageBodySchema,
+            "senderParticipantId": .string(), "participantType": .string(oneOf: ParticipantType.allCases.map(\.rawValue)), "displayName": .string(),
+        ]))
+
+    static let sessionObject = JSONSchema.record([
+        "sessionId": .string(), "displayName": JSONSchema.string().nullable, "sessionParameters": .map(.string()), "clientType": .string(),
+        "integrationId": .string(), "createdAt": .timestamp, "state": .string(oneOf: SessionState.allCases.map(\.rawValue)), "engagements": .array(engagementSchema),
+    ])
+    static let sessionSchema = JSONSchema.ref("Session", sessionObject)
+
+    static let inspectedSessionSchema = JSONSchema.ref(
+        "InspectedSession",
+        sessionObject.removing(["engagements"]).adding(
+            [
+                "accountId": .string(), "customerId": .string(), "tokenJti": .string(), "tokenExpiresAt": .timestamp,
+                "lastEventId": .string(pattern: "^[0-9]+$"), "closedAt": JSONSchema.timestamp.nullable, "closeReason": JSONSchema.string().nullable,
+            ], required: ["accountId", "customerId", "tokenJti", "tokenExpiresAt", "lastEventId", "closedAt", "closeReason"]))
+
+    static let journalEntrySchema = JSONSchema.ref(
+        "JournalEvent",
+        .record([
+            "id": .integer(), "accountId": .string(), "sessionId": .string(), "eventId": .string(), "eventType": .string(),
+            "engagementId": JSONSchema.string().nullable, "createdAt": .timestamp, "event": SessionEvent.wireSchema,
+        ]))
+}

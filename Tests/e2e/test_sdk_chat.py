@@ -153,7 +153,15 @@ def test_sdk_inputs_are_validated_with_violations(fresh):
     assert too_long.status_code == 400 and too_long.json()["violations"][0]["code"] == 20003
     assert eve.send(chat, "é" * 4096).status_code == 201
     wrong_dialog = eve.call("POST", f"/engagements/{chat.id}/messages", {"sessionId": eve.session_id, "dialogId": "nope", "body": {"elementType": "TEXT", "elementText": {"text": "x"}}})
-    assert wrong_dialog.status_code == 404
+    # The engagement exists: a dialogId that is not its dialog is a field violation, not a 404
+    # (schemathesis' ensure_resource_availability found the 404 right after the engagement's creation).
+    assert wrong_dialog.status_code == 400, wrong_dialog.text
+    assert wrong_dialog.json()["violations"] == [{"field": "dialogId", "message": "is not the dialog of this engagement", "code": 20001}]
+    for action in (":join", ":disconnect"):
+        r = eve.call("POST", f"/engagements/{chat.id}{action}", {"sessionId": eve.session_id, "dialogId": "nope"})
+        assert r.status_code == 400 and r.json()["violations"][0]["field"] == "dialogId", r.text
+    history = eve.call("GET", f"/engagements/{chat.id}/messages?sessionId={eve.session_id}&dialogId=nope")
+    assert history.status_code == 400 and history.json()["violations"][0]["field"] == "dialogId", history.text
     parent = eve.send(chat, "reply", parent=str(uuid.uuid4()))
     assert parent.status_code == 400 and parent.json()["violations"][0]["field"] == "parentMessageId"
     assert eve.call("POST", "/engagements", {"engagementParameters": {}}).json()["violations"][0]["field"] == "sessionId"

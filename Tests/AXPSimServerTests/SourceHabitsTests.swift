@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+/// Guards against a pattern that leaked here: a function value stored as the `Value` of a
+/// `Mutex` and read back with `withLock { $0 }` came back wrapped in more reabstraction thunks on
+/// every read (a Swift compiler issue, seen in debug and release builds), so the closure chain —
+/// heap and the callers' stacks — grew with every chat until a worker thread's stack overflowed.
+/// Share callbacks through objects passed at construction (such as `TimerSignal`) instead.
+@Suite struct SourceHabitsTests {
+    static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources")
+
+    @Test func noFunctionTypedMutexValues() throws {
+        let files = FileManager.default.enumerator(at: Self.sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        let swiftFiles = files.filter { $0.pathExtension == "swift" }
+        #expect(swiftFiles.count > 50, "the sources were found")
+        let pattern = try Regex(#"Mutex<\(*\s*(@Sendable\s*)?\([^)]*\)\s*(throws\s*)?->"#)
+        var offenders: [String] = []
+        for file in swiftFiles {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(pattern) {
+                offenders.append("\(file.lastPathComponent):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders)")
+    }
+}
