@@ -30,8 +30,12 @@ extension Emulator {
             guard current.mode == .virtual, let start = current.virtualNow else {
                 throw AXPSimError.conflict(code: "clock_not_virtual", detail: "Only a virtual clock can be advanced; PUT the clock to virtual first")
             }
-            let fired = try self.scheduler.advance(accountId: account.accountId, to: start.addingTimeInterval(TimeInterval(seconds)))
-            return .respond(self.clockResponse(try self.clocks.state(accountId: account.accountId), fired: fired))
+            // Settling may take a while (every timer and scenario step it causes): the request is
+            // held without an HTTP worker thread meanwhile.
+            return self.answerLater(request) { [unowned self] in
+                let fired = try self.scheduler.advance(accountId: account.accountId, to: start.addingTimeInterval(TimeInterval(seconds)))
+                return self.clockResponse(try self.clocks.state(accountId: account.accountId), fired: fired)
+            }
         }
     }
 

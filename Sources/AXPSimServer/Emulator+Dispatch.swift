@@ -94,16 +94,45 @@ extension Emulator {
             routed.pathParameters = parameters
             do {
                 return try entry.handler(routed)
-            } catch let error as AXPSimError {
-                if case .internalError = error {
-                    logger.error("internal error", metadata: ["path": "\(request.path)", "error": "\(error.detail)"])
-                }
-                return .respond(JSONResponses.problem(error))
             } catch {
-                logger.error("unexpected error", metadata: ["path": "\(request.path)", "error": "\(error)"])
-                return .respond(JSONResponses.problem(.internalError("\(error)")))
+                return .respond(errorResponse(error, path: request.path))
             }
         }
+    }
+
+    /// The problem answer for an error a handler threw; anything but an ``AXPSimError`` (a store
+    /// failure) is logged and answered 500 `internal_error`.
+    func errorResponse(_ error: any Error, path: String) -> HTTPResponse {
+        guard let error = error as? AXPSimError else {
+            logger.error("unexpected error", metadata: ["path": "\(path)", "error": "\(error)"])
+            return JSONResponses.problem(.internalError("\(error)"))
+        }
+        if case .internalError = error {
+            logger.error("internal error", metadata: ["path": "\(path)", "error": "\(error.detail)"])
+        }
+        return JSONResponses.problem(error)
+    }
+
+    /// Runs `work` off the HTTP worker thread and answers with its result: the request is held
+    /// (suspended, no thread) meanwhile. For long work such as a clock advance that settles every
+    /// timer and scenario step it causes.
+    func answerLater(_ request: HTTPRequest, _ work: @escaping @Sendable () throws -> HTTPResponse) -> HTTPResult {
+        let pending = PendingResponse()
+        let started = Date()
+        DispatchQueue.global().async { [weak self] in
+            guard let self else {
+                pending.fulfill(.empty(503))
+                return
+            }
+            let response: HTTPResponse
+            do {
+                response = try work()
+            } catch {
+                response = self.errorResponse(error, path: request.path)
+            }
+            pending.fulfill(self.finishHeld(request, response, started: started))
+        }
+        return .suspend(pending)
     }
 
     // MARK: CORS (platform-shaped APIs only; never the control plane or the console)

@@ -268,3 +268,33 @@ def test_in_memory_snapshots_are_bounded_with_a_clear_error(fresh):
     finally:
         for name in names:
             fresh.delete(f"/__sim/snapshots/{name}")
+
+
+def test_a_long_clock_advance_holds_no_http_worker(tmp_path):
+    """Issue 8: settling an advance runs off the HTTP workers, so one worker still answers."""
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    steps = "\n".join("  - after: 1s" for _ in range(4000))
+    (scenarios / "slow.yaml").write_text(f"name: slow\nsteps:\n  - agent.join: {{ name: Slow }}\n{steps}\n  - agent.say: done\n")
+    server = Server("--scenarios", str(scenarios), "--http-threads", "1").start()
+    try:
+        virtual(server, "DEMOAA")
+        ann = Customer(server, "slow-ann")
+        ann.start_session()
+        chat = ann.create_engagement()
+        assert server.post("/__sim/scenarios/slow/run", json={"engagementId": chat.id}).status_code == 201
+        finished = []
+        advance_thread = threading.Thread(target=lambda: finished.append(
+            ("advance", server.post("/__sim/accounts/DEMOAA/clock/advance", json={"seconds": 5000}))))
+        advance_thread.start()
+        until(lambda: server.get("/__sim/accounts/DEMOAA/clock").json()["now"] != "2030-01-01T09:00:00.000Z")
+        health = server.get("/__sim/health")
+        finished.append(("health", health))
+        advance_thread.join(timeout=120)
+        assert [name for name, _ in finished] == ["health", "advance"], "the one worker answered while the advance settled"
+        answer = dict(finished)["advance"]
+        assert answer.status_code == 200 and answer.json()["fired"] >= 4000, answer.text
+        runs = server.get("/__sim/scenario-runs").json()["runs"]
+        assert runs[0]["status"] == "passed"
+    finally:
+        assert server.stop() == 0
