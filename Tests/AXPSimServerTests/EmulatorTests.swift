@@ -10,17 +10,9 @@ import Testing
 
 /// The emulator in-process on free ports, as AXPSimTesting users would run it.
 @Suite(.serialized) struct EmulatorTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures").path
 
     func makeEmulator() throws -> Emulator {
-        var configuration = EmulatorConfiguration()
-        configuration.httpPort = 0
-        configuration.wsPort = 0
-        configuration.databasePath = ":memory:"
-        configuration.fixturesPath = Self.fixtures
-        configuration.logLevel = .error
-        return try Emulator(configuration: configuration)
+        try EmulatorTestSupport.makeEmulator()
     }
 
     func call(_ method: String, _ url: String, json: String? = nil, headers: [String: String] = [:]) async throws -> (Int, [String: Any]) {

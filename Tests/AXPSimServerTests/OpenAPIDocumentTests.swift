@@ -12,18 +12,10 @@ import Testing
 
 /// The OpenAPI document's answer schemas match what the in-process emulator serves.
 @Suite(.serialized) struct OpenAPIDocumentTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures").path
     static let support = "6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a01"
 
     func makeEmulator() throws -> Emulator {
-        var configuration = EmulatorConfiguration()
-        configuration.httpPort = 0
-        configuration.wsPort = 0
-        configuration.databasePath = ":memory:"
-        configuration.fixturesPath = Self.fixtures
-        configuration.logLevel = .error
-        return try Emulator(configuration: configuration)
+        try EmulatorTestSupport.makeEmulator()
     }
 
     func call(_ emulator: Emulator, _ method: String, _ path: String, json: String? = nil, form: String? = nil, headers: [String: String] = [:])
