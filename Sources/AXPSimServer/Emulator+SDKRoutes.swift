@@ -8,6 +8,8 @@ extension Emulator {
     static let sdkBase = "/sdk/digital/chat/v1/integrations/{integrationId}"
 
     func addSDKRoutes(to table: inout RouteTable) {
+        // Every SDK route authenticates its caller the same way, before its handler runs.
+        let sdk = SDKAuthentication { [unowned self] request in try self.authenticateSDK(request) }
         let base = Self.sdkBase
         let session = "\(base)/sessions/{sessionId}"
         let engagement = "\(base)/engagements/{engagementId}"
@@ -21,22 +23,18 @@ extension Emulator {
                 .link("DeleteSession", "DELETE", session, ["sessionId": fromSession])
                 .link("CreateEngagement", "POST", "\(base)/engagements", body: .object(["sessionId": .string(fromSession)]))
                 .link("CloseSession", "POST", "/__sim/sessions/{sessionId}/close", ["sessionId": fromSession])
-                .link("DropSockets", "POST", "/__sim/sessions/{sessionId}/drop-sockets", ["sessionId": fromSession])
-        ) { [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+                .link("DropSockets", "POST", "/__sim/sessions/{sessionId}/drop-sockets", ["sessionId": fromSession]),
+            sdk
+        ) { [unowned self] request, caller in
             let body = try SDKRequests.createSession(request.optionalJSONObject())
             return .respond(.json(201, try self.chat.createSession(caller, body).jsonData))
         }
         table.add("GET", "\(base)/sessions/{sessionId}", .sdk, "A session with the customer's live engagements (resume)",
-            .json(200, WireFormat.sessionSchema)) {
-            [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            .json(200, WireFormat.sessionSchema), sdk) { [unowned self] request, caller in
             return .respond(.json(200, try self.chat.session(caller, request.parameter("sessionId")).jsonData))
         }
         table.add("DELETE", "\(base)/sessions/{sessionId}", .sdk, "Shut a session down (its chats stay for other sessions)",
-            RouteDoc.noContent.query([Self.shutdownReasonQuery])) {
-            [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            RouteDoc.noContent.query([Self.shutdownReasonQuery]), sdk) { [unowned self] request, caller in
             let sessionId = request.parameter("sessionId")
             let reason = Self.shutdownReasonQuery.text(in: request.query) ?? "USER_CLOSED"
             try self.chat.shutdown(caller, sessionId, reason: reason)
@@ -45,45 +43,39 @@ extension Emulator {
         }
         table.add("GET", "\(base)/sessions/{sessionId}/events", .sdk, "Long poll: the session's events after lastEventId",
             .json(200, .array(SessionEvent.wireSchema))
-                .query([Self.lastEventIdQuery, Self.waitSecondsQuery(default: configuration.longPollHoldSeconds)])) {
-            [unowned self] request in try self.longPoll(request)
+                .query([Self.lastEventIdQuery, Self.waitSecondsQuery(default: configuration.longPollHoldSeconds)]), sdk) {
+            [unowned self] request, caller in try self.longPoll(request, caller)
         }
-        table.add("POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)",
-            Self.engagementLinks(.json(201, WireFormat.engagementSchema).body(SDKRequests.createEngagement), engagement: engagement, control: control)) {
-            [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+        table.add(
+            "POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)",
+            Self.engagementLinks(.json(201, WireFormat.engagementSchema).body(SDKRequests.createEngagement), engagement: engagement, control: control),
+            sdk
+        ) { [unowned self] request, caller in
             let body = try SDKRequests.createEngagement(request.jsonObject())
             let (json, _) = try self.chat.createEngagement(caller, body)
             return .respond(.json(201, json.jsonData))
         }
         table.add("GET", "\(base)/engagements/{engagementId}", .sdk, "An engagement with its dialog and participants",
-            .json(200, WireFormat.engagementSchema)) { [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            .json(200, WireFormat.engagementSchema), sdk) { [unowned self] request, caller in
             return .respond(.json(200, try self.chat.engagement(caller, request.parameter("engagementId")).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}:join", .sdk, "Join, from this session, a chat of the same customer",
-            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction)) {
-            [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { [unowned self] request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
             return .respond(.json(200, try self.chat.join(caller, request.parameter("engagementId"), body).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}:disconnect", .sdk, "The customer leaves: the chat ends",
-            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction)) { [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { [unowned self] request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
             return .respond(.json(200, try self.chat.disconnect(caller, request.parameter("engagementId"), body).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}/messages", .sdk, "Send a customer message",
-            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }) {
-            [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }, sdk) { [unowned self] request, caller in
             let body = try SDKRequests.sendMessage(request.jsonObject(), maxTextLength: self.configuration.maxMessageLength)
             return .respond(.json(201, try self.chat.sendMessage(caller, request.parameter("engagementId"), body).jsonData))
         }
         table.add("GET", "\(base)/engagements/{engagementId}/messages", .sdk, "One page of the chat's history",
-            .json(200, ChatService.messagePageSchema).query(SDKRequests.messagePageQuery)) { [unowned self] request in
-            let caller = try self.authenticateSDK(request)
+            .json(200, ChatService.messagePageSchema).query(SDKRequests.messagePageQuery), sdk) { [unowned self] request, caller in
             let page = try SDKRequests.messagePage(request.query)
             let json = try self.chat.messages(caller, request.parameter("engagementId"), page, baseURL: self.absoluteURL(request))
             return .respond(.json(200, json.jsonData))
@@ -96,8 +88,7 @@ extension Emulator {
     /// The SDK forgets its last id after an empty answer, so the server keeps a cursor per
     /// session: a given `lastEventId` moves it; a poll without one (or with an unknown one)
     /// continues from it.
-    func longPoll(_ request: HTTPRequest) throws -> HTTPResult {
-        let caller = try authenticateSDK(request)
+    func longPoll(_ request: HTTPRequest, _ caller: SDKCaller) throws -> HTTPResult {
         let sessionId = request.parameter("sessionId")
         try chat.adoptToken(caller, sessionId: sessionId)
         let after = try store.chatWrite { tx -> Int64 in

@@ -50,8 +50,22 @@ struct RouteTable: Sendable {
         operations.append((method.uppercased(), pattern, entry))
     }
 
+    /// Registers an SDK route whose handler runs only for an authenticated caller: `authentication`
+    /// checks the chat JWT, app key and path integration first (401/403/404 before the handler).
+    mutating func add(
+        _ method: String, _ pattern: String, _ group: RouteGroup, _ summary: String, _ doc: RouteDoc, _ authentication: SDKAuthentication,
+        _ handler: @escaping @Sendable (HTTPRequest, SDKCaller) throws -> HTTPResult
+    ) {
+        add(method, pattern, group, summary, doc) { request in try handler(request, try authentication.authenticate(request)) }
+    }
+
     /// The group of the routes that `path` names (whatever the method), or nil when none does.
     func group(ofPath path: String) -> RouteGroup? {
         router.anyHandler(path: path)?.group
     }
+}
+
+/// How SDK routes learn who calls: the emulator's check of the chat JWT, app key and integration.
+struct SDKAuthentication: Sendable {
+    let authenticate: @Sendable (HTTPRequest) throws -> SDKCaller
 }
