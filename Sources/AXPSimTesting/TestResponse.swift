@@ -29,8 +29,10 @@ public struct TestResponse: Sendable {
         try JSONValue.parseObject(body)
     }
 
-    /// The stable error `code` of a problem answer, if any.
+    /// The stable error `code` of a problem answer; nil for an answer that is not a JSON object
+    /// with a `code` (a success, an HTML page).
     public var problemCode: String? {
-        (try? object())?["code"]?.stringValue
+        guard let object = try? object() else { return nil }  // not JSON: no problem code, by definition
+        return object["code"]?.stringValue
     }
 }

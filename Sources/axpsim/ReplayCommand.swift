@@ -14,7 +14,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .long, help: "Print each scenario's transcript, also when it passes.") var verbose = false
 
     func run() throws {
-        let files = ScenarioFiles.expand(paths)
+        let files = try ScenarioFiles.expand(paths)
         guard !files.isEmpty else { throw ValidationError("no scenario files in \(paths.joined(separator: " "))") }
         let reports = files.map { HeadlessRunner.run(file: $0, fixturesPath: fixtures.resolved) }
         for report in reports { ScenarioOutput.print(report, transcript: verbose || !report.passed) }
