@@ -3,8 +3,8 @@ import AXPSimHTTP
 import Foundation
 
 /// The console page and its token login (SPEC 6.1, 6.2). The dispatcher has already applied the
-/// host and origin checks of the guard; these handlers decide between the console and the login
-/// form.
+/// host and origin checks of the guard (and marks these answers `Cache-Control: no-store`); these
+/// handlers decide between the console and the login form.
 extension Emulator {
     func addConsoleRoutes(to table: inout RouteTable) {
         table.add(
@@ -45,13 +45,11 @@ extension Emulator {
     private static func redirect(to location: String) -> HTTPResponse {
         var response = HTTPResponse.empty(303)
         response.setHeader("Location", location)
-        response.setHeader("Cache-Control", "no-store")
         return response
     }
 
     private static func htmlPage(_ status: Int, _ html: String) -> HTTPResponse {
         var response = HTTPResponse.text(status, html, contentType: "text/html; charset=utf-8")
-        response.setHeader("Cache-Control", "no-store")
         response.setHeader("X-Frame-Options", "DENY")
         response.setHeader("Content-Security-Policy", "frame-ancestors 'none'")
         return response

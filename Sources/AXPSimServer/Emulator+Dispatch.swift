@@ -20,8 +20,12 @@ extension Emulator {
     /// Entry point of every HTTP request (on an MHD worker thread).
     func handle(_ request: HTTPRequest) -> HTTPResult {
         let started = Date()
-        let group = routeGroup(of: request)
-        let result = dispatch(request, group: group)
+        // One route lookup per request: the match decides the guard and then runs.
+        let method = request.method == "HEAD" ? "GET" : request.method
+        let match = request.pathProblem == nil ? routes.withLock { $0.router.match(method: method, path: request.path) } : .notFound
+        let group: RouteGroup?
+        if case .found(let entry, _, _) = match { group = entry.group } else { group = routeGroup(of: request) }
+        let result = dispatch(request, method: method, match: match, group: group)
         switch result {
         case .respond(let response):
             let decorated = decorate(response, for: request, group: group)
@@ -54,21 +58,20 @@ extension Emulator {
         return request.path == "/__sim" || request.path.hasPrefix("/__sim/") ? .control : nil
     }
 
-    private func dispatch(_ request: HTTPRequest, group: RouteGroup?) -> HTTPResult {
+    private func dispatch(_ request: HTTPRequest, method: String, match: Router<RouteEntry>.Match, group: RouteGroup?) -> HTTPResult {
         if let problem = request.pathProblem { return .respond(JSONResponses.problem(.nonCanonicalPath(problem.description))) }
         if let group, group.isGuarded, let denied = controlGuard.denial(request, needsCredential: group == .control) {
             return .respond(JSONResponses.problem(denied))
         }
         if request.method == "OPTIONS" { return .respond(preflight(request, group: group)) }
-        let method = request.method == "HEAD" ? "GET" : request.method
         if !(group?.isGuarded ?? false), let action = faults.action(method: method, path: request.path) {
             switch action {
             case .status(let status): return .respond(JSONResponses.problem(.faultInjected(status: status)))
             case .drop, .closeSocket: return .drop
-            case .delay(let milliseconds): return delayed(route(request, method: method), by: milliseconds, request: request)
+            case .delay(let milliseconds): return delayed(route(request, match), by: milliseconds, request: request)
             }
         }
-        return route(request, method: method)
+        return route(request, match)
     }
 
     /// Holds an answer back for `milliseconds` without holding a thread.
@@ -82,8 +85,7 @@ extension Emulator {
         return .suspend(pending)
     }
 
-    private func route(_ request: HTTPRequest, method: String) -> HTTPResult {
-        let match = routes.withLock { $0.router.match(method: method, path: request.path) }
+    private func route(_ request: HTTPRequest, _ match: Router<RouteEntry>.Match) -> HTTPResult {
         switch match {
         case .notFound:
             return .respond(JSONResponses.problem(.routeNotFound(path: request.path)))

@@ -53,8 +53,9 @@ final class RetentionService: Sendable {
             let cutoff = try clocks.now(accountId: account.accountId).addingTimeInterval(-retention)
             total.add(try store.prune(accountId: account.accountId, before: cutoff))
         }
-        if !total.isEmpty { try store.reclaimSpace() }
+        // In memory first: a checkpoint that cannot run now (busy readers) must not keep runs.
         scenarios.forgetFinishedRuns(keeping: Self.runsKept)
+        if !total.isEmpty { try store.reclaimSpace() }
         return total
     }
 }
