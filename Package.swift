@@ -104,10 +104,20 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The emulated platform without transport: chat, clocks and timers, tokens, scenarios, faults.
+        // It never imports AXPSimHTTP or AXPSimWebSocket (SourceHabitsTests checks).
+        .target(
+            name: "AXPSimChat",
+            dependencies: [
+                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimScenario",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "AXPSimServer",
             dependencies: [
-                "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures", "AXPSimScenario", "AXPSimTLS",
+                "AXPSimChat", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimFixtures", "AXPSimScenario", "AXPSimTLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -115,7 +125,7 @@ let package = Package(
         .target(
             name: "AXPSimTesting",
             dependencies: [
-                "AXPSimServer", "AXPSimCore", "AXPSimHTTP",
+                "AXPSimServer", "AXPSimChat", "AXPSimCore", "AXPSimHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -154,14 +164,14 @@ let package = Package(
         .testTarget(
             name: "AXPSimServerTests",
             dependencies: [
-                "AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP",
+                "AXPSimServer", "AXPSimChat", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "AXPSimChatTests",
-            dependencies: ["AXPSimTesting", "AXPSimServer", "AXPSimCore"],
+            dependencies: ["AXPSimTesting", "AXPSimChat", "AXPSimServer", "AXPSimCore", "AXPSimStore", "AXPSimScenario"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import AXPSimChat
 import Foundation
 
 /// The console's login form, shown at `GET /` when `--control-token` is set and the browser has

@@ -1,3 +1,4 @@
+import AXPSimChat
 import Foundation
 
 /// The dashboard at `GET /`: one self-contained page that reads the control plane (health,

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimWebSocket
 import AXPSimCore
 import AXPSimHTTP
@@ -47,7 +48,7 @@ extension Emulator {
         table.add("POST", "\(base)/end", .control, "End the chat (every participant disconnected)",
             .json(200, WireFormat.engagementSchema).optionalBody(ControlRequests.endReason)) { [unowned self] request in
             let reason = try ControlRequests.endReason(try request.optionalJSONObject())
-            return .respond(.json(200, try self.chat.end(request.parameter("engagementId"), reason: reason).jsonData))
+            return .respond(.json(200, WireFormat.engagement(try self.chat.end(request.parameter("engagementId"), reason: reason)).jsonData))
         }
         table.add("POST", "\(base)/queue-position", .control, "Tell the customer its queue position (QUEUE_POSITION)",
             .json(200, .record(["position": .integer()])).body(ControlRequests.queuePosition)) {
@@ -69,8 +70,7 @@ extension Emulator {
             .json(200, .record(["jti": .string(), "revoked": .boolean]))) { [unowned self] request in
             let jti = request.parameter("jti")
             guard let token = try self.store.issuedToken(jti: jti) else { throw AXPSimError.notFound(resource: "token", id: jti) }
-            try self.store.revokeToken(jti: jti, at: try self.clocks.now(accountId: token.accountId))
-            self.hub.closeSockets(tokenJti: jti)
+            try self.chat.revokeToken(jti, accountId: token.accountId)
             return .respond(JSONResponses.object(200, ["jti": jti, "revoked": true] as [String: Any]))
         }
         table.add("POST", "/__sim/sessions/{sessionId}/close", .control, "Close a session (SESSION_CLOSED, sockets close with 4410)",
@@ -78,7 +78,6 @@ extension Emulator {
             [unowned self] request in
             let sessionId = request.parameter("sessionId")
             let closed = try self.chat.closeSession(sessionId, reason: "SYSTEM_CLOSED")
-            self.sessionClosed(sessionId)
             return .respond(JSONResponses.object(200, ["sessionId": sessionId, "closed": closed] as [String: Any]))
         }
         table.add("POST", "/__sim/sessions/{sessionId}/drop-sockets", .control, "Drop the session's sockets abruptly (no close frame)",
@@ -182,7 +181,7 @@ extension Emulator {
             ], required: ["engagementId", "joinedAt", "leftAt", "sessionId"]))
 
     func inspectedEngagement(_ tx: ChatTransaction, _ engagement: Engagement) throws -> JSONValue {
-        var object = try chat.engagementJSON(tx, engagement).objectValue
+        var object = WireFormat.engagement(try chat.engagementView(tx, engagement)).objectValue
         object["accountId"] = .string(engagement.accountId)
         object["customerId"] = .string(engagement.customerId)
         object["endedAt"] = engagement.endedAt.map(JSONValue.date) ?? .null
@@ -205,9 +204,4 @@ extension Emulator {
         try ControlRequests.participantId(try request.optionalJSONObject())
     }
 
-    /// After a session closed: its held polls end with 404 Session not found; its sockets get
-    /// their last events, then close with 4410.
-    func sessionClosed(_ sessionId: String) {
-        hub.sessionClosed(sessionId, response: JSONResponses.problem(.sessionNotFound))
-    }
 }

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 import AXPSimHTTP
 import Foundation

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimStore
 import AXPSimAuth
 import AXPSimCore

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 import AXPSimHTTP
 import AXPSimStore
@@ -27,18 +28,17 @@ extension Emulator {
             sdk
         ) { [unowned self] request, caller in
             let body = try SDKRequests.createSession(request.optionalJSONObject())
-            return .respond(.json(201, try self.chat.createSession(caller, body).jsonData))
+            return .respond(.json(201, WireFormat.session(try self.chat.createSession(caller, body)).jsonData))
         }
         table.add("GET", "\(base)/sessions/{sessionId}", .sdk, "A session with the customer's live engagements (resume)",
             .json(200, WireFormat.sessionSchema), sdk) { [unowned self] request, caller in
-            return .respond(.json(200, try self.chat.session(caller, request.parameter("sessionId")).jsonData))
+            return .respond(.json(200, WireFormat.session(try self.chat.session(caller, request.parameter("sessionId"))).jsonData))
         }
         table.add("DELETE", "\(base)/sessions/{sessionId}", .sdk, "Shut a session down (its chats stay for other sessions)",
             RouteDoc.noContent.query([Self.shutdownReasonQuery]), sdk) { [unowned self] request, caller in
             let sessionId = request.parameter("sessionId")
             let reason = Self.shutdownReasonQuery.text(in: request.query) ?? "USER_CLOSED"
             try self.chat.shutdown(caller, sessionId, reason: reason)
-            self.sessionClosed(sessionId)
             return .respond(.empty(204))
         }
         table.add("GET", "\(base)/sessions/{sessionId}/events", .sdk, "Long poll: the session's events after lastEventId",
@@ -52,33 +52,32 @@ extension Emulator {
             sdk
         ) { [unowned self] request, caller in
             let body = try SDKRequests.createEngagement(request.jsonObject())
-            let (json, _) = try self.chat.createEngagement(caller, body)
-            return .respond(.json(201, json.jsonData))
+            return .respond(.json(201, WireFormat.engagement(try self.chat.createEngagement(caller, body)).jsonData))
         }
         table.add("GET", "\(base)/engagements/{engagementId}", .sdk, "An engagement with its dialog and participants",
             .json(200, WireFormat.engagementSchema), sdk) { [unowned self] request, caller in
-            return .respond(.json(200, try self.chat.engagement(caller, request.parameter("engagementId")).jsonData))
+            return .respond(.json(200, WireFormat.engagement(try self.chat.engagement(caller, request.parameter("engagementId"))).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}:join", .sdk, "Join, from this session, a chat of the same customer",
             .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { [unowned self] request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
-            return .respond(.json(200, try self.chat.join(caller, request.parameter("engagementId"), body).jsonData))
+            return .respond(.json(200, WireFormat.engagement(try self.chat.join(caller, request.parameter("engagementId"), body)).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}:disconnect", .sdk, "The customer leaves: the chat ends",
             .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { [unowned self] request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
-            return .respond(.json(200, try self.chat.disconnect(caller, request.parameter("engagementId"), body).jsonData))
+            return .respond(.json(200, WireFormat.engagement(try self.chat.disconnect(caller, request.parameter("engagementId"), body)).jsonData))
         }
         table.add("POST", "\(base)/engagements/{engagementId}/messages", .sdk, "Send a customer message",
             .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }, sdk) { [unowned self] request, caller in
             let body = try SDKRequests.sendMessage(request.jsonObject(), maxTextLength: self.configuration.maxMessageLength)
-            return .respond(.json(201, try self.chat.sendMessage(caller, request.parameter("engagementId"), body).jsonData))
+            return .respond(.json(201, WireFormat.message(try self.chat.sendMessage(caller, request.parameter("engagementId"), body)).jsonData))
         }
         table.add("GET", "\(base)/engagements/{engagementId}/messages", .sdk, "One page of the chat's history",
-            .json(200, ChatService.messagePageSchema).query(SDKRequests.messagePageQuery), sdk) { [unowned self] request, caller in
+            .json(200, WireFormat.messagePageSchema).query(SDKRequests.messagePageQuery), sdk) { [unowned self] request, caller in
             let page = try SDKRequests.messagePage(request.query)
-            let json = try self.chat.messages(caller, request.parameter("engagementId"), page, baseURL: self.absoluteURL(request))
-            return .respond(.json(200, json.jsonData))
+            let messages = try self.chat.messages(caller, request.parameter("engagementId"), page)
+            return .respond(.json(200, WireFormat.messagePage(messages, baseURL: self.absoluteURL(request)).jsonData))
         }
     }
 

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimFixtures
 import AXPSimCore
 import AXPSimHTTP

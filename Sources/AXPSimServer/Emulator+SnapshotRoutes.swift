@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimAuth
 import AXPSimCore
 import AXPSimHTTP

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimTLS
 import AXPSimAuth
 import AXPSimCore
@@ -87,22 +88,12 @@ public final class Emulator: Sendable {
             maxSocketsPerSession: configuration.maxSocketsPerSession)
         let timerSignal = TimerSignal()
         chat = ChatService(
-            store: store, clocks: clocks, hub: hub, timerSignal: timerSignal, reminderLeadOverride: configuration.reminderLeadOverride,
-            maxTextLength: configuration.maxMessageLength)
-        let hub = self.hub
-        let baseURL = self.baseURL
+            store: store, clocks: clocks, sink: hub, observers: ChatObservers(), timerSignal: timerSignal,
+            reminderLeadOverride: configuration.reminderLeadOverride, maxTextLength: configuration.maxMessageLength)
         let tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
         let environment = ScenarioEngine.Environment(
-            chat: chat, store: store, clocks: clocks, keys: keys, faults: faults,
-            mint: { accountId, request in
-                let issuer = baseURL.value.withLock { $0 }
-                return try tokens.mint(accountId: accountId, request: request, issuer: issuer).jwtToken
-            },
-            sessionClosed: { hub.sessionClosed($0, response: JSONResponses.problem(.sessionNotFound)) },
-            dropSockets: { hub.dropSockets(sessionId: $0) },
-            closeSocketsOfToken: { hub.closeSockets(tokenJti: $0) })
+            chat: chat, store: store, clocks: clocks, keys: keys, faults: faults, tokens: tokens, issuer: baseURL)
         scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
-        scenarios.install()
         retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
         let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
         self.scheduler = scheduler
@@ -245,14 +236,5 @@ public final class Emulator: Sendable {
             "TLS with the local CA", metadata: ["ca": "\(authority.certificatePath)", "certificate": "\(server.certificatePath)",
             "issued": "\(server.issued)"])
         return TLSMaterial(keyPEM: server.keyPEM, certificatePEM: server.certificatePEM, keyPath: server.keyPath, certificatePath: server.certificatePath)
-    }
-}
-
-/// A string shared across threads.
-final class SharedText: Sendable {
-    let value: Mutex<String>
-
-    init(_ initial: String) {
-        value = Mutex(initial)
     }
 }

@@ -1,3 +1,4 @@
+import AXPSimChat
 import Foundation
 import AXPSimCore
 import AXPSimStore

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 import AXPSimHTTP
 import AXPSimStore
@@ -292,6 +293,26 @@ final class EventHub: Sendable {
         state.withLock { state in
             (state.waiters.values.reduce(0) { $0 + $1.count }, state.journalWaiters.count, state.subscribers.values.reduce(0) { $0 + $1.count })
         }
+    }
+}
+
+/// The chat's event sink: committed events reach held polls and sockets, closed sessions and
+/// revoked tokens end theirs.
+extension EventHub: ChatEventSink {
+    func published(_ events: [CommittedEvent], sessions: Set<String>) {
+        notify(sessions: sessions, events: events.map { CachedEvent(event: $0.event, frame: $0.event.frame(fieldsText: $0.fieldsText)) })
+    }
+
+    func sessionClosed(_ sessionId: String) {
+        sessionClosed(sessionId, response: JSONResponses.problem(.sessionNotFound))
+    }
+
+    func tokenRevoked(_ jti: String) {
+        closeSockets(tokenJti: jti)
+    }
+
+    func dropConnections(sessionId: String) -> Int {
+        dropSockets(sessionId: sessionId)
     }
 }
 

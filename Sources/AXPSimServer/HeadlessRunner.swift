@@ -1,3 +1,4 @@
+import AXPSimChat
 import Synchronization
 import AXPSimCore
 import AXPSimFixtures

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimHTTP
 import Foundation
 import AXPSimCore

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimWebSocket
 
 /// The close codes of the event socket (SPEC section 4, docs/events.md): one place, never literals.

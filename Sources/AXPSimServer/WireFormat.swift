@@ -1,17 +1,16 @@
+import AXPSimChat
 import AXPSimCore
 import Foundation
 
-/// The JSON shapes the Chat SDK reads (docs/sdk-protocol.md), built from domain values.
+/// The JSON shapes the Chat SDK reads (docs/sdk-protocol.md), built from the chat's answers.
 enum WireFormat {
     static func participant(_ p: Participant) -> JSONValue {
-        .object([
-            "participantId": .string(p.participantId), "participantType": .string(p.participantType.rawValue),
-            "displayName": .string(p.displayName),
-        ])
+        EventFields.participant(p)
     }
 
-    static func engagement(_ e: Engagement, participants: [Participant]) -> JSONValue {
-        .object([
+    static func engagement(_ view: EngagementView) -> JSONValue {
+        let e = view.engagement
+        return .object([
             "engagementId": .string(e.engagementId), "integrationId": .string(e.integrationId), "createdAt": .date(e.createdAt),
             "lastUpdatedAt": .date(e.updatedAt), "engagementParameters": .strings(e.engagementParameters),
             "status": .string(e.status.rawValue), "endReason": .optional(e.endReason),
@@ -19,7 +18,7 @@ enum WireFormat {
                 .object([
                     "dialogId": .string(e.dialogId), "dialogStatus": .string(e.status.rawValue), "createdAt": .date(e.createdAt),
                     "lastUpdatedAt": .date(e.updatedAt),
-                    "participants": .array(participants.filter(\.isPresent).map(participant)),
+                    "participants": .array(view.participants.filter(\.isPresent).map(participant)),
                 ])
             ]),
         ])
@@ -36,23 +35,11 @@ enum WireFormat {
         ])
     }
 
-    /// The `participant` of a MESSAGE event: the message's sender.
-    static func sender(_ m: ChatMessage) -> JSONValue {
-        .object([
-            "participantId": .string(m.participantId), "participantType": .string(m.participantType.rawValue),
-            "displayName": .string(m.displayName),
-        ])
+    static func session(_ view: SessionView) -> JSONValue {
+        session(view.session, engagements: view.engagements.map(engagement))
     }
 
-    /// The `message` object inside a MESSAGE event.
-    static func eventMessage(_ m: ChatMessage) -> JSONValue {
-        .object([
-            "messageId": .string(m.messageId), "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(m.messageIndex),
-            "receivedAt": .date(m.receivedAt), "lastUpdatedAt": .date(m.receivedAt), "body": m.body,
-        ])
-    }
-
-    static func session(_ s: ChatSession, engagements: [JSONValue]) -> JSONValue {
+    private static func session(_ s: ChatSession, engagements: [JSONValue]) -> JSONValue {
         .object([
             "sessionId": .string(s.sessionId), "displayName": .optional(s.displayName), "sessionParameters": .strings(s.sessionParameters),
             "clientType": .string(s.clientType), "integrationId": .string(s.integrationId), "createdAt": .date(s.createdAt),
@@ -72,6 +59,30 @@ enum WireFormat {
         object["closedAt"] = s.closedAt.map(JSONValue.date) ?? .null
         object["closeReason"] = .optional(s.closeReason)
         return .object(object)
+    }
+
+    /// A page of messages with `pagination` and `links.next`: the absolute URL of the next page
+    /// (`baseURL` with the same query, one page on), or exactly `""` on the last page (what the
+    /// SDK's page iterator expects).
+    static func messagePage(_ page: MessagePage, baseURL: String) -> JSONValue {
+        let request = page.request
+        var next = ""
+        if page.hasNext {
+            var query = ["pageSize=\(request.pageSize)", "pageNumber=\(request.pageNumber + 1)", "orderBy=\(request.ascending ? "ASC" : "DSC")"]
+            if let sessionId = request.sessionId {
+                query.append("sessionId=\(sessionId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")")
+            }
+            query.append("dialogId=\(page.dialogId)")
+            next = "\(baseURL)?\(query.joined(separator: "&"))"
+        }
+        return .object([
+            "messages": .array(page.messages.map(message)),
+            "pagination": .object([
+                "pageNumber": .int(Int64(request.pageNumber)), "pageSize": .int(Int64(request.pageSize)), "total": .int(Int64(page.total)),
+                "totalPages": .int(Int64(page.totalPages)),
+            ]),
+            "links": .object(["next": .string(next)]),
+        ])
     }
 
     /// A journal entry: `{id, accountId, sessionId, createdAt, event}`.
@@ -119,6 +130,15 @@ extension WireFormat {
             "messageId": .string(), "engagementId": .string(), "dialogId": .string(), "parentMessageId": JSONSchema.string().nullable,
             "messageIndex": .integer(), "receivedAt": .timestamp, "lastUpdatedAt": .timestamp, "body": messageBodySchema,
             "senderParticipantId": .string(), "participantType": .string(oneOf: ParticipantType.allCases.map(\.rawValue)), "displayName": .string(),
+        ]))
+
+    /// The JSON shape of ``messagePage(_:baseURL:)``.
+    static let messagePageSchema = JSONSchema.ref(
+        "MessagePage",
+        .record([
+            "messages": .array(messageSchema),
+            "pagination": .record(["pageNumber": .integer(), "pageSize": .integer(), "total": .integer(), "totalPages": .integer()]),
+            "links": .record(["next": .string().described("The absolute URL of the next page, or \"\" on the last page")]),
         ]))
 
     static let sessionObject = JSONSchema.record([

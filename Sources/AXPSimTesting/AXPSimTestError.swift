@@ -1,3 +1,4 @@
+import AXPSimChat
 import Foundation
 
 /// What the test kit reports when the emulator answers other than a test expected.

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 
 /// The platform's back-end API as a customer back end calls it: OAuth client credentials, then

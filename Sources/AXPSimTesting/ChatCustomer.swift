@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 
 /// One device of one customer, speaking the Chat SDK protocol (`/sdk/digital/chat/v1/…`) as the

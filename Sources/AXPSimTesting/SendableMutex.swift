@@ -1,3 +1,4 @@
+import AXPSimChat
 import Synchronization
 
 /// A `Mutex` in a class, so values that hold one stay copyable and `Sendable`.

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 
 /// One event of a session's log as the SDK receives it, with the fields tests read most.

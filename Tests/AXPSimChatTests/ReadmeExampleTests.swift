@@ -1,4 +1,5 @@
 // The README's "Use from your tests: Swift" example, verbatim: it must compile and pass.
+import AXPSimChat
 import AXPSimTesting
 import Testing
 

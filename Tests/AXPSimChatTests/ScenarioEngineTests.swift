@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 import AXPSimServer
 import AXPSimTesting

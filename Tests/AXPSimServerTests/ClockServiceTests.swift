@@ -1,4 +1,5 @@
 @testable import AXPSimServer
+import AXPSimChat
 import AXPSimCore
 import AXPSimStore
 import Foundation

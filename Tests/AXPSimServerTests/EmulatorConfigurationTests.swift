@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimServer
 import Testing
 

@@ -1,3 +1,4 @@
+import AXPSimChat
 import AXPSimCore
 import Foundation
 import Logging
@@ -107,9 +108,9 @@ import Testing
         let ref = JSONValue.object(WireFormat.sessionSchema.json)
         #expect(!checker.problems(.object(["sessionId": "s"]), ref).isEmpty, "missing required fields")
         let session = WireFormat.session(
-            ChatSession(
+            SessionView(session: ChatSession(
                 sessionId: "s", accountId: "DEMOAA", integrationId: Self.support, customerId: "c", displayName: nil, sessionParameters: [:],
-                clientType: "web", createdAt: Date(), tokenJti: "j", tokenExpiresAt: Date()), engagements: [])
+                clientType: "web", createdAt: Date(), tokenJti: "j", tokenExpiresAt: Date()), engagements: []))
         #expect(checker.problems(session, ref).isEmpty)
         var extra = session.objectValue
         extra["surprise"] = true

@@ -24,4 +24,30 @@ import Testing
         }
         #expect(offenders.isEmpty, "\(offenders)")
     }
+
+    /// The module picture (docs/architecture.md): the emulated platform knows no transport, and
+    /// only the two wrappers touch the C libraries.
+    @Test func modulesImportOnlyWhatTheirLayerMay() throws {
+        let forbidden: [String: [String]] = [
+            "AXPSimChat": ["AXPSimHTTP", "AXPSimWebSocket", "AXPSimServer", "AXPSimTLS", "CMicroHTTPD", "CWebSockets"],
+            "AXPSimCore": ["AXPSimStore", "AXPSimChat", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimServer", "GRDB"],
+            "AXPSimStore": ["AXPSimChat", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimServer"],
+            "AXPSimServer": ["CMicroHTTPD", "CWebSockets"],
+        ]
+        var offenders: [String] = []
+        for (module, modules) in forbidden {
+            let folder = Self.sources.appendingPathComponent(module)
+            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+            #expect(!files.isEmpty, "\(module) has sources")
+            for file in files where file.pathExtension == "swift" {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                for line in text.split(separator: "\n") {
+                    let words = line.split(separator: " ").map(String.init)
+                    guard let index = words.firstIndex(of: "import"), index + 1 < words.count else { continue }
+                    if modules.contains(words[index + 1]) { offenders.append("\(module)/\(file.lastPathComponent): \(line)") }
+                }
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders)")
+    }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// The contact-center side, driven by the control plane and by scenarios.
 extension ChatService {
     /// An engagement by id for the control plane (any account).
-    func requireEngagement(_ tx: ChatTransaction, _ engagementId: String) throws -> Engagement {
+    package func requireEngagement(_ tx: ChatTransaction, _ engagementId: String) throws -> Engagement {
         guard let engagement = try tx.engagement(engagementId) else { throw AXPSimError.notFound(resource: "engagement", id: engagementId) }
         return engagement
     }
@@ -38,7 +38,7 @@ extension ChatService {
     }
 
     /// An agent (or bot, supervisor) joins: PARTICIPANT_ADDED; a PENDING chat becomes ACTIVE.
-    func participantJoin(_ engagementId: String, type: ParticipantType, displayName: String?) throws -> Participant {
+    package func participantJoin(_ engagementId: String, type: ParticipantType, displayName: String?) throws -> Participant {
         let now = try now(try accountOf(engagementId))
         return try commit { tx, emission in
             var engagement = try requireOpen(tx, engagementId)
@@ -56,7 +56,7 @@ extension ChatService {
     }
 
     /// An agent (or bot) message: stored, MESSAGE to every follower.
-    func participantMessage(_ engagementId: String, text: String, participantId: String?, types: [ParticipantType]) throws -> ChatMessage {
+    package func participantMessage(_ engagementId: String, text: String, participantId: String?, types: [ParticipantType]) throws -> ChatMessage {
         guard (1...maxTextLength).contains(text.count) else {
             throw AXPSimError.constraintViolation([
                 Violation(field: "text", message: "size must be between 1 and \(maxTextLength)", code: .sizeOutOfRange)
@@ -75,23 +75,23 @@ extension ChatService {
             try emitMessage(tx, emission, engagement, message, at: now)
             return message
         }
-        hooks.withLock { $0.agentMessage }?(engagementId)
+        observers.report(.agentMessage(engagementId: engagementId))
         return message
     }
 
     /// An agent is typing: TYPING to every follower (socket and journal only).
-    func participantTyping(_ engagementId: String, participantId: String?) throws -> Participant {
+    package func participantTyping(_ engagementId: String, participantId: String?) throws -> Participant {
         let now = try now(try accountOf(engagementId))
         return try commit { tx, emission in
             let engagement = try requireOpen(tx, engagementId)
             let agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
-            try emitToFollowers(tx, emission, engagement, .typing, ["participant": WireFormat.participant(agent)], at: now)
+            try emitToFollowers(tx, emission, engagement, .typing, ["participant": EventFields.participant(agent)], at: now)
             return agent
         }
     }
 
     /// An agent leaves: PARTICIPANT_DISCONNECTED; the chat stays open (for a transfer).
-    func participantLeave(_ engagementId: String, participantId: String?) throws -> Participant {
+    package func participantLeave(_ engagementId: String, participantId: String?) throws -> Participant {
         let now = try now(try accountOf(engagementId))
         return try commit { tx, emission in
             let engagement = try requireOpen(tx, engagementId)
@@ -105,14 +105,16 @@ extension ChatService {
 
     /// Ends a chat: every present participant is disconnected (the customer last, which the SDK
     /// reads as ENGAGEMENT_TERMINATED), the dialog is TERMINATED, ENGAGEMENT_TERMINATED follows.
-    func end(_ engagementId: String, reason: String) throws -> JSONValue {
+    @discardableResult
+    package func end(_ engagementId: String, reason: String) throws -> EngagementView {
         let now = try now(try accountOf(engagementId))
-        let json = try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
-        hooks.withLock { $0.engagementEnded }?(engagementId)
-        return json
+        let view = try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
+        observers.report(.engagementEnded(engagementId: engagementId))
+        return view
     }
 
-    func end(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, reason: String, at now: Date) throws -> JSONValue {
+    @discardableResult
+    package func end(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, reason: String, at now: Date) throws -> EngagementView {
         var engagement = try requireOpen(tx, engagementId)
         let present = try tx.participants(engagementId).filter(\.isPresent)
         let ordered = present.filter { $0.participantType != .customer } + present.filter { $0.participantType == .customer }
@@ -128,11 +130,11 @@ extension ChatService {
         try emitToFollowers(tx, emission, engagement, .engagementTerminated, ["reason": .string(reason)], at: now)
         try tx.cancelTimers(target: engagementId, kinds: [.idleTimeout])
         emission.timersChanged = true
-        return try engagementJSON(tx, engagement)
+        return try engagementView(tx, engagement)
     }
 
     /// QUEUE_POSITION to every follower of a PENDING chat.
-    func queuePosition(_ engagementId: String, position: Int, estimatedWaitSeconds: Int?) throws {
+    package func queuePosition(_ engagementId: String, position: Int, estimatedWaitSeconds: Int?) throws {
         let now = try now(try accountOf(engagementId))
         try commit { tx, emission in
             let engagement = try requireOpen(tx, engagementId)
@@ -143,7 +145,7 @@ extension ChatService {
     }
 
     /// ENGAGEMENT_ERROR to every follower (an SDK event).
-    func engagementError(_ engagementId: String, type: String, title: String, detail: String) throws {
+    package func engagementError(_ engagementId: String, type: String, title: String, detail: String) throws {
         let now = try now(try accountOf(engagementId))
         try commit { tx, emission in
             let engagement = try requireEngagement(tx, engagementId)

@@ -6,53 +6,61 @@ import Logging
 import Synchronization
 
 /// Who is calling the Chat SDK API: a verified chat JWT and the integration it names.
-struct SDKCaller: Sendable {
-    let claims: ChatTokenClaims
-    let integration: Integration
-    var accountId: String { integration.accountId }
-    var customerId: String { claims.customerId }
-    var jti: String { claims.tokenId }
+package struct SDKCaller: Sendable {
+    package let claims: ChatTokenClaims
+    package let integration: Integration
+    package var accountId: String { integration.accountId }
+    package var customerId: String { claims.customerId }
+    package var jti: String { claims.tokenId }
+
+    package init(claims: ChatTokenClaims, integration: Integration) {
+        self.claims = claims
+        self.integration = integration
+    }
 }
 
 /// The chat domain: sessions, engagements, messages, agents and timers. Every operation runs in
 /// one write transaction that also appends its events; subscribers are notified after commit, so
 /// an event is stored before it is delivered.
-final class ChatService: Sendable {
-    let store: Store
-    let clocks: ClockService
-    let hub: EventHub
-    let reminderLeadOverride: Int?
-    let maxTextLength: Int
-    let logger = Logger(label: "axpsim.chat")
+package final class ChatService: Sendable {
+    package let store: Store
+    package let clocks: ClockService
+    /// Where committed events go (delivery, in the server).
+    package let sink: any ChatEventSink
+    package let reminderLeadOverride: Int?
+    package let maxTextLength: Int
+    package let logger = Logger(label: "axpsim.chat")
     /// Wakes the real-clock scheduler when timers were added or removed.
-    let timerSignal: TimerSignal
-    /// Observers of the chat (the scenario engine), called after the commit.
-    let hooks = Mutex(ChatHooks())
+    package let timerSignal: TimerSignal
+    /// Observers of the chat (the scenario engine), told after the commit.
+    package let observers: ChatObservers
 
-    init(
-        store: Store, clocks: ClockService, hub: EventHub, timerSignal: TimerSignal, reminderLeadOverride: Int?, maxTextLength: Int = 4096
+    package init(
+        store: Store, clocks: ClockService, sink: any ChatEventSink, observers: ChatObservers, timerSignal: TimerSignal,
+        reminderLeadOverride: Int?, maxTextLength: Int = 4096
     ) {
         self.store = store
         self.clocks = clocks
-        self.hub = hub
+        self.sink = sink
+        self.observers = observers
         self.timerSignal = timerSignal
         self.reminderLeadOverride = reminderLeadOverride
         self.maxTextLength = maxTextLength
     }
 
     /// What one transaction emitted: sessions whose logs grew, whether timers changed.
-    final class Emission {
-        var touched = Set<String>()
-        /// The events appended, in order, with their wire frames (for the hub's recent-event cache).
-        var events: [EventHub.CachedEvent] = []
-        var timersChanged = false
+    package final class Emission {
+        package var touched = Set<String>()
+        /// The events appended, in order, with their encoded fields.
+        package var events: [CommittedEvent] = []
+        package var timersChanged = false
     }
 
     /// Runs `body` in one transaction, then delivers what it emitted.
-    func commit<T>(_ body: (ChatTransaction, Emission) throws -> T) throws -> T {
+    package func commit<T>(_ body: (ChatTransaction, Emission) throws -> T) throws -> T {
         let emission = Emission()
         let result = try store.chatWrite { tx in try body(tx, emission) }
-        hub.notify(sessions: emission.touched, events: emission.events)
+        if !emission.touched.isEmpty { sink.published(emission.events, sessions: emission.touched) }
         if emission.timersChanged { timerSignal.signal() }
         return result
     }
@@ -60,7 +68,7 @@ final class ChatService: Sendable {
     // MARK: Emitting events
 
     /// Appends an event to one session's log.
-    func emit(
+    package func emit(
         _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagementId: String?,
         _ fields: [String: JSONValue], at date: Date
     ) throws {
@@ -78,12 +86,12 @@ final class ChatService: Sendable {
     ) throws {
         let event = try tx.appendEvent(
             sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, fieldsText: text, at: date)
-        emission.events.append(EventHub.CachedEvent(event: event, frame: event.frame(fieldsText: text)))
+        emission.events.append(CommittedEvent(event: event, fieldsText: text))
         emission.touched.insert(sessionId)
     }
 
     /// Appends an event to the log of every active session following the engagement.
-    func emitToFollowers(
+    package func emitToFollowers(
         _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ fields: [String: JSONValue], at date: Date
     ) throws {
         var fields = fields
@@ -99,12 +107,12 @@ final class ChatService: Sendable {
 
     /// A participant's PARTICIPANT_ADDED / PARTICIPANT_DISCONNECTED: a CUSTOMER participant's goes
     /// to its own session only (the SDK takes any CUSTOMER event as its own), others' to every follower.
-    func emitParticipantEvent(
+    package func emitParticipantEvent(
         _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ participant: Participant,
         extra: [String: JSONValue] = [:], at date: Date
     ) throws {
         var fields = extra
-        fields["participant"] = WireFormat.participant(participant)
+        fields["participant"] = EventFields.participant(participant)
         guard participant.participantType == .customer, let sessionId = participant.sessionId else {
             try emitToFollowers(tx, emission, engagement, type, fields, at: date)
             return
@@ -115,7 +123,7 @@ final class ChatService: Sendable {
     }
 
     /// The present CUSTOMER participant standing for `sessionId` in an engagement, if any.
-    func customerParticipant(_ tx: ChatTransaction, _ engagementId: String, sessionId: String) throws -> Participant? {
+    package func customerParticipant(_ tx: ChatTransaction, _ engagementId: String, sessionId: String) throws -> Participant? {
         try tx.participants(engagementId).last { $0.participantType == .customer && $0.isPresent && $0.sessionId == sessionId }
     }
 
@@ -123,7 +131,7 @@ final class ChatService: Sendable {
 
     /// The caller's session: 404 "Session not found" for unknown, closed, other-account or
     /// other-integration ids; 403 for a session of another customer.
-    func requireSession(_ tx: ChatTransaction, _ caller: SDKCaller, _ sessionId: String, allowClosed: Bool = false) throws -> ChatSession {
+    package func requireSession(_ tx: ChatTransaction, _ caller: SDKCaller, _ sessionId: String, allowClosed: Bool = false) throws -> ChatSession {
         guard let session = try tx.session(sessionId), session.accountId == caller.accountId,
             session.integrationId == caller.integration.integrationId, allowClosed || session.state == .active
         else { throw AXPSimError.sessionNotFound }
@@ -134,7 +142,7 @@ final class ChatService: Sendable {
     }
 
     /// The caller's engagement: 404 for unknown or other-account ids, 403 for another customer's.
-    func requireEngagement(_ tx: ChatTransaction, _ caller: SDKCaller, _ engagementId: String) throws -> Engagement {
+    package func requireEngagement(_ tx: ChatTransaction, _ caller: SDKCaller, _ engagementId: String) throws -> Engagement {
         guard let engagement = try tx.engagement(engagementId), engagement.accountId == caller.accountId,
             engagement.integrationId == caller.integration.integrationId
         else { throw AXPSimError.notFound(resource: "engagement", id: engagementId) }
@@ -147,7 +155,7 @@ final class ChatService: Sendable {
     /// Checks a `dialogId` (a body field or query parameter) against the engagement's dialog: a
     /// wrong one is a 400 violation on that field, as a wrong `parentMessageId` is. The engagement
     /// the URL names exists, so the answer is not a 404.
-    func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
+    package func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
         if let dialogId, dialogId != engagement.dialogId {
             throw AXPSimError.constraintViolation([
                 Violation(field: "dialogId", message: "is not the dialog of this engagement", code: .invalidValue)
@@ -155,25 +163,17 @@ final class ChatService: Sendable {
         }
     }
 
-    func engagementJSON(_ tx: ChatTransaction, _ engagement: Engagement) throws -> JSONValue {
-        WireFormat.engagement(engagement, participants: try tx.participants(engagement.engagementId))
+    /// The engagement with its participants, as the chat answers it.
+    package func engagementView(_ tx: ChatTransaction, _ engagement: Engagement) throws -> EngagementView {
+        EngagementView(engagement: engagement, participants: try tx.participants(engagement.engagementId))
     }
 
-    func now(_ accountId: String) throws -> Date {
+    package func now(_ accountId: String) throws -> Date {
         try clocks.now(accountId: accountId)
     }
 }
 
-/// What the scenario engine follows: messages on each side, scenario timers falling due.
-struct ChatHooks: Sendable {
-    var customerMessage: (@Sendable (_ engagementId: String) -> Void)?
-    var agentMessage: (@Sendable (_ engagementId: String) -> Void)?
-    var scenarioTimer: (@Sendable (_ runId: String, _ timerId: Int64) -> Void)?
-    var engagementCreated: (@Sendable (_ engagement: Engagement) -> Void)?
-    var engagementEnded: (@Sendable (_ engagementId: String) -> Void)?
-}
-
 extension AXPSimError {
     /// The SDK invalidates its session on exactly this 404 detail.
-    static let sessionNotFound = AXPSimError.notFoundDetail(code: "session_not_found", detail: "Session not found")
+    package static let sessionNotFound = AXPSimError.notFoundDetail(code: "session_not_found", detail: "Session not found")
 }

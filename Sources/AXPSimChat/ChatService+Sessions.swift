@@ -6,7 +6,7 @@ import Foundation
 /// Sessions and the token timers that follow them.
 extension ChatService {
     /// `POST …/sessions`: a new session for the JWT's customer.
-    func createSession(_ caller: SDKCaller, _ request: SDKRequests.CreateSession) throws -> JSONValue {
+    package func createSession(_ caller: SDKCaller, _ request: SDKRequests.CreateSession) throws -> SessionView {
         let now = try now(caller.accountId)
         return try commit { tx, emission in
             let session = ChatSession(
@@ -16,25 +16,26 @@ extension ChatService {
                 tokenExpiresAt: caller.claims.expiresAt)
             try tx.insertSession(session)
             try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
-            return try sessionJSON(tx, session)
+            return try sessionView(tx, session)
         }
     }
 
     /// `GET …/sessions/{id}`: the session with the customer's current engagements.
-    func session(_ caller: SDKCaller, _ sessionId: String) throws -> JSONValue {
+    package func session(_ caller: SDKCaller, _ sessionId: String) throws -> SessionView {
         try adoptToken(caller, sessionId: sessionId)
-        return try store.chatRead { tx in try sessionJSON(tx, try requireSession(tx, caller, sessionId)) }
+        return try store.chatRead { tx in try sessionView(tx, try requireSession(tx, caller, sessionId)) }
     }
 
-    func sessionJSON(_ tx: ChatTransaction, _ session: ChatSession) throws -> JSONValue {
+    /// The session with its customer's open engagements on the same integration.
+    package func sessionView(_ tx: ChatTransaction, _ session: ChatSession) throws -> SessionView {
         let engagements = try tx.engagements(accountId: session.accountId, customerId: session.customerId, includeEnded: false)
             .filter { $0.integrationId == session.integrationId }
-            .map { try engagementJSON(tx, $0) }
-        return WireFormat.session(session, engagements: engagements)
+            .map { try engagementView(tx, $0) }
+        return SessionView(session: session, engagements: engagements)
     }
 
     /// `DELETE …/sessions/{id}` by the SDK.
-    func shutdown(_ caller: SDKCaller, _ sessionId: String, reason: String) throws {
+    package func shutdown(_ caller: SDKCaller, _ sessionId: String, reason: String) throws {
         _ = try store.chatRead { tx in try requireSession(tx, caller, sessionId) }
         try closeSession(sessionId, reason: String(reason.prefix(64)))
     }
@@ -44,12 +45,12 @@ extension ChatService {
     /// state is checked and changed in one transaction, so two concurrent closes (SDK and control
     /// plane, or a scenario) store one `SESSION_CLOSED`.
     @discardableResult
-    func closeSession(_ sessionId: String, reason: String) throws -> Bool {
+    package func closeSession(_ sessionId: String, reason: String) throws -> Bool {
         guard let session = try store.chatRead({ try $0.session(sessionId) }) else {
             throw AXPSimError.sessionNotFound
         }
         let now = try now(session.accountId)
-        return try commit { tx, emission in
+        let closed = try commit { tx, emission in
             guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
             try emit(
                 tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagementId: nil,
@@ -64,13 +65,16 @@ extension ChatService {
             emission.timersChanged = true
             return true
         }
+        // Its held polls and sockets end (also after a lost race: the session is closed either way).
+        sink.sessionClosed(sessionId)
+        return closed
     }
 
     /// When a call carries a newer JWT of the session's customer (the SDK's `setJwtToken`), the
     /// session follows it: its reminder and expiry are re-planned for the new token. Only a caller
     /// the session belongs to (account, integration, customer) can move it, and the check and the
     /// change are one transaction.
-    func adoptToken(_ caller: SDKCaller, sessionId: String) throws {
+    package func adoptToken(_ caller: SDKCaller, sessionId: String) throws {
         func adopts(_ session: ChatSession) -> Bool {
             session.state == .active && session.accountId == caller.accountId
                 && session.integrationId == caller.integration.integrationId && session.customerId == caller.customerId
@@ -90,7 +94,7 @@ extension ChatService {
     }
 
     /// Plans `TOKEN_EXPIRY_REMINDER` (lead seconds before expiry, once per token) and `TOKEN_EXPIRED`.
-    func scheduleTokenTimers(_ tx: ChatTransaction, _ emission: Emission, session: ChatSession, integration: Integration, now: Date) throws {
+    package func scheduleTokenTimers(_ tx: ChatTransaction, _ emission: Emission, session: ChatSession, integration: Integration, now: Date) throws {
         let lead = TimeInterval(reminderLeadOverride ?? integration.reminderLeadSeconds)
         let reminderAt = session.tokenExpiresAt.addingTimeInterval(-lead)
         if lead > 0, reminderAt > now {

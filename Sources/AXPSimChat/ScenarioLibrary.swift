@@ -6,13 +6,13 @@ import Synchronization
 
 /// The scenarios of the `--scenarios` folder, parsed at start (invalid files are logged with
 /// every diagnostic and left out), plus scenarios recorded while running.
-final class ScenarioLibrary: Sendable {
+package final class ScenarioLibrary: Sendable {
     private let scenarios = Mutex<[String: Scenario]>([:])
     /// Problems of the files that could not be loaded.
-    let diagnostics: [Diagnostic]
-    let directory: String?
+    package let diagnostics: [Diagnostic]
+    package let directory: String?
 
-    init(directory: String?, logger: Logger) {
+    package init(directory: String?, logger: Logger) {
         self.directory = directory
         var loaded: [String: Scenario] = [:]
         var problems: [Diagnostic] = []
@@ -33,20 +33,20 @@ final class ScenarioLibrary: Sendable {
         diagnostics = problems
     }
 
-    static func files(in directory: String?) -> [String] {
+    package static func files(in directory: String?) -> [String] {
         guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { "\(directory)/\($0)" }
     }
 
-    func scenario(named name: String) -> Scenario? {
+    package func scenario(named name: String) -> Scenario? {
         scenarios.withLock { $0[name] }
     }
 
-    var all: [Scenario] {
+    package var all: [Scenario] {
         scenarios.withLock { $0.values.sorted { $0.name < $1.name } }
     }
 
-    func add(_ scenario: Scenario) {
+    package func add(_ scenario: Scenario) {
         scenarios.withLock { $0[scenario.name] = scenario }
     }
 }

@@ -5,20 +5,27 @@ import Foundation
 import Logging
 
 /// Mints chat JWTs (Generate JWT Token API and `axpsim token`).
-struct TokenService: Sendable {
-    let store: Store
-    let keys: KeyRing
-    let clocks: ClockService
-    let tokenTTLOverride: Int?
+package struct TokenService: Sendable {
+    package let store: Store
+    package let keys: KeyRing
+    package let clocks: ClockService
+    package let tokenTTLOverride: Int?
+
+    package init(store: Store, keys: KeyRing, clocks: ClockService, tokenTTLOverride: Int?) {
+        self.store = store
+        self.keys = keys
+        self.clocks = clocks
+        self.tokenTTLOverride = tokenTTLOverride
+    }
 
     /// A minted token and what was recorded of it.
-    struct Minted: Sendable {
-        let jwtToken: String
-        let issued: IssuedToken
+    package struct Minted: Sendable {
+        package let jwtToken: String
+        package let issued: IssuedToken
     }
 
     /// Validates `request` against the account's integration, signs and records the token.
-    func mint(accountId: String, request: TokenRequest, issuer: String) throws -> Minted {
+    package func mint(accountId: String, request: TokenRequest, issuer: String) throws -> Minted {
         guard let integration = try store.integration(accountId: accountId, integrationId: request.integrationId) else {
             throw AXPSimError.notFound(resource: "integration", id: request.integrationId)
         }

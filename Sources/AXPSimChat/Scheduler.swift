@@ -10,22 +10,22 @@ import Synchronization
 /// due timer (or a poke). Accounts on a virtual clock fire only inside ``advance(accountId:to:)``,
 /// which runs everything due in time order — moving the clock to each timer's instant first —
 /// and returns once it is all stored.
-final class Scheduler: Sendable {
-    let store: Store
-    let clocks: ClockService
-    let chat: ChatService
-    let scenarios: ScenarioEngine
-    let retention: RetentionService
-    let logger = Logger(label: "axpsim.scheduler")
+package final class Scheduler: Sendable {
+    package let store: Store
+    package let clocks: ClockService
+    package let chat: ChatService
+    package let scenarios: ScenarioEngine
+    package let retention: RetentionService
+    package let logger = Logger(label: "axpsim.scheduler")
     private let wake: TimerSignal
     private let running = Mutex(false)
     private let stopped = DispatchSemaphore(value: 0)
     /// Serialises advances of one account's virtual clock.
     private let advancing = Mutex<Set<String>>([])
     /// Longest sleep between checks, seconds (also bounds the effect of wall-clock jumps).
-    static let maxSleep: TimeInterval = 1
+    package static let maxSleep: TimeInterval = 1
 
-    init(
+    package init(
         store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine, retention: RetentionService, wake: TimerSignal
     ) {
         self.wake = wake
@@ -37,7 +37,7 @@ final class Scheduler: Sendable {
     }
 
     /// Starts the real-clock thread.
-    func start() {
+    package func start() {
         running.withLock { $0 = true }
         let thread = Thread { [self] in self.loop() }
         thread.name = "axpsim-scheduler"
@@ -45,7 +45,7 @@ final class Scheduler: Sendable {
     }
 
     /// Stops the real-clock thread.
-    func stop() {
+    package func stop() {
         let wasRunning = running.withLock { running -> Bool in
             defer { running = false }
             return running
@@ -56,7 +56,7 @@ final class Scheduler: Sendable {
     }
 
     /// Re-plans: timers or clocks changed.
-    func poke() {
+    package func poke() {
         wake.signal()
     }
 
@@ -76,7 +76,7 @@ final class Scheduler: Sendable {
     }
 
     /// Most timers fired per batch before the next batch is read.
-    static let batchSize = 500
+    package static let batchSize = 500
 
     /// Fires every due timer of real-clock accounts (only those: timers of virtual-clock accounts
     /// wait for their advance and never hold real ones back); returns seconds until the next one.
@@ -86,7 +86,7 @@ final class Scheduler: Sendable {
             let due = try store.chatRead { try $0.dueRealClockTimers(now: Date(), defaultReal: defaultReal, limit: Self.batchSize) }
             for timer in due {
                 do {
-                    try chat.fire(timer, now: Date())
+                    try fire(timer, now: Date())
                 } catch {
                     logger.error("timer failed", metadata: ["kind": "\(timer.kind)", "target": "\(timer.target)", "error": "\(error)"])
                     _ = try store.chatWrite { try $0.takeTimer(timer.timerId) }
@@ -98,9 +98,14 @@ final class Scheduler: Sendable {
         return min(Self.maxSleep, next.timeIntervalSince(Date()))
     }
 
+    /// Fires one timer through its owner: the scenario engine's steps, the chat's everything else.
+    private func fire(_ timer: ScheduledTimer, now: Date) throws -> Bool {
+        timer.kind == .scenarioStep ? try scenarios.fire(timer) : try chat.fire(timer, now: now)
+    }
+
     /// Moves a virtual clock to `end`, firing every timer due by then in time order (timers that
     /// firing creates included). Returns how many fired.
-    func advance(accountId: String, to end: Date) throws -> Int {
+    package func advance(accountId: String, to end: Date) throws -> Int {
         let claimed = advancing.withLock { $0.insert(accountId).inserted }
         guard claimed else {
             throw AXPSimError.conflict(code: "clock_busy", detail: "Another advance of this account's clock is running")
@@ -111,7 +116,7 @@ final class Scheduler: Sendable {
             let current = try clocks.now(accountId: accountId)
             let at = max(timer.dueAt, current)
             try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: at))
-            if try chat.fire(timer, now: at) { fired += 1 }
+            if try fire(timer, now: at) { fired += 1 }
             scenarios.waitUntilIdle(accountId: accountId)
         }
         try clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: end))

@@ -5,9 +5,9 @@ import AXPSimCore
 import Logging
 
 /// Generates a new signing key, persists it as the active one and puts it in the ring.
-enum SigningKeyRotation {
+package enum SigningKeyRotation {
     /// Returns the new key's id.
-    static func rotate(store: Store, keys: KeyRing) throws -> String {
+    package static func rotate(store: Store, keys: KeyRing) throws -> String {
         let key = try SigningKey.generate()
         try store.addActiveSigningKey(StoredSigningKey(kid: key.kid, privateKeyPEM: key.privateKeyPEM, createdAt: Date(), active: true))
         try keys.rotate(to: key)

@@ -5,17 +5,12 @@ import Foundation
 
 /// What each timer does when it falls due.
 extension ChatService {
-    /// Fires one timer at `now` (its due time on the account clock). Returns false when another
-    /// thread fired or cancelled it first.
+    /// Fires one of the chat's timers at `now` (its due time on the account clock). Returns false
+    /// when another thread fired or cancelled it first. Scenario timers belong to the scenario engine.
     @discardableResult
-    func fire(_ timer: ScheduledTimer, now: Date) throws -> Bool {
-        if timer.kind == .scenarioStep {
-            guard try store.chatWrite({ try $0.takeTimer(timer.timerId) }) else { return false }
-            hooks.withLock { $0.scenarioTimer }?(timer.target, timer.timerId)
-            return true
-        }
+    package func fire(_ timer: ScheduledTimer, now: Date) throws -> Bool {
         var ended: String?
-        defer { if let ended { hooks.withLock { $0.engagementEnded }?(ended) } }
+        defer { if let ended { observers.report(.engagementEnded(engagementId: ended)) } }
         return try commit { tx, emission in
             guard try tx.takeTimer(timer.timerId) else { return false }
             switch timer.kind {

@@ -7,7 +7,7 @@ import Foundation
 /// The contact-center side's steps.
 extension ScenarioEngine {
     /// Runs the next agent-side step; false when the run waits or ended.
-    func stepAgent(_ run: ScenarioRun) -> Bool {
+    package func stepAgent(_ run: ScenarioRun) -> Bool {
         let next = run.state.withLock { s -> ScenarioStepEntry? in
             while let top = s.frames.last, top.index >= top.steps.count { s.frames.removeLast() }
             guard let top = s.frames.last else { return nil }
@@ -72,14 +72,11 @@ extension ScenarioEngine {
         case .tokenExpire:
             _ = try chat.expireTokens(following: engagementId)
         case .tokenRevoke:
-            for jti in try chat.revokeTokens(following: engagementId) { env.closeSocketsOfToken(jti) }
+            try chat.revokeTokens(following: engagementId)
         case .socketDrop:
-            for session in try chat.followingSessions(engagementId) { env.dropSockets(session.sessionId) }
+            try chat.dropConnections(following: engagementId)
         case .sessionClose:
-            for session in try chat.followingSessions(engagementId) {
-                try chat.closeSession(session.sessionId, reason: "SYSTEM_CLOSED")
-                env.sessionClosed(session.sessionId)
-            }
+            for session in try chat.followingSessions(engagementId) { try chat.closeSession(session.sessionId, reason: "SYSTEM_CLOSED") }
         case .fault(let rule):
             env.faults.add(rule.fault)
         }
@@ -90,7 +87,7 @@ extension ScenarioEngine {
 
 extension FaultRule {
     /// The control plane's rule for this step.
-    var fault: Fault {
+    package var fault: Fault {
         Fault(match: match, action: action, probability: probability, seed: UInt64(max(0, seed ?? 0)), count: count)
     }
 }

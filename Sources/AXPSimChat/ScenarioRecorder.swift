@@ -5,8 +5,8 @@ import Foundation
 /// Turns a chat's transcript into a scenario that reproduces it: the contact-center side as steps
 /// (customer messages become `expect.customer` checks), the customer side under `customer:`, the
 /// observed delays as `after`, and the transcript itself under `timeline:` for replay to compare.
-enum ScenarioRecorder {
-    static func scenario(name: String, integration: String?, timeline: [TimelineEntry]) -> Scenario {
+package enum ScenarioRecorder {
+    package static func scenario(name: String, integration: String?, timeline: [TimelineEntry]) -> Scenario {
         var agentSteps: [ScenarioStepEntry] = []
         var customerSteps: [CustomerStepEntry] = [CustomerStepEntry(.chatStart(device: nil, parameters: [:]))]
         var agentClock = 0  // milliseconds

@@ -3,18 +3,18 @@ import Dispatch
 /// Wakes the real-clock scheduler when timers were added or removed, or clocks changed. Created
 /// first and handed to everything that changes timers (the chat service, the scenario engine) and
 /// to the scheduler that waits on it: no closure is wired in after construction.
-final class TimerSignal: Sendable {
+package final class TimerSignal: Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
 
-    init() {}
+    package init() {}
 
     /// Timers changed: the scheduler re-plans.
-    func signal() {
+    package func signal() {
         semaphore.signal()
     }
 
     /// Waits for a signal until `deadline` (the scheduler's sleep).
-    func wait(until deadline: DispatchTime) {
+    package func wait(until deadline: DispatchTime) {
         _ = semaphore.wait(timeout: deadline)
     }
 }

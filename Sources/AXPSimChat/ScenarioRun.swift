@@ -6,13 +6,13 @@ import Synchronization
 /// One execution of a scenario: the contact-center side on one engagement (`agent`), or the
 /// customer side of a headless run (`customer`), which starts the chat and then an agent run on it.
 /// Its state is in memory; its waits are persisted timers on the account clock.
-final class ScenarioRun: Sendable {
-    enum Role: String, Sendable, CaseIterable {
+package final class ScenarioRun: Sendable {
+    package enum Role: String, Sendable, CaseIterable {
         case agent
         case customer
     }
 
-    enum Status: String, Sendable, CaseIterable {
+    package enum Status: String, Sendable, CaseIterable {
         case running
         case passed
         case failed
@@ -20,57 +20,57 @@ final class ScenarioRun: Sendable {
     }
 
     /// What a run is waiting for.
-    enum Wait: Sendable {
+    package enum Wait: Sendable {
         case timer(Int64)
         /// A customer (or, for the customer side, an agent/bot) message matching, until the deadline timer.
         case message(TextMatcher, deadline: Int64?, onTimeout: [ScenarioStepEntry]?, line: Int)
     }
 
     /// One line of progress: a step that ran (or is waiting, or failed).
-    struct Progress: Sendable {
-        var line: Int
-        var kind: String
-        var status: String
-        var at: Date
-        var detail: String?
+    package struct Progress: Sendable {
+        package var line: Int
+        package var kind: String
+        package var status: String
+        package var at: Date
+        package var detail: String?
     }
 
     /// A customer device of a headless run: its session and current token.
-    struct Device: Sendable {
-        var sessionId: String
-        var caller: SDKCaller
+    package struct Device: Sendable {
+        package var sessionId: String
+        package var caller: SDKCaller
     }
 
-    struct State: Sendable {
-        var status = Status.running
+    package struct State: Sendable {
+        package var status = Status.running
         /// Agent side: the step lists being executed (a timed-out expectation's `onTimeout` on top).
-        var frames: [(steps: [ScenarioStepEntry], index: Int)] = []
+        package var frames: [(steps: [ScenarioStepEntry], index: Int)] = []
         /// Customer side: the next step.
-        var customerIndex = 0
-        var wait: Wait?
+        package var customerIndex = 0
+        package var wait: Wait?
         /// Messages of the other side already consumed by an expectation (by messageIndex).
-        var cursor: Int64 = 0
-        var labels: [String: String] = [:]
-        var botId: String?
-        var engagementId: String?
-        var devices: [String: Device] = [:]
-        var customerId: String
-        var progress: [Progress] = []
-        var failure: String?
-        var startedAt: Date
-        var finishedAt: Date?
+        package var cursor: Int64 = 0
+        package var labels: [String: String] = [:]
+        package var botId: String?
+        package var engagementId: String?
+        package var devices: [String: Device] = [:]
+        package var customerId: String
+        package var progress: [Progress] = []
+        package var failure: String?
+        package var startedAt: Date
+        package var finishedAt: Date?
         /// The agent run a headless customer run started.
-        var childRunId: String?
+        package var childRunId: String?
     }
 
-    let id: String
-    let role: Role
-    let scenario: Scenario
-    let accountId: String
-    let integration: Integration
-    let state: Mutex<State>
+    package let id: String
+    package let role: Role
+    package let scenario: Scenario
+    package let accountId: String
+    package let integration: Integration
+    package let state: Mutex<State>
 
-    init(id: String, role: Role, scenario: Scenario, accountId: String, integration: Integration, engagementId: String?, customerId: String, startedAt: Date) {
+    package init(id: String, role: Role, scenario: Scenario, accountId: String, integration: Integration, engagementId: String?, customerId: String, startedAt: Date) {
         self.id = id
         self.role = role
         self.scenario = scenario
@@ -82,12 +82,12 @@ final class ScenarioRun: Sendable {
         state = Mutex(initial)
     }
 
-    var status: Status { state.withLock { $0.status } }
-    var isFinished: Bool { status != .running }
+    package var status: Status { state.withLock { $0.status } }
+    package var isFinished: Bool { status != .running }
 
     /// The run as `GET /__sim/scenario-runs/{id}` shows it.
     /// The JSON shape of ``json()``.
-    static let schema = JSONSchema.ref(
+    package static let schema = JSONSchema.ref(
         "ScenarioRun",
         JSONSchema.record([
             "runId": .string(), "scenario": .string(), "role": .string(oneOf: Role.allCases.map(\.rawValue)),
@@ -101,7 +101,7 @@ final class ScenarioRun: Sendable {
                 ])),
         ]).adding(["file": .string()]))
 
-    func json() -> JSONValue {
+    package func json() -> JSONValue {
         state.withLock { s in
             var object: [String: JSONValue] = [
                 "runId": .string(id), "scenario": .string(scenario.name), "role": .string(role.rawValue), "status": .string(s.status.rawValue),

@@ -7,10 +7,10 @@ import Foundation
 /// Engagements from the customer's side (Chat SDK API).
 extension ChatService {
     /// `POST …/engagements`: a PENDING chat; its CUSTOMER participant is added at once.
-    func createEngagement(_ caller: SDKCaller, _ request: SDKRequests.CreateEngagement) throws -> (JSONValue, Engagement) {
+    package func createEngagement(_ caller: SDKCaller, _ request: SDKRequests.CreateEngagement) throws -> EngagementView {
         try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
-        let created = try commit { tx, emission -> (JSONValue, Engagement) in
+        let created = try commit { tx, emission -> EngagementView in
             let session = try requireSession(tx, caller, request.sessionId)
             let engagement = Engagement(
                 engagementId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
@@ -19,25 +19,24 @@ extension ChatService {
                 lastCustomerActivityAt: now)
             try tx.insertEngagement(engagement)
             try tx.follow(engagementId: engagement.engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
-            let response = try engagementJSON(tx, engagement)
             try emit(
                 tx, emission, sessionId: session.sessionId, accountId: caller.accountId, .engagementCreated, engagementId: engagement.engagementId,
                 ["sessionId": .string(session.sessionId)], at: now)
             try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
             try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
-            return (response, engagement)
+            return try engagementView(tx, engagement)
         }
-        hooks.withLock { $0.engagementCreated }?(created.1)
+        observers.report(.engagementCreated(created.engagement))
         return created
     }
 
     /// `GET …/engagements/{id}`.
-    func engagement(_ caller: SDKCaller, _ engagementId: String) throws -> JSONValue {
-        try store.chatRead { tx in try engagementJSON(tx, try requireEngagement(tx, caller, engagementId)) }
+    package func engagement(_ caller: SDKCaller, _ engagementId: String) throws -> EngagementView {
+        try store.chatRead { tx in try engagementView(tx, try requireEngagement(tx, caller, engagementId)) }
     }
 
     /// `POST …/engagements/{id}:join`: another session of the same customer follows the chat.
-    func join(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> JSONValue {
+    package func join(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> EngagementView {
         try adoptToken(caller, sessionId: action.sessionId)
         let now = try now(caller.accountId)
         return try commit { tx, emission in
@@ -46,7 +45,7 @@ extension ChatService {
             try checkDialog(engagement, action.dialogId)
             guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
             try tx.follow(engagementId: engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
-            let response = try engagementJSON(tx, engagement)
+            let response = try engagementView(tx, engagement)
             if let existing = try customerParticipant(tx, engagementId, sessionId: session.sessionId) {
                 // Joining again (a reloaded page): the SDK needs its CUSTOMER event again to activate.
                 try emitParticipantEvent(tx, emission, engagement, .participantAdded, existing, at: now)
@@ -69,7 +68,7 @@ extension ChatService {
     }
 
     /// `POST …/engagements/{id}:disconnect`: the customer leaves, which ends the chat.
-    func disconnect(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> JSONValue {
+    package func disconnect(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> EngagementView {
         try adoptToken(caller, sessionId: action.sessionId)
         let engagement = try store.chatRead { tx -> Engagement in
             _ = try requireSession(tx, caller, action.sessionId)
@@ -82,7 +81,7 @@ extension ChatService {
     }
 
     /// `POST …/engagements/{id}/messages`: stored, then echoed to every following session.
-    func sendMessage(_ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage) throws -> JSONValue {
+    package func sendMessage(_ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage) throws -> ChatMessage {
         try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
         let response = try commit { tx, emission in
@@ -107,62 +106,37 @@ extension ChatService {
             try tx.touchCustomerActivity(engagementId, at: now)
             try emitMessage(tx, emission, engagement, message, at: now)
             try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
-            return WireFormat.message(message)
+            return message
         }
-        hooks.withLock { $0.customerMessage }?(engagementId)
+        observers.report(.customerMessage(engagementId: engagementId))
         return response
     }
 
     /// Appends a MESSAGE event for `message` to every follower.
-    func emitMessage(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ message: ChatMessage, at date: Date) throws {
+    package func emitMessage(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ message: ChatMessage, at date: Date) throws {
         try emitToFollowers(
-            tx, emission, engagement, .message, ["message": WireFormat.eventMessage(message), "participant": WireFormat.sender(message)], at: date)
+            tx, emission, engagement, .message, ["message": EventFields.eventMessage(message), "participant": EventFields.sender(message)], at: date)
     }
 
     /// `GET …/engagements/{id}/messages`: one page of history.
-    func messages(_ caller: SDKCaller, _ engagementId: String, _ page: SDKRequests.MessagePage, baseURL: String) throws -> JSONValue {
+    package func messages(_ caller: SDKCaller, _ engagementId: String, _ page: SDKRequests.MessagePage) throws -> MessagePage {
         try store.chatRead { tx in
             if let sessionId = page.sessionId { _ = try requireSession(tx, caller, sessionId, allowClosed: true) }
             let engagement = try requireEngagement(tx, caller, engagementId)
             try checkDialog(engagement, page.dialogId)
-            return try messagePage(tx, engagement, page, baseURL: baseURL)
+            return try messagePage(tx, engagement, page)
         }
     }
 
-    /// The JSON shape of ``messagePage(_:_:_:baseURL:)``.
-    static let messagePageSchema = JSONSchema.ref(
-        "MessagePage",
-        .record([
-            "messages": .array(WireFormat.messageSchema),
-            "pagination": .record(["pageNumber": .integer(), "pageSize": .integer(), "total": .integer(), "totalPages": .integer()]),
-            "links": .record(["next": .string().described("The absolute URL of the next page, or \"\" on the last page")]),
-        ]))
-
-    /// A page of messages with `pagination` and `links.next`: the absolute URL of the next page,
-    /// or exactly `""` on the last page (what the SDK's page iterator expects).
-    func messagePage(_ tx: ChatTransaction, _ engagement: Engagement, _ page: SDKRequests.MessagePage, baseURL: String) throws -> JSONValue {
-        let items = try tx.messages(engagement.engagementId, pageSize: page.pageSize, pageNumber: page.pageNumber, ascending: page.ascending)
-        let total = try tx.messageCount(engagement.engagementId)
-        let hasNext = page.pageNumber * page.pageSize < total
-        var links: [String: JSONValue] = ["next": .string("")]
-        var query = [
-            "pageSize=\(page.pageSize)", "pageNumber=\(page.pageNumber + 1)", "orderBy=\(page.ascending ? "ASC" : "DSC")",
-        ]
-        if let sessionId = page.sessionId { query.append("sessionId=\(sessionId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")") }
-        query.append("dialogId=\(engagement.dialogId)")
-        if hasNext { links["next"] = .string("\(baseURL)?\(query.joined(separator: "&"))") }
-        return .object([
-            "messages": .array(items.map(WireFormat.message)),
-            "pagination": .object([
-                "pageNumber": .int(Int64(page.pageNumber)), "pageSize": .int(Int64(page.pageSize)), "total": .int(Int64(total)),
-                "totalPages": .int(Int64((total + page.pageSize - 1) / page.pageSize)),
-            ]),
-            "links": .object(links),
-        ])
+    /// One page of an engagement's messages.
+    package func messagePage(_ tx: ChatTransaction, _ engagement: Engagement, _ page: SDKRequests.MessagePage) throws -> MessagePage {
+        MessagePage(
+            messages: try tx.messages(engagement.engagementId, pageSize: page.pageSize, pageNumber: page.pageNumber, ascending: page.ascending),
+            request: page, dialogId: engagement.dialogId, total: try tx.messageCount(engagement.engagementId))
     }
 
     /// Plans (or re-plans) the idle timeout of an engagement, when its integration has one.
-    func scheduleIdleTimer(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, integration: Integration, from date: Date) throws {
+    package func scheduleIdleTimer(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, integration: Integration, from date: Date) throws {
         guard let idle = integration.idleTimeoutSeconds, idle > 0 else { return }
         try tx.cancelTimers(target: engagement.engagementId, kinds: [.idleTimeout])
         try tx.insertTimer(
@@ -175,7 +149,7 @@ extension ChatService {
 
 extension AXPSimError {
     /// A write to an ended chat.
-    static func engagementEnded(_ engagementId: String) -> AXPSimError {
+    package static func engagementEnded(_ engagementId: String) -> AXPSimError {
         .conflict(code: "engagement_ended", detail: "The engagement \(engagementId) has ended")
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// The customer side's steps (headless runs): what a Chat SDK client would do, in-process.
 extension ScenarioEngine {
     /// Runs the next customer-side step; false when the run waits or ended.
-    func stepCustomer(_ run: ScenarioRun) -> Bool {
+    package func stepCustomer(_ run: ScenarioRun) -> Bool {
         let next = run.state.withLock { s -> CustomerStepEntry? in
             let steps = run.scenario.customer ?? []
             guard s.customerIndex < steps.count else { return nil }
@@ -44,8 +44,8 @@ extension ScenarioEngine {
             let sessionId = try openSession(caller)
             headlessSessions.withLock { _ = $0.insert(sessionId) }
             defer { headlessSessions.withLock { _ = $0.remove(sessionId) } }
-            let (_, engagement) = try chat.createEngagement(
-                caller, SDKRequests.CreateEngagement(sessionId: sessionId, engagementParameters: parameters))
+            let engagement = try chat.createEngagement(
+                caller, SDKRequests.CreateEngagement(sessionId: sessionId, engagementParameters: parameters)).engagement
             run.state.withLock { s in
                 s.engagementId = engagement.engagementId
                 s.devices[name ?? CustomerStep.defaultDevice] = ScenarioRun.Device(sessionId: sessionId, caller: caller)
@@ -95,13 +95,13 @@ extension ScenarioEngine {
     /// A new session of the run's customer (a device), as the SDK's init makes one.
     private func openSession(_ caller: SDKCaller) throws -> String {
         let session = try env.chat.createSession(caller, SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:]))
-        return session.objectValue["sessionId"]?.stringValue ?? ""
+        return session.session.sessionId
     }
 
     /// A fresh chat JWT of the run's customer, verified as an SDK call would be.
     private func newCaller(_ run: ScenarioRun) throws -> SDKCaller {
         let request = TokenRequest(integrationId: run.integration.integrationId, customerId: run.state.withLock { $0.customerId }, customerName: "Scenario Customer")
-        let jwt = try env.mint(run.accountId, request)
+        let jwt = try env.tokens.mint(accountId: run.accountId, request: request, issuer: env.issuer.value.withLock { $0 }).jwtToken
         let claims = try env.keys.verify(jwt, now: now(run))
         return SDKCaller(claims: claims, integration: run.integration)
     }

@@ -4,26 +4,28 @@ import Synchronization
 
 /// The active fault rules and their seeded generators. The control plane (`/__sim/…`) is never
 /// faulted, so a test can always take a rule back.
-final class FaultInjector: Sendable {
-    struct Entry: Sendable {
-        let id: Int
-        let fault: Fault
-        var generator: SplitMix64
-        var hits = 0
+package final class FaultInjector: Sendable {
+    package struct Entry: Sendable {
+        package let id: Int
+        package let fault: Fault
+        package var generator: SplitMix64
+        package var hits = 0
     }
 
     private let rules = Mutex<[Entry]>([])
+
+    package init() {}
     private let nextId = Mutex(1)
 
     /// Replaces every rule.
-    func replace(with faults: [Fault]) {
+    package func replace(with faults: [Fault]) {
         rules.withLock { $0 = [] }
         for fault in faults { add(fault) }
     }
 
     /// Adds a rule; returns its id.
     @discardableResult
-    func add(_ fault: Fault) -> Int {
+    package func add(_ fault: Fault) -> Int {
         let id = nextId.withLock { id -> Int in
             defer { id += 1 }
             return id
@@ -33,12 +35,12 @@ final class FaultInjector: Sendable {
     }
 
     /// The rules with how often each acted.
-    var snapshot: [(id: Int, fault: Fault, hits: Int)] {
+    package var snapshot: [(id: Int, fault: Fault, hits: Int)] {
         rules.withLock { $0.map { ($0.id, $0.fault, $0.hits) } }
     }
 
     /// The action for an HTTP request, if a rule fires.
-    func action(method: String, path: String) -> Fault.Action? {
+    package func action(method: String, path: String) -> Fault.Action? {
         fire { fault in
             fault.match.event == nil && (fault.match.method.map { $0 == method } ?? true)
                 && (fault.match.path.map { Fault.glob($0, matches: path) } ?? true)
@@ -46,7 +48,7 @@ final class FaultInjector: Sendable {
     }
 
     /// The action for delivering an event of `type` to a socket, if a rule fires.
-    func action(event type: EventType) -> Fault.Action? {
+    package func action(event type: EventType) -> Fault.Action? {
         fire { $0.match.event == type.rawValue }
     }
 
@@ -66,14 +68,14 @@ final class FaultInjector: Sendable {
 }
 
 /// A small, seedable generator (SplitMix64): the same seed gives the same draws on every run.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    package init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

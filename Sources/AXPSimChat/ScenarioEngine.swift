@@ -7,75 +7,95 @@ import Logging
 import Synchronization
 
 /// Runs scenarios on the account clocks. A run executes steps until one has to wait (an `after`
-/// timer, or an expected message); timers and chat messages wake it again through the chat
-/// hooks. Work is drained on the calling thread, one step at a time, so a run never overlaps
+/// timer, or an expected message); its timers (through the scheduler) and the chat's activity
+/// wake it again. Work is drained on the calling thread, one step at a time, so a run never overlaps
 /// itself and a virtual-clock advance returns only once everything it caused has run.
-final class ScenarioEngine: Sendable {
-    /// What the engine needs from the emulator around it.
-    struct Environment: Sendable {
-        let chat: ChatService
-        let store: Store
-        let clocks: ClockService
-        let keys: KeyRing
-        let faults: FaultInjector
-        /// Mints a chat JWT (as the Generate JWT Token API does).
-        let mint: @Sendable (_ accountId: String, _ request: TokenRequest) throws -> String
-        /// After a session closed: its polls and sockets end.
-        let sessionClosed: @Sendable (_ sessionId: String) -> Void
-        /// Drops a session's sockets without a close frame.
-        let dropSockets: @Sendable (_ sessionId: String) -> Void
-        /// Closes the sockets authenticated with a token (4401).
-        let closeSocketsOfToken: @Sendable (_ jti: String) -> Void
+package final class ScenarioEngine: ChatActivityObserver {
+    /// The services the engine drives.
+    package struct Environment: Sendable {
+        package let chat: ChatService
+        package let store: Store
+        package let clocks: ClockService
+        package let keys: KeyRing
+        package let faults: FaultInjector
+        /// Mints the chat JWTs of headless customers (as the Generate JWT Token API does).
+        package let tokens: TokenService
+        /// The `iss` of those tokens: the emulator's base URL once bound.
+        package let issuer: SharedText
+
+        package init(
+            chat: ChatService, store: Store, clocks: ClockService, keys: KeyRing, faults: FaultInjector, tokens: TokenService, issuer: SharedText
+        ) {
+            self.chat = chat
+            self.store = store
+            self.clocks = clocks
+            self.keys = keys
+            self.faults = faults
+            self.tokens = tokens
+            self.issuer = issuer
+        }
     }
 
     /// Runs with work, per account, and the accounts being drained. One account's runs are
     /// drained by one thread at a time, and never by a request of another account.
-    struct Queue: Sendable {
-        var pending: [String: [String]] = [:]
-        var draining: Set<String> = []
+    package struct Queue: Sendable {
+        package var pending: [String: [String]] = [:]
+        package var draining: Set<String> = []
 
-        func isIdle(_ accountId: String) -> Bool {
+        package func isIdle(_ accountId: String) -> Bool {
             !draining.contains(accountId) && (pending[accountId]?.isEmpty ?? true)
         }
     }
 
-    let env: Environment
-    let library: ScenarioLibrary
-    let runs = Mutex<[String: ScenarioRun]>([:])
-    let queue = Mutex(Queue())
+    package let env: Environment
+    package let library: ScenarioLibrary
+    package let runs = Mutex<[String: ScenarioRun]>([:])
+    package let queue = Mutex(Queue())
     /// Signalled whenever an account's drain ends (``waitUntilIdle(accountId:)`` waits on it).
     private let drained = NSCondition()
     /// Sessions whose next engagement belongs to a headless run (no integration scenario attached).
-    let headlessSessions = Mutex<Set<String>>([])
-    let logger = Logger(label: "axpsim.scenario")
+    package let headlessSessions = Mutex<Set<String>>([])
+    package let logger = Logger(label: "axpsim.scenario")
     /// Most steps one drain runs for one run before yielding (a guard against a runaway loop).
-    static let stepBudget = 10_000
+    package static let stepBudget = 10_000
 
-    init(env: Environment, library: ScenarioLibrary) {
+    /// Follows the chat from here on (through the chat's observers).
+    package init(env: Environment, library: ScenarioLibrary) {
         self.env = env
         self.library = library
+        env.chat.observers.add(self)
     }
 
-    /// Subscribes to the chat's hooks.
-    func install() {
-        env.chat.hooks.withLock { hooks in
-            hooks.customerMessage = { [weak self] engagementId in self?.messageArrived(engagementId, waitingRole: .agent) }
-            hooks.agentMessage = { [weak self] engagementId in self?.messageArrived(engagementId, waitingRole: .customer) }
-            hooks.scenarioTimer = { [weak self] runId, timerId in self?.timerFired(runId: runId, timerId: timerId) }
-            hooks.engagementCreated = { [weak self] engagement in self?.engagementCreated(engagement) }
-            hooks.engagementEnded = { [weak self] engagementId in
-                self?.messageArrived(engagementId, waitingRole: .agent)
-                self?.messageArrived(engagementId, waitingRole: .customer)
-            }
+    /// Wakes the runs the chat's activity concerns.
+    package func chatActivity(_ activity: ChatActivity) {
+        switch activity {
+        case .engagementCreated(let engagement):
+            engagementCreated(engagement)
+        case .customerMessage(let engagementId):
+            messageArrived(engagementId, waitingRole: .agent)
+        case .agentMessage(let engagementId):
+            messageArrived(engagementId, waitingRole: .customer)
+        case .engagementEnded(let engagementId):
+            messageArrived(engagementId, waitingRole: .agent)
+            messageArrived(engagementId, waitingRole: .customer)
         }
     }
 
-    func run(_ id: String) -> ScenarioRun? {
+    /// A scenario timer fell due: the run waiting on it goes on. False when another thread took
+    /// (or a finish dropped) the timer first.
+    @discardableResult
+    package func fire(_ timer: ScheduledTimer) throws -> Bool {
+        guard try env.store.chatWrite({ try $0.takeTimer(timer.timerId) }) else { return false }
+        timerFired(runId: timer.target, timerId: timer.timerId)
+        return true
+    }
+
+    package func run(_ id: String) -> ScenarioRun? {
         runs.withLock { $0[id] }
     }
 
     /// Forgets finished runs beyond the `keeping` most recently finished (running ones stay).
-    func forgetFinishedRuns(keeping: Int) {
+    package func forgetFinishedRuns(keeping: Int) {
         runs.withLock { runs in
             let finished = runs.values.compactMap { run -> (String, Date)? in
                 run.state.withLock { s in s.finishedAt.map { (run.id, $0) } }
@@ -85,7 +105,7 @@ final class ScenarioEngine: Sendable {
         }
     }
 
-    var allRuns: [ScenarioRun] {
+    package var allRuns: [ScenarioRun] {
         runs.withLock { Array($0.values) }
     }
 
@@ -93,7 +113,7 @@ final class ScenarioEngine: Sendable {
 
     /// Runs the contact-center side of `scenario` on an existing engagement.
     @discardableResult
-    func startAgent(_ scenario: Scenario, engagementId: String) throws -> ScenarioRun {
+    package func startAgent(_ scenario: Scenario, engagementId: String) throws -> ScenarioRun {
         let engagement = try env.store.chatRead { tx in try env.chat.requireEngagement(tx, engagementId) }
         guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
         guard let integration = try env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId) else {
@@ -109,7 +129,7 @@ final class ScenarioEngine: Sendable {
     /// Runs `scenario` headless on `integration`: its customer side starts the chat (the agent
     /// side then runs on it).
     @discardableResult
-    func startHeadless(_ scenario: Scenario, integration: Integration) throws -> ScenarioRun {
+    package func startHeadless(_ scenario: Scenario, integration: Integration) throws -> ScenarioRun {
         guard scenario.customer?.isEmpty == false else {
             throw AXPSimError.conflict(code: "scenario_not_headless", detail: "Scenario \(scenario.name) has no customer: side to run it headless")
         }
@@ -149,7 +169,7 @@ final class ScenarioEngine: Sendable {
     }
 
     /// Stops a run (its pending timers are dropped).
-    func cancel(_ id: String) -> Bool {
+    package func cancel(_ id: String) -> Bool {
         guard let run = run(id), !run.isFinished else { return false }
         finish(run, .cancelled, failure: nil)
         return true
@@ -195,7 +215,7 @@ final class ScenarioEngine: Sendable {
 
     /// Marks a run as having work, then drains its account's runs on this thread unless another
     /// thread already is.
-    func kick(_ id: String) {
+    package func kick(_ id: String) {
         guard let run = run(id) else { return }
         let accountId = run.accountId
         queue.withLock { q in
@@ -228,7 +248,7 @@ final class ScenarioEngine: Sendable {
 
     /// Waits until no thread is draining the account's runs (for a clock advance to return
     /// settled). Blocks on a condition, never spins; `timeout` bounds a runaway drain.
-    func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
+    package func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
         let deadline = Date().addingTimeInterval(timeout)
         drained.lock()
         defer { drained.unlock() }
@@ -283,7 +303,7 @@ final class ScenarioEngine: Sendable {
     // MARK: Shared step helpers
 
     /// The run's account clock.
-    func now(_ run: ScenarioRun) throws -> Date {
+    package func now(_ run: ScenarioRun) throws -> Date {
         try env.clocks.now(accountId: run.accountId)
     }
 
@@ -309,13 +329,13 @@ final class ScenarioEngine: Sendable {
         }
     }
 
-    func record(_ run: ScenarioRun, line: Int, kind: String, status: String = "done", detail: String? = nil) {
+    package func record(_ run: ScenarioRun, line: Int, kind: String, status: String = "done", detail: String? = nil) {
         let at = instant(run)
         run.state.withLock { $0.progress.append(.init(line: line, kind: kind, status: status, at: at, detail: detail)) }
     }
 
     /// Schedules the run's wake-up `seconds` from now on its account clock.
-    func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
+    package func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
         let due = try now(run).addingTimeInterval(seconds)
         let timer = try env.store.chatWrite { tx in
             try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: due, kind: .scenarioStep, target: run.id))
@@ -325,20 +345,20 @@ final class ScenarioEngine: Sendable {
     }
 
     /// Waits `seconds` on the account clock (an `after` step).
-    func pause(_ run: ScenarioRun, seconds: Double, line: Int, kind: String) throws {
+    package func pause(_ run: ScenarioRun, seconds: Double, line: Int, kind: String) throws {
         let timer = try sleep(run, seconds: seconds)
         run.state.withLock { $0.wait = .timer(timer) }
         record(run, line: line, kind: kind, status: "waiting", detail: "\(seconds)s")
     }
 
     /// Waits for a message of the other side matching `matcher`, until `within` seconds pass.
-    func expect(_ run: ScenarioRun, _ matcher: TextMatcher, within: Double?, onTimeout: [ScenarioStepEntry]?, line: Int) throws {
+    package func expect(_ run: ScenarioRun, _ matcher: TextMatcher, within: Double?, onTimeout: [ScenarioStepEntry]?, line: Int) throws {
         let deadline = try within.map { try sleep(run, seconds: $0) }
         run.state.withLock { $0.wait = .message(matcher, deadline: deadline, onTimeout: onTimeout, line: line) }
     }
 
     /// Runs one step; an error fails the run at the step's line. Returns whether to go on.
-    func attempt(_ run: ScenarioRun, line: Int, kind: String, _ body: () throws -> Bool) -> Bool {
+    package func attempt(_ run: ScenarioRun, line: Int, kind: String, _ body: () throws -> Bool) -> Bool {
         do {
             return try body()
         } catch let error as AXPSimError {
@@ -366,7 +386,7 @@ final class ScenarioEngine: Sendable {
 
     /// True once the run's chat has ended.
     /// A store failure is logged and counts as "not ended" (the run then waits on).
-    func chatEnded(_ run: ScenarioRun) -> Bool {
+    package func chatEnded(_ run: ScenarioRun) -> Bool {
         guard let engagementId = run.state.withLock({ $0.engagementId }) else { return false }
         do {
             return try env.store.chatRead { try $0.engagement(engagementId) }?.isEnded ?? false
@@ -376,12 +396,12 @@ final class ScenarioEngine: Sendable {
         }
     }
 
-    func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
+    package func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
         record(run, line: line, kind: kind, status: "failed", detail: text)
         finish(run, .failed, failure: line > 0 ? "line \(line): \(kind): \(text)" : text)
     }
 
-    func finish(_ run: ScenarioRun, _ status: ScenarioRun.Status, failure: String?) {
+    package func finish(_ run: ScenarioRun, _ status: ScenarioRun.Status, failure: String?) {
         let at = instant(run)
         let waitTimer = run.state.withLock { s -> Int64? in
             guard s.status == .running else { return nil }
@@ -401,7 +421,7 @@ final class ScenarioEngine: Sendable {
 
 extension TextMatcher {
     /// How a matcher reads in progress and failure texts.
-    var text: String {
+    package var text: String {
         switch self {
         case .regex(let pattern): "/\(pattern)/"
         case .exact(let text): "\"\(text)\""

@@ -6,29 +6,29 @@ import Synchronization
 
 /// Answers "what time is it for account A?" from the persisted per-account clocks, cached in
 /// memory (every change goes through here, so the cache never goes stale).
-final class ClockService: Sendable {
-    let store: Store
-    let defaultMode: ClockMode
+package final class ClockService: Sendable {
+    package let store: Store
+    package let defaultMode: ClockMode
 
     /// Cached states and a generation that every change bumps: a cache miss fills the cache only
     /// when no change happened while it read the store, so a concurrent `set` is never
     /// overwritten by an older read.
     private struct Cache {
-        var states: [String: ClockState] = [:]
-        var generation: UInt64 = 0
+        package var states: [String: ClockState] = [:]
+        package var generation: UInt64 = 0
     }
 
     private let cache = Mutex(Cache())
     /// Serialises changes: the store write and the cache update of one `set` happen together.
     private let changes = Mutex(())
 
-    init(store: Store, defaultMode: ClockMode) {
+    package init(store: Store, defaultMode: ClockMode) {
         self.store = store
         self.defaultMode = defaultMode
     }
 
     /// The account's clock state.
-    func state(accountId: String) throws -> ClockState {
+    package func state(accountId: String) throws -> ClockState {
         let (cached, generation) = cache.withLock { ($0.states[accountId], $0.generation) }
         if let cached { return cached }
         let state: ClockState
@@ -45,12 +45,12 @@ final class ClockService: Sendable {
     }
 
     /// The account's current instant.
-    func now(accountId: String) throws -> Date {
+    package func now(accountId: String) throws -> Date {
         try state(accountId: accountId).now(wall: Date())
     }
 
     /// Persists and caches a new state.
-    func set(accountId: String, _ state: ClockState) throws {
+    package func set(accountId: String, _ state: ClockState) throws {
         // Virtual instants are kept to the millisecond, as they are stored: an advance computed by
         // adding seconds then lands exactly on the instants of timers and token expiries.
         var state = state
@@ -65,7 +65,7 @@ final class ClockService: Sendable {
     }
 
     /// Forgets cached states (after a reset rewrote the table).
-    func invalidate(accountId: String? = nil) {
+    package func invalidate(accountId: String? = nil) {
         changes.withLock { _ in
             cache.withLock { cache in
                 if let accountId { cache.states[accountId] = nil } else { cache.states.removeAll() }

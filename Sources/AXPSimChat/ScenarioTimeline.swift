@@ -4,10 +4,10 @@ import Foundation
 
 /// The observable transcript of a chat, as one session saw it: what a recording stores under
 /// `timeline:` and what a replay compares against.
-enum ScenarioTimeline {
+package enum ScenarioTimeline {
     /// Timeline entries of `engagementId` from a session's events, times in seconds (to the
     /// millisecond) since `start`.
-    static func entries(_ events: [SessionEvent], engagementId: String, start: Date) -> [TimelineEntry] {
+    package static func entries(_ events: [SessionEvent], engagementId: String, start: Date) -> [TimelineEntry] {
         events.compactMap { event -> TimelineEntry? in
             if let id = event.engagementId, id != engagementId { return nil }
             let at = Double(Timestamp.millis(event.createdAt) - Timestamp.millis(start)) / 1000
@@ -46,14 +46,14 @@ enum ScenarioTimeline {
     }
 
     /// One readable line per entry: `  12.000s  agent:Alice    message  "text"`.
-    static func line(_ entry: TimelineEntry) -> String {
+    package static func line(_ entry: TimelineEntry) -> String {
         let time = String(format: "%9.3fs", entry.at)
         let text = entry.text.map { " \"\($0)\"" } ?? ""
         return "\(time)  \(entry.actor.padding(toLength: 16, withPad: " ", startingAt: 0)) \(entry.kind)\(text)"
     }
 
     /// A unified-style diff of expected vs actual lines (`-` expected only, `+` actual only).
-    static func diff(expected: [TimelineEntry], actual: [TimelineEntry]) -> [String] {
+    package static func diff(expected: [TimelineEntry], actual: [TimelineEntry]) -> [String] {
         let a = expected.map(line)
         let b = actual.map(line)
         var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
@@ -84,7 +84,7 @@ enum ScenarioTimeline {
 
 extension JSONValue {
     /// The integer, or nil.
-    var intValue: Int? {
+    package var intValue: Int? {
         if case .int(let value) = self { return Int(exactly: value) }
         return nil
     }

@@ -9,20 +9,20 @@ import Synchronization
 /// event logs, ended chats, spent tokens, expired OAuth grants, customers left with nothing), and
 /// finished scenario runs beyond ``runsKept`` are forgotten. Passes run from the scheduler thread
 /// at most every ``interval`` seconds of real time, and on demand (`POST /__sim/prune`).
-final class RetentionService: Sendable {
-    let store: Store
-    let clocks: ClockService
-    let scenarios: ScenarioEngine
+package final class RetentionService: Sendable {
+    package let store: Store
+    package let clocks: ClockService
+    package let scenarios: ScenarioEngine
     /// How long ended state is kept, seconds of account time.
-    let retention: TimeInterval
+    package let retention: TimeInterval
     /// Most finished scenario runs kept in memory; the oldest go first.
-    static let runsKept = 200
+    package static let runsKept = 200
     /// Real seconds between passes.
-    static let interval: TimeInterval = 30
+    package static let interval: TimeInterval = 30
     private let lastPass = Mutex<Date>(.distantPast)
     private let logger = Logger(label: "axpsim.retention")
 
-    init(store: Store, clocks: ClockService, scenarios: ScenarioEngine, retention: TimeInterval) {
+    package init(store: Store, clocks: ClockService, scenarios: ScenarioEngine, retention: TimeInterval) {
         self.store = store
         self.clocks = clocks
         self.scenarios = scenarios
@@ -30,7 +30,7 @@ final class RetentionService: Sendable {
     }
 
     /// Runs a pass when the last one is at least ``interval`` old (called by the scheduler loop).
-    func passIfDue(wall: Date = Date()) {
+    package func passIfDue(wall: Date = Date()) {
         let due = lastPass.withLock { last -> Bool in
             guard wall.timeIntervalSince(last) >= Self.interval else { return false }
             last = wall
@@ -47,7 +47,7 @@ final class RetentionService: Sendable {
 
     /// Prunes every account now; returns what was removed.
     @discardableResult
-    func pass() throws -> PruneReport {
+    package func pass() throws -> PruneReport {
         var total = PruneReport()
         for account in try store.accounts() {
             let cutoff = try clocks.now(accountId: account.accountId).addingTimeInterval(-retention)

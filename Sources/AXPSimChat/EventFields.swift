@@ -1,0 +1,29 @@
+import AXPSimCore
+
+/// The shapes inside stored events (the platform's event record, docs/sdk-protocol.md): the
+/// Chat SDK reads them as they are stored; other adapters translate from them.
+package enum EventFields {
+    /// A participant as events name it.
+    package static func participant(_ p: Participant) -> JSONValue {
+        .object([
+            "participantId": .string(p.participantId), "participantType": .string(p.participantType.rawValue),
+            "displayName": .string(p.displayName),
+        ])
+    }
+
+    /// The `participant` of a MESSAGE event: the message's sender.
+    package static func sender(_ m: ChatMessage) -> JSONValue {
+        .object([
+            "participantId": .string(m.participantId), "participantType": .string(m.participantType.rawValue),
+            "displayName": .string(m.displayName),
+        ])
+    }
+
+    /// The `message` object inside a MESSAGE event.
+    package static func eventMessage(_ m: ChatMessage) -> JSONValue {
+        .object([
+            "messageId": .string(m.messageId), "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(m.messageIndex),
+            "receivedAt": .date(m.receivedAt), "lastUpdatedAt": .date(m.receivedAt), "body": m.body,
+        ])
+    }
+}
