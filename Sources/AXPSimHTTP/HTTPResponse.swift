@@ -43,4 +43,13 @@ public enum HTTPResult: Sendable {
     case suspend(PendingResponse)
     /// Close the connection without answering (fault injection).
     case drop
+
+    /// The same result with its response transformed, now or when a held one is supplied.
+    public func mapResponse(_ transform: @escaping @Sendable (HTTPResponse) -> HTTPResponse) -> HTTPResult {
+        switch self {
+        case .respond(let response): .respond(transform(response))
+        case .suspend(let pending): .suspend(pending.map(transform))
+        case .drop: .drop
+        }
+    }
 }

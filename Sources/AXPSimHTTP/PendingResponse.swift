@@ -57,6 +57,20 @@ public final class PendingResponse: Sendable {
         }
     }
 
+    /// A pending response that is this one's, transformed: what a middleware returns to decorate
+    /// an answer supplied later (headers, the request journal). The returned one is what the
+    /// server holds; call it once per pending response, as the server's own take.
+    public func map(_ transform: @escaping @Sendable (HTTPResponse) -> HTTPResponse) -> PendingResponse {
+        let mapped = PendingResponse()
+        let ready = takeOrSuspend(
+            suspend: {},
+            resume: { [self] in
+                if let response = self.take() { mapped.fulfill(transform(response)) }
+            })
+        if let ready { mapped.fulfill(transform(ready)) }
+        return mapped
+    }
+
     /// Called by the server on the connection's thread: either the response is already there
     /// (returned, nothing to suspend) or `suspend` is run under the lock and `resume` remembered.
     func takeOrSuspend(suspend: () -> Void, resume: @escaping @Sendable () -> Void) -> HTTPResponse? {

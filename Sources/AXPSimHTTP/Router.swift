@@ -17,7 +17,7 @@ public struct Router<Handler: Sendable>: Sendable {
     }
 
     /// The outcome of a lookup.
-    public enum Match {
+    public enum Match: Sendable where Handler: Sendable {
         case found(Handler, parameters: [String: String], pattern: String)
         case methodNotAllowed(allowed: [String])
         case notFound

@@ -1,22 +1,58 @@
+import Synchronization
 import AXPSimChat
+import AXPSimCore
 import AXPSimHTTP
 import Foundation
-import AXPSimCore
-import Logging
-import AXPSimStore
 
+/// The controllers, one per API, each built with just the services it uses.
 extension Emulator {
     /// Every HTTP route of the emulator.
     func makeRoutes() -> RouteTable {
         var table = RouteTable()
-        addBackendRoutes(to: &table)
-        addControlRoutes(to: &table)
-        addClockRoutes(to: &table)
-        addSDKRoutes(to: &table)
-        addChatControlRoutes(to: &table)
-        addFaultRoutes(to: &table)
-        addSnapshotRoutes(to: &table)
-        addScenarioRoutes(to: &table)
+        let authentication = SDKAuthentication(store: store, keys: keys, clocks: clocks)
+        BackendController(
+            store: store, keys: keys, clocks: clocks, tokens: tokens, issuer: baseURL, accessTokenTTL: configuration.accessTokenTTL, logger: logger
+        ).addRoutes(to: &table)
+        ControlController(
+            store: store, keys: keys, retention: retention, journal: journal, resets: resets,
+            health: HealthReporter(listeners: listeners, store: store, hub: hub, startedAt: startedAt)
+        ).addRoutes(to: &table)
+        ConsoleController(controlGuard: controlGuard, secureCookies: configuration.tls).addRoutes(to: &table)
+        ClockController(store: store, clocks: clocks, scheduler: scheduler, errors: errors).addRoutes(to: &table)
+        ChatSDKController(
+            chat: chat, store: store, hub: hub, authentication: authentication, baseURL: baseURL,
+            longPollHoldSeconds: configuration.longPollHoldSeconds, maxMessageLength: configuration.maxMessageLength
+        ).addRoutes(to: &table)
+        ChatControlController(chat: chat, store: store, hub: hub).addRoutes(to: &table)
+        FaultController(faults: faults).addRoutes(to: &table)
+        SnapshotController(store: store, resets: resets).addRoutes(to: &table)
+        ScenarioController(
+            scenarios: scenarios, chat: chat, store: store, clocks: clocks, recordings: recordings, scenariosPath: configuration.scenariosPath
+        ).addRoutes(to: &table)
+        addDocumentRoute(to: &table)
         return table
+    }
+
+    /// The event sockets' endpoint.
+    var eventSockets: EventSocketController {
+        EventSocketController(
+            hub: hub, chat: chat, store: store, authentication: SDKAuthentication(store: store, keys: keys, clocks: clocks), logger: logger)
+    }
+
+    /// `GET /__sim/openapi.json`, generated from the routes as installed.
+    private func addDocumentRoute(to table: inout RouteTable) {
+        let routes = routes
+        let baseURL = baseURL
+        table.add(
+            "GET", "/__sim/openapi.json", .control, "The OpenAPI 3.1 document of every HTTP route",
+            .json(200, .object(["openapi": .constant("3.1.0"), "paths": .map(.any)], required: ["openapi", "paths"], closed: false))
+        ) { _ in
+            .respond(JSONResponses.json(200, routes.read { OpenAPIDocument.build($0, serverURL: baseURL.value.withLock { $0 }) }))
+        }
+    }
+
+    /// The OpenAPI document of the installed routes.
+    func openAPIDocument() -> JSONValue {
+        routes.read { OpenAPIDocument.build($0, serverURL: httpURL) }
     }
 }

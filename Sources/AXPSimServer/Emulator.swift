@@ -35,44 +35,39 @@ public final class Emulator: Sendable {
     let store: Store
     let keys: KeyRing
     let clocks: ClockService
-    /// The fixture accounts, restored by resets.
-    let fixtures: [ProvisionedAccount]
+    let tokens: TokenService
     let journal: RequestJournal
+    /// Delivery of committed events to held polls and sockets (the chat's event sink).
     let hub: EventHub
     let faults = FaultInjector()
-    /// Event sockets by connection id: waiting for their auth frame, or subscribed.
-    let sockets = Mutex<[UInt64: SocketState]>([:])
     let chat: ChatService
     let scheduler: Scheduler
     /// Prunes ended state past its retention.
     let retention: RetentionService
     let scenarios: ScenarioEngine
-    /// Recordings in progress or stopped, by id.
-    let recordings = Mutex<[String: Recording]>([:])
-    let startedAt = Date()
+    let resets: StateResets
     /// Who may use the control plane and the console.
     let controlGuard: ControlGuard
-
-    struct Servers: Sendable {
-        let http: HTTPServer
-        let webSocket: WebSocketServer
-        let httpURL: String
-        let wsURL: String
-    }
-
-    let servers = Mutex<Servers?>(nil)
+    /// The chain every request goes through before its route's handler.
+    let middleware: MiddlewareChain
+    let errors: ErrorResponder
+    let listeners = ListenerState()
     /// True between ``startPortless()`` and ``stop()``.
     let portless = Mutex(false)
-    /// The HTTP base URL once bound (the `iss` of tokens minted by scenarios).
+    /// The HTTP base URL once bound (the `iss` of tokens).
     let baseURL = SharedText("http://axpsim.invalid")
-    let routes = Mutex(RouteTable())
+    let routes = RouteRegistry()
+    let recordings = Recordings()
+    let startedAt = Date()
 
-    /// Opens the store, loads fixtures and keys. Does not bind yet.
+    /// Opens the store, loads fixtures and keys, and wires the services (each gets what it needs,
+    /// once). Does not bind yet.
     public init(configuration: EmulatorConfiguration, logger: Logger = Logger(label: "axpsim.server")) throws {
         if let problem = configuration.problems.first { throw StartupError.configuration(problem) }
         self.configuration = configuration
         self.logger = logger
         controlGuard = ControlGuard(token: configuration.controlToken, configuredHosts: [configuration.host], tls: configuration.tls)
+        let fixtures: [ProvisionedAccount]
         do {
             fixtures = try configuration.fixturesPath.map { try FixtureLoader.load(directory: $0) } ?? []
         } catch let error as DiagnosticsError {
@@ -82,6 +77,7 @@ public final class Emulator: Sendable {
         try store.loadFixtures(fixtures, now: Date())
         keys = try Self.loadKeys(store: store)
         clocks = ClockService(store: store, defaultMode: configuration.defaultClockMode)
+        tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
         hub = EventHub(
             store: store, faults: faults, maxPollsPerSession: configuration.maxPollsPerSession,
@@ -90,13 +86,15 @@ public final class Emulator: Sendable {
         chat = ChatService(
             store: store, clocks: clocks, sink: hub, observers: ChatObservers(), timerSignal: timerSignal,
             reminderLeadOverride: configuration.reminderLeadOverride, maxTextLength: configuration.maxMessageLength)
-        let tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
         let environment = ScenarioEngine.Environment(
             chat: chat, store: store, clocks: clocks, keys: keys, faults: faults, tokens: tokens, issuer: baseURL)
         scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
         retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
-        let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
-        self.scheduler = scheduler
+        scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
+        resets = StateResets(store: store, clocks: clocks, keys: keys, journal: journal, hub: hub, scheduler: scheduler, fixtures: fixtures)
+        errors = ErrorResponder(logger: logger)
+        middleware = Self.middlewareChain(
+            journal: journal, controlGuard: controlGuard, faults: faults, cors: CORSPolicy(origins: configuration.corsOrigins), errors: errors)
     }
 
     /// Loads the persisted signing keys, generating the first one on first start.
@@ -118,13 +116,13 @@ public final class Emulator: Sendable {
     }
 
     /// The HTTP base URL (after ``start()``).
-    public var httpURL: String { servers.withLock { $0?.httpURL ?? "" } }
+    public var httpURL: String { listeners.current.withLock { $0?.httpURL ?? "" } }
     /// The WebSocket base URL (after ``start()``).
-    public var wsURL: String { servers.withLock { $0?.wsURL ?? "" } }
+    public var wsURL: String { listeners.current.withLock { $0?.wsURL ?? "" } }
 
     /// Binds both ports, then writes the ready file.
     public func start() throws {
-        routes.withLock { $0 = makeRoutes() }
+        routes.install(makeRoutes())
         let tls = try tlsMaterial()
         let http = HTTPServer(
             configuration: HTTPServer.Configuration(
@@ -137,10 +135,10 @@ public final class Emulator: Sendable {
             })
         let webSocket = WebSocketServer(
             configuration: WebSocketServer.Configuration(
-                host: configuration.host, port: Int(configuration.wsPort), subprotocols: Self.webSocketSubprotocols,
+                host: configuration.host, port: Int(configuration.wsPort), subprotocols: EventSocketController.webSocketSubprotocols,
                 maxQueuedFrames: configuration.wsQueueFrames, tlsCertificatePath: tls?.certificatePath, tlsKeyPath: tls?.keyPath),
             logger: Logger(label: "axpsim.websocket"),
-            handlers: webSocketHandlers())
+            handlers: eventSockets.handlers)
         do {
             try http.start()
         } catch {
@@ -154,9 +152,9 @@ public final class Emulator: Sendable {
         }
         let host = configuration.host == "0.0.0.0" ? "127.0.0.1" : (configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host)
         let scheme = tls == nil ? ("http", "ws") : ("https", "wss")
-        let urls = Servers(
+        let urls = Listeners(
             http: http, webSocket: webSocket, httpURL: "\(scheme.0)://\(host):\(http.port)", wsURL: "\(scheme.1)://\(host):\(webSocket.port)")
-        servers.withLock { $0 = urls }
+        listeners.current.withLock { $0 = urls }
         baseURL.value.withLock { $0 = urls.httpURL }
         scheduler.start()
         logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
@@ -170,15 +168,15 @@ public final class Emulator: Sendable {
             defer { running = true }
             return running
         }
-        guard !already, servers.withLock({ $0 }) == nil else { return }
-        routes.withLock { $0 = makeRoutes() }
+        guard !already, listeners.current.withLock({ $0 }) == nil else { return }
+        routes.install(makeRoutes())
         scheduler.start()
     }
 
     /// Graceful stop: no new connections, in-flight requests finish, sockets close with 1001,
     /// the database is checkpointed.
     public func stop() {
-        let current = servers.withLock { $0 }
+        let current = listeners.current.withLock { $0 }
         let wasPortless = portless.withLock { running -> Bool in
             defer { running = false }
             return running
@@ -193,11 +191,11 @@ public final class Emulator: Sendable {
             // Nothing is lost (the WAL holds every commit); the next start replays it.
             logger.error("cannot checkpoint the database", metadata: ["error": "\(error)"])
         }
-        servers.withLock { $0 = nil }
+        listeners.current.withLock { $0 = nil }
         logger.info("axpsim stopped")
     }
 
-    private func writeReadyFile(_ path: String, urls: Servers) throws {
+    private func writeReadyFile(_ path: String, urls: Listeners) throws {
         let body: [String: Any] = ["httpUrl": urls.httpURL, "wsUrl": urls.wsURL, "pid": Int(ProcessInfo.processInfo.processIdentifier)]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
         let url = URL(fileURLWithPath: path)

@@ -18,8 +18,6 @@ final class EventHub: Sendable {
         let after: Int64
         let pending: PendingResponse
         let respond: @Sendable ([SessionEvent]) -> HTTPResponse
-        /// Decorates any answer that ends the hold (CORS, request journal).
-        let finish: @Sendable (HTTPResponse) -> HTTPResponse
     }
 
     /// A held journal poll (`GET /__sim/events?wait=`).
@@ -34,6 +32,8 @@ final class EventHub: Sendable {
 
     struct State {
         var nextId: UInt64 = 0
+        /// Every event socket by connection id: waiting for its auth frame, or subscribed.
+        var sockets: [UInt64: SocketState] = [:]
         var waiters: [String: [UInt64: Waiter]] = [:]
         var subscribers: [String: [UInt64: EventSubscriber]] = [:]
         var journalWaiters: [UInt64: JournalWaiter] = [:]
@@ -78,15 +78,12 @@ final class EventHub: Sendable {
     // MARK: Long polls
 
     /// Answers at once when the session has SDK events after `after`; otherwise holds the
-    /// request until one is stored or `hold` seconds pass (then `[]`).
-    /// `render` builds the answer; `finishHeld` decorates it when it ends a held request.
+    /// request until one is stored or `hold` seconds pass (then `[]`). `render` builds the answer.
     func poll(
-        accountId: String, sessionId: String, after: Int64, hold: TimeInterval, render: @escaping @Sendable ([SessionEvent]) -> HTTPResponse,
-        finishHeld: @escaping @Sendable (HTTPResponse) -> HTTPResponse
+        accountId: String, sessionId: String, after: Int64, hold: TimeInterval, render: @escaping @Sendable ([SessionEvent]) -> HTTPResponse
     ) throws -> HTTPResult {
         let pending = PendingResponse()
-        let respond: @Sendable ([SessionEvent]) -> HTTPResponse = { finishHeld(render($0)) }
-        let waiter = Waiter(accountId: accountId, sessionId: sessionId, after: after, pending: pending, respond: respond, finish: finishHeld)
+        let waiter = Waiter(accountId: accountId, sessionId: sessionId, after: after, pending: pending, respond: render)
         let id = state.withLock { state -> UInt64? in
             guard (state.waiters[sessionId]?.count ?? 0) < maxPollsPerSession else { return nil }
             state.nextId += 1
@@ -111,7 +108,7 @@ final class EventHub: Sendable {
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + hold) { [weak self] in
             self?.removeWaiter(sessionId: sessionId, id: id)
-            pending.fulfill(respond([]))
+            pending.fulfill(render([]))
         }
         return .suspend(pending)
     }
@@ -126,7 +123,7 @@ final class EventHub: Sendable {
     /// Answers every held poll of a session now with `response` (session closed or reset).
     func releasePolls(sessionId: String, with response: HTTPResponse) {
         let waiters = state.withLock { $0.waiters.removeValue(forKey: sessionId) ?? [:] }
-        for waiter in waiters.values { waiter.pending.fulfill(waiter.finish(response)) }
+        for waiter in waiters.values { waiter.pending.fulfill(response) }
     }
 
     /// After a reset: held polls of the account (or of every account) answer 404 Session not
@@ -138,7 +135,7 @@ final class EventHub: Sendable {
             let subscribers = state.subscribers.values.flatMap(\.values).filter { accountId == nil || $0.accountId == accountId }
             return (waiters, subscribers)
         }
-        for waiter in waiters { waiter.pending.fulfill(waiter.finish(response)) }
+        for waiter in waiters { waiter.pending.fulfill(response) }
         for subscriber in subscribers { subscriber.connection.close(code: SocketClose.sessionClosed, reason: "state reset") }
     }
 
@@ -170,14 +167,12 @@ final class EventHub: Sendable {
 
     /// Answers at once with journal events after `after`, or holds up to `wait` seconds.
     func pollJournal(
-        accountId: String?, after: Int64, limit: Int, wait: TimeInterval, render: @escaping @Sendable ([SessionEvent]) -> HTTPResponse,
-        finishHeld: @escaping @Sendable (HTTPResponse) -> HTTPResponse
+        accountId: String?, after: Int64, limit: Int, wait: TimeInterval, render: @escaping @Sendable ([SessionEvent]) -> HTTPResponse
     ) throws -> HTTPResult {
         let pending = PendingResponse()
-        let respond: @Sendable ([SessionEvent]) -> HTTPResponse = { finishHeld(render($0)) }
         let id = state.withLock { state -> UInt64 in
             state.nextId += 1
-            state.journalWaiters[state.nextId] = JournalWaiter(accountId: accountId, after: after, limit: limit, pending: pending, respond: respond)
+            state.journalWaiters[state.nextId] = JournalWaiter(accountId: accountId, after: after, limit: limit, pending: pending, respond: render)
             return state.nextId
         }
         let events: [SessionEvent]
@@ -193,7 +188,7 @@ final class EventHub: Sendable {
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + wait) { [weak self] in
             _ = self?.state.withLock { $0.journalWaiters.removeValue(forKey: id) }
-            pending.fulfill(respond([]))
+            pending.fulfill(render([]))
         }
         return .suspend(pending)
     }
@@ -270,7 +265,7 @@ final class EventHub: Sendable {
                 guard !events.isEmpty else { continue }
                 waiter.pending.fulfill(waiter.respond(events))
             } catch {
-                waiter.pending.fulfill(waiter.finish(storeFailure(error, "long poll")))
+                waiter.pending.fulfill(storeFailure(error, "long poll"))
             }
             // Answered: no longer registered (its hold timer then finds nothing to do).
             removeWaiter(sessionId: waiter.sessionId, id: id)
@@ -288,12 +283,65 @@ final class EventHub: Sendable {
         }
     }
 
-    /// Held long polls and journal polls right now (for health and tests).
-    var heldCounts: (polls: Int, journal: Int, sockets: Int) {
+    /// Held long polls and journal polls, subscribed sockets and all event sockets right now (for
+    /// health and tests).
+    var heldCounts: (polls: Int, journal: Int, sockets: Int, connections: Int) {
         state.withLock { state in
-            (state.waiters.values.reduce(0) { $0 + $1.count }, state.journalWaiters.count, state.subscribers.values.reduce(0) { $0 + $1.count })
+            (
+                state.waiters.values.reduce(0) { $0 + $1.count }, state.journalWaiters.count, state.subscribers.values.reduce(0) { $0 + $1.count },
+                state.sockets.count
+            )
         }
     }
+
+    // MARK: Socket states
+
+    /// A new event socket for a session: it must authenticate first.
+    func socketOpened(_ id: UInt64, integrationId: String, sessionId: String) {
+        state.withLock { $0.sockets[id] = .awaitingAuth(integrationId: integrationId, sessionId: sessionId) }
+    }
+
+    /// True while the socket has not sent its auth frame.
+    func isAwaitingAuth(_ id: UInt64) -> Bool {
+        state.withLock { state in
+            if case .awaitingAuth? = state.sockets[id] { return true }
+            return false
+        }
+    }
+
+    /// The socket's state before this frame; a socket awaiting auth moves to authenticating.
+    func beginAuthentication(_ id: UInt64) -> SocketState? {
+        state.withLock { state in
+            let current = state.sockets[id]
+            if case .awaitingAuth? = current { state.sockets[id] = .authenticating }
+            return current
+        }
+    }
+
+    /// An authenticated socket follows its session; false when it closed meanwhile.
+    func markSubscribed(_ id: UInt64, sessionId: String) -> Bool {
+        state.withLock { state in
+            guard case .authenticating? = state.sockets[id] else { return false }
+            state.sockets[id] = .subscribed(sessionId: sessionId)
+            return true
+        }
+    }
+
+    /// A socket closed: it leaves every registry.
+    func socketClosed(_ id: UInt64) {
+        let removed = state.withLock { $0.sockets.removeValue(forKey: id) }
+        if case .subscribed(let sessionId)? = removed { unsubscribe(sessionId: sessionId, connectionId: id) }
+    }
+}
+
+/// The state of one event socket.
+enum SocketState: Sendable {
+    /// Connected; the auth frame must arrive before the deadline.
+    case awaitingAuth(integrationId: String, sessionId: String)
+    /// Authenticating (off the service thread).
+    case authenticating
+    /// Following the session's log.
+    case subscribed(sessionId: String)
 }
 
 /// The chat's event sink: committed events reach held polls and sockets, closed sessions and

@@ -62,7 +62,7 @@ public enum HeadlessRunner {
         configuration.fixturesPath = fixturesPath
         configuration.defaultClockMode = .virtual
         let emulator = try Emulator(configuration: configuration, logger: Logger(label: "axpsim.replay"))
-        let integration = try findIntegration(scenario.integration, in: emulator)
+        let integration = try findIntegration(scenario.integration, in: emulator.store)
         let accountId = integration.accountId
         try emulator.clocks.set(accountId: accountId, ClockState(mode: .virtual, virtualNow: epoch))
         let customer = try emulator.scenarios.startHeadless(scenario, integration: integration)
@@ -102,8 +102,8 @@ public enum HeadlessRunner {
     }
 
     /// The integration a scenario names (by name or id), else the first fixture integration.
-    static func findIntegration(_ reference: String?, in emulator: Emulator) throws -> Integration {
-        let all = try emulator.store.accounts().flatMap { try emulator.store.integrations(accountId: $0.accountId) }
+    static func findIntegration(_ reference: String?, in store: Store) throws -> Integration {
+        let all = try store.accounts().flatMap { try store.integrations(accountId: $0.accountId) }
         if let reference {
             if let found = all.first(where: { $0.name == reference || $0.integrationId == reference.lowercased() }) { return found }
             throw AXPSimError.notFound(resource: "integration", id: reference)

@@ -13,6 +13,11 @@ enum JSONResponses {
         return encoder
     }()
 
+    /// A JSON response of a JSON value.
+    static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+        .json(status, value.jsonData)
+    }
+
     /// A JSON response of an Encodable value.
     static func json(_ status: Int, _ value: some Encodable) -> HTTPResponse {
         do {
@@ -22,23 +27,17 @@ enum JSONResponses {
         }
     }
 
-    /// A JSON response of a JSONSerialization-compatible object.
-    static func object(_ status: Int, _ value: Any) -> HTTPResponse {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return problem(.internalError("cannot encode the response"))
-        }
-        return .json(status, data)
-    }
-
     /// The RFC 7807 problem of an error (SPEC section 9).
     static func problem(_ error: AXPSimError) -> HTTPResponse {
-        var body: [String: Any] = [
-            "type": error.typeURI, "title": error.title, "status": error.status, "detail": error.detail, "code": error.code,
+        var body: [String: JSONValue] = [
+            "type": .string(error.typeURI), "title": .string(error.title), "status": .int(Int64(error.status)), "detail": .string(error.detail),
+            "code": .string(error.code),
         ]
         if let violations = error.violations {
-            body["violations"] = violations.map { ["field": $0.field, "message": $0.message, "code": $0.code] as [String: Any] }
+            body["violations"] = .array(
+                violations.map { .object(["field": .string($0.field), "message": .string($0.message), "code": .int(Int64($0.code))]) })
         }
-        var response = object(error.status, body)
+        var response = json(error.status, JSONValue.object(body))
         response.setHeader("Content-Type", "application/problem+json")
         response.setHeader("X-AXPSim-Error-Code", error.code)
         if case .methodNotAllowed(let allowed) = error { response.setHeader("Allow", allowed.joined(separator: ", ")) }
@@ -59,7 +58,7 @@ enum JSONResponses {
 
     /// An OAuth 2 error (`{"error","error_description"}`), as Keycloak answers.
     static func oauthError(_ status: Int, _ error: String, _ description: String) -> HTTPResponse {
-        var response = object(status, ["error": error, "error_description": description])
+        var response = json(status, JSONValue.object(["error": .string(error), "error_description": .string(description)]))
         response.setHeader("Cache-Control", "no-store")
         return response
     }

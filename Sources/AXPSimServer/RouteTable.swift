@@ -66,7 +66,3 @@ struct RouteTable: Sendable {
     }
 }
 
-/// How SDK routes learn who calls: the emulator's check of the chat JWT, app key and integration.
-struct SDKAuthentication: Sendable {
-    let authenticate: @Sendable (HTTPRequest) throws -> SDKCaller
-}

@@ -5,10 +5,14 @@ import AXPSimHTTP
 import AXPSimStore
 import Foundation
 
-/// Control plane of the chat side (SPEC section 6): agents, ends, queue positions, tokens,
-/// sessions, sockets and inspection.
-extension Emulator {
-    func addChatControlRoutes(to table: inout RouteTable) {
+
+/// The control plane's side of chats (SPEC 6.3): agents, sessions and tokens, inspection and the event journal.
+struct ChatControlController: Sendable {
+    let chat: ChatService
+    let store: Store
+    let hub: EventHub
+
+    func addRoutes(to table: inout RouteTable) {
         addAgentRoutes(to: &table)
         addSessionControlRoutes(to: &table)
         addInspectionRoutes(to: &table)
@@ -21,72 +25,72 @@ extension Emulator {
                 .link("AgentTyping", "POST", "\(base)/agent/typing", body: .object(["participantId": "$response.body#/participantId"]))
                 .link("AgentMessage", "POST", "\(base)/agent/message", body: .object(["participantId": "$response.body#/participantId"]))
                 .link("AgentLeave", "POST", "\(base)/agent/leave", body: .object(["participantId": "$response.body#/participantId"]))) {
-            [unowned self] request in
+            request in
             let join = try ControlRequests.participantJoin(try request.optionalJSONObject())
             let participant = try self.chat.participantJoin(
                 request.parameter("engagementId"), type: join.participantType, displayName: join.displayName)
-            return .respond(.json(201, Self.participantJSON(participant).jsonData))
+            return .respond(JSONResponses.json(201, Self.participantJSON(participant)))
         }
         table.add("POST", "\(base)/agent/message", .control, "The agent says something (the most recent agent unless participantId)",
             .json(201, WireFormat.messageSchema).body(ControlRequests.participantMessage)) {
-            [unowned self] request in
+            request in
             let body = try ControlRequests.participantMessage(try request.jsonObject())
             let message = try self.chat.participantMessage(
                 request.parameter("engagementId"), text: body.text, participantId: body.participantId, types: ControlRequests.contactCenterTypes)
-            return .respond(.json(201, WireFormat.message(message).jsonData))
+            return .respond(JSONResponses.json(201, WireFormat.message(message)))
         }
         table.add("POST", "\(base)/agent/typing", .control, "The agent is typing (TYPING on the socket)",
-            .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { [unowned self] request in
+            .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { request in
             let participant = try self.chat.participantTyping(request.parameter("engagementId"), participantId: try Self.participantId(request))
-            return .respond(.json(200, Self.participantJSON(participant).jsonData))
+            return .respond(JSONResponses.json(200, Self.participantJSON(participant)))
         }
         table.add("POST", "\(base)/agent/leave", .control, "The agent leaves; the chat stays open",
-            .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { [unowned self] request in
+            .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { request in
             let participant = try self.chat.participantLeave(request.parameter("engagementId"), participantId: try Self.participantId(request))
-            return .respond(.json(200, Self.participantJSON(participant).jsonData))
+            return .respond(JSONResponses.json(200, Self.participantJSON(participant)))
         }
         table.add("POST", "\(base)/end", .control, "End the chat (every participant disconnected)",
-            .json(200, WireFormat.engagementSchema).optionalBody(ControlRequests.endReason)) { [unowned self] request in
+            .json(200, WireFormat.engagementSchema).optionalBody(ControlRequests.endReason)) { request in
             let reason = try ControlRequests.endReason(try request.optionalJSONObject())
-            return .respond(.json(200, WireFormat.engagement(try self.chat.end(request.parameter("engagementId"), reason: reason)).jsonData))
+            return .respond(JSONResponses.json(200, WireFormat.engagement(try self.chat.end(request.parameter("engagementId"), reason: reason))))
         }
         table.add("POST", "\(base)/queue-position", .control, "Tell the customer its queue position (QUEUE_POSITION)",
             .json(200, .record(["position": .integer()])).body(ControlRequests.queuePosition)) {
-            [unowned self] request in
+            request in
             let body = try ControlRequests.queuePosition(try request.jsonObject())
             try self.chat.queuePosition(request.parameter("engagementId"), position: body.position, estimatedWaitSeconds: body.estimatedWaitSeconds)
-            return .respond(JSONResponses.object(200, ["position": body.position]))
+            return .respond(JSONResponses.json(200, JSONValue.object(["position": .int(Int64(body.position))])))
         }
         table.add("POST", "\(base)/error", .control, "Send ENGAGEMENT_ERROR to the chat's sessions",
-            .json(200, .record(["type": .string()])).optionalBody(ControlRequests.engagementError)) { [unowned self] request in
+            .json(200, .record(["type": .string()])).optionalBody(ControlRequests.engagementError)) { request in
             let body = try ControlRequests.engagementError(try request.optionalJSONObject())
             try self.chat.engagementError(request.parameter("engagementId"), type: body.type, title: body.title, detail: body.detail)
-            return .respond(JSONResponses.object(200, ["type": body.type]))
+            return .respond(JSONResponses.json(200, JSONValue.object(["type": .string(body.type)])))
         }
     }
 
     private func addSessionControlRoutes(to table: inout RouteTable) {
         table.add("POST", "/__sim/tokens/{jti}/revoke", .control, "Revoke a chat JWT (its sockets close with 4401)",
-            .json(200, .record(["jti": .string(), "revoked": .boolean]))) { [unowned self] request in
+            .json(200, .record(["jti": .string(), "revoked": .boolean]))) { request in
             let jti = request.parameter("jti")
             guard let token = try self.store.issuedToken(jti: jti) else { throw AXPSimError.notFound(resource: "token", id: jti) }
             try self.chat.revokeToken(jti, accountId: token.accountId)
-            return .respond(JSONResponses.object(200, ["jti": jti, "revoked": true] as [String: Any]))
+            return .respond(JSONResponses.json(200, JSONValue.object(["jti": .string(jti), "revoked": true])))
         }
         table.add("POST", "/__sim/sessions/{sessionId}/close", .control, "Close a session (SESSION_CLOSED, sockets close with 4410)",
             .json(200, .record(["sessionId": .string(), "closed": .boolean]))) {
-            [unowned self] request in
+            request in
             let sessionId = request.parameter("sessionId")
             let closed = try self.chat.closeSession(sessionId, reason: "SYSTEM_CLOSED")
-            return .respond(JSONResponses.object(200, ["sessionId": sessionId, "closed": closed] as [String: Any]))
+            return .respond(JSONResponses.json(200, JSONValue.object(["sessionId": .string(sessionId), "closed": .bool(closed)])))
         }
         table.add("POST", "/__sim/sessions/{sessionId}/drop-sockets", .control, "Drop the session's sockets abruptly (no close frame)",
             .json(200, .record(["sessionId": .string(), "dropped": .integer()]))) {
-            [unowned self] request in
+            request in
             let sessionId = request.parameter("sessionId")
             guard try self.store.chatRead({ try $0.session(sessionId) }) != nil else { throw AXPSimError.sessionNotFound }
             let dropped = self.hub.dropSockets(sessionId: sessionId)
-            return .respond(JSONResponses.object(200, ["sessionId": sessionId, "dropped": dropped] as [String: Any]))
+            return .respond(JSONResponses.json(200, JSONValue.object(["sessionId": .string(sessionId), "dropped": .int(Int64(dropped))])))
         }
     }
 
@@ -95,61 +99,59 @@ extension Emulator {
             RouteDoc.json(200, .record(["sessions": .array(WireFormat.inspectedSessionSchema)])).query(Self.sessionListQuery)
                 .link("RevokeToken", "POST", "/__sim/tokens/{jti}/revoke", ["jti": "$response.body#/sessions/0/tokenJti"])
                 .link("CloseSession", "POST", "/__sim/sessions/{sessionId}/close", ["sessionId": "$response.body#/sessions/0/sessionId"])) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             let sessions = try self.store.chatRead { tx in
                 let customerId = Self.sessionListQuery[0].text(in: request.query)
                 let state = Self.sessionListQuery[1].text(in: request.query)
                 return try tx.sessions(accountId: account.accountId, customerId: customerId, activeOnly: state == "active")
             }
-            return .respond(.json(200, JSONValue.object(["sessions": .array(sessions.map(WireFormat.inspectedSession))]).jsonData))
+            return .respond(JSONResponses.json(200, JSONValue.object(["sessions": .array(sessions.map(WireFormat.inspectedSession))])))
         }
         table.add("GET", "/__sim/accounts/{accountId}/engagements", .control, "The account's engagements (?customerId)",
             RouteDoc.json(200, .record(["engagements": .array(Self.inspectedEngagementSchema)])).query([Self.customerIdQuery])) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             let list = try self.store.chatRead { tx in
                 let customerId = Self.customerIdQuery.text(in: request.query)
                 return try tx.engagements(accountId: account.accountId, customerId: customerId).map { try self.inspectedEngagement(tx, $0) }
             }
-            return .respond(.json(200, JSONValue.object(["engagements": .array(list)]).jsonData))
+            return .respond(JSONResponses.json(200, JSONValue.object(["engagements": .array(list)])))
         }
         table.add("GET", "/__sim/engagements/{engagementId}", .control, "An engagement with every participant and follower",
             .json(200, Self.inspectedEngagementSchema)) {
-            [unowned self] request in
+            request in
             let json = try self.store.chatRead { tx in
                 try self.inspectedEngagement(tx, try self.chat.requireEngagement(tx, request.parameter("engagementId")))
             }
-            return .respond(.json(200, json.jsonData))
+            return .respond(JSONResponses.json(200, json))
         }
         table.add("GET", "/__sim/engagements/{engagementId}/messages", .control, "Every message of a chat, oldest first",
             .json(200, .record(["messages": .array(WireFormat.messageSchema)]))) {
-            [unowned self] request in
+            request in
             let messages = try self.store.chatRead { tx -> [ChatMessage] in
                 let engagement = try self.chat.requireEngagement(tx, request.parameter("engagementId"))
                 return try tx.messages(engagement.engagementId, pageSize: Int.max, pageNumber: 1, ascending: true)
             }
-            return .respond(.json(200, JSONValue.object(["messages": .array(messages.map(WireFormat.message))]).jsonData))
+            return .respond(JSONResponses.json(200, JSONValue.object(["messages": .array(messages.map(WireFormat.message))])))
         }
         table.add("GET", "/__sim/events", .control, "Journal of every event (?accountId, ?sinceId, ?limit, ?wait seconds)",
             RouteDoc.json(200, .record(["events": .array(WireFormat.journalEntrySchema), "lastId": .integer()])).query(Self.journalQuery)) {
-            [unowned self] request in
+            request in
             let query = Self.journalQuery
             let since = Int64(try query[1].int(in: request.query))
             let limit = try query[2].int(in: request.query)
             let wait = try query[3].int(in: request.query)
             let accountId = query[0].text(in: request.query)
             if let accountId, try self.store.account(accountId) == nil { throw AXPSimError.notFound(resource: "account", id: accountId) }
-            let started = Date()
             return try self.hub.pollJournal(
                 accountId: accountId, after: since, limit: limit, wait: TimeInterval(wait),
                 render: { events in
                     let body = JSONValue.object([
                         "events": .array(events.map(WireFormat.journalEntry)), "lastId": .int(events.last?.journalId ?? since),
                     ])
-                    return .json(200, body.jsonData)
-                },
-                finishHeld: { [weak self] response in self?.finishHeld(request, response, started: started) ?? response })
+                    return JSONResponses.json(200, body)
+                })
         }
     }
 

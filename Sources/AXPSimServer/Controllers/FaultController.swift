@@ -3,30 +3,33 @@ import AXPSimCore
 import AXPSimHTTP
 import Foundation
 
-/// `/__sim/faults`: fault injection on the platform-shaped APIs and on socket delivery.
-extension Emulator {
-    func addFaultRoutes(to table: inout RouteTable) {
+
+/// `/__sim/faults`: fault rules on HTTP routes and socket events.
+struct FaultController: Sendable {
+    let faults: FaultInjector
+
+    func addRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/faults", .control, "The active fault rules and how often each acted",
-            .json(200, Self.faultsSchema)) { [unowned self] _ in
-            .respond(.json(200, self.faultsJSON().jsonData))
+            .json(200, Self.faultsSchema)) { _ in
+            .respond(JSONResponses.json(200, self.faultsJSON()))
         }
         table.add("PUT", "/__sim/faults", .control, "Replace every fault rule: {\"rules\":[{match, action, probability?, seed?, count?}]}",
             RouteDoc.json(200, Self.faultsSchema).body(
                 .anyOf([.record(["rules": .array(Fault.ruleSchema)], closed: false), .array(Fault.ruleSchema)]), required: true)) {
-            [unowned self] request in
+            request in
             self.faults.replace(with: try Self.parseFaults(try JSONValue.parse(Self.jsonBody(request))))
-            return .respond(.json(200, self.faultsJSON().jsonData))
+            return .respond(JSONResponses.json(200, self.faultsJSON()))
         }
         table.add("POST", "/__sim/faults", .control, "Add one fault rule",
-            RouteDoc.json(201, .record(["id": .integer()])).body(Fault.ruleSchema, required: true)) { [unowned self] request in
+            RouteDoc.json(201, .record(["id": .integer()])).body(Fault.ruleSchema, required: true)) { request in
             var violations: [Violation] = []
             guard let fault = Fault.parse(try JSONValue.parse(Self.jsonBody(request)), field: "rule", into: &violations) else {
                 throw AXPSimError.constraintViolation(violations)
             }
             let id = self.faults.add(fault)
-            return .respond(.json(201, JSONValue.object(["id": .int(Int64(id))]).jsonData))
+            return .respond(JSONResponses.json(201, JSONValue.object(["id": .int(Int64(id))])))
         }
-        table.add("DELETE", "/__sim/faults", .control, "Remove every fault rule", .noContent) { [unowned self] _ in
+        table.add("DELETE", "/__sim/faults", .control, "Remove every fault rule", .noContent) { _ in
             self.faults.replace(with: [])
             return .respond(.empty(204))
         }

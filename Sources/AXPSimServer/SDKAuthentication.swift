@@ -5,10 +5,16 @@ import AXPSimCore
 import AXPSimHTTP
 import Foundation
 
-/// Authentication of Chat SDK calls: the chat JWT (signature, audience, time on the account
-/// clock, revocation), the app key, and the integration in the path.
-extension Emulator {
-    func authenticateSDK(_ request: HTTPRequest) throws -> SDKCaller {
+/// Authentication of Chat SDK calls (route-scoped middleware of every SDK route, and of event
+/// sockets' auth frames): the chat JWT (signature, audience, time on the account clock,
+/// revocation), the app key, and the integration in the path.
+struct SDKAuthentication: Sendable {
+    let store: Store
+    let keys: KeyRing
+    let clocks: ClockService
+
+    /// The verified caller, or the error to answer (401, 403 or 404) before any handler runs.
+    func authenticate(_ request: HTTPRequest) throws -> SDKCaller {
         let integrationId = request.parameter("integrationId").lowercased()
         guard Identifiers.isValidUUID(integrationId) else { throw AXPSimError.notFound(resource: "integration", id: integrationId) }
         guard let token = request.bearerToken, !token.isEmpty else { throw AXPSimError.missingCredentials }
@@ -26,7 +32,7 @@ extension Emulator {
         if issued.revokedAt != nil { throw AXPSimError.tokenRejected(.revoked) }
         // A token expired early by the control plane or a scenario (`token.expire`).
         if try clocks.now(accountId: accountId) >= issued.expiresAt { throw AXPSimError.tokenRejected(.expired) }
-        if let failure = try appKeyFailure(request, accountId: accountId, required: true) { throw failure }
+        if let failure = try store.appKeyFailure(request, accountId: accountId, required: true) { throw failure }
         guard claims.integrationId.lowercased() == integrationId else {
             throw AXPSimError.forbidden("The token was minted for another integration")
         }

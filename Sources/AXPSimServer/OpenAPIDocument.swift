@@ -7,10 +7,10 @@ import Synchronization
 /// The OpenAPI 3.1 document of every HTTP route, generated from the route table: request
 /// schemas recorded from the validators, response schemas written next to the encoders, so the
 /// document cannot drift from what is served.
-extension Emulator {
-    /// The whole document.
-    func openAPIDocument() -> JSONValue {
-        let operations = routes.withLock { $0.operations }
+enum OpenAPIDocument {
+    /// The whole document of `table`'s routes, served at `serverURL`.
+    static func build(_ table: RouteTable, serverURL: String) -> JSONValue {
+        let operations = table.operations
         let operationIds = Dictionary(
             operations.map { ("\($0.method) \($0.pattern)", Self.operationId($0.method, $0.pattern)) }, uniquingKeysWith: { first, _ in first })
         var paths: [String: [String: JSONValue]] = [:]
@@ -32,7 +32,7 @@ extension Emulator {
                         + "problems (application/problem+json) with a stable `code`, except the OAuth token endpoint's own "
                         + "{error, error_description}."),
             ]),
-            "servers": .array([.object(["url": .string(httpURL)])]),
+            "servers": .array([.object(["url": .string(serverURL)])]),
             "paths": .object(paths.mapValues { .object($0) }),
             "components": .object([
                 "schemas": .object(schemas.mapValues { .object($0) }),

@@ -1,3 +1,4 @@
+import Synchronization
 import AXPSimChat
 import AXPSimAuth
 import AXPSimCore
@@ -6,29 +7,40 @@ import Foundation
 import Logging
 import AXPSimStore
 
+
 /// The platform's back-end API (SPEC section 2): OAuth client credentials, Generate JWT Token, JWKS.
-extension Emulator {
-    func addBackendRoutes(to table: inout RouteTable) {
+struct BackendController: Sendable {
+    let store: Store
+    let keys: KeyRing
+    let clocks: ClockService
+    let tokens: TokenService
+    /// The `iss` of minted tokens: the base URL once bound.
+    let issuer: SharedText
+    /// Seconds an OAuth access token lives.
+    let accessTokenTTL: Int
+    let logger: Logger
+
+    func addRoutes(to table: inout RouteTable) {
         for prefix in ["/auth/realms/{accountId}", "/api/auth/v1/{accountId}"] {
             let viaGateway = prefix.hasPrefix("/api/")
             table.add("POST", "\(prefix)/protocol/openid-connect/token", .oauth, "OAuth 2 client credentials: an access token for the back end",
                 .json(200, Self.accessTokenSchema).form(Self.clientCredentialsForm)) {
-                [unowned self] request in .respond(self.grantAccessToken(request, viaGateway: viaGateway))
+                request in .respond(self.grantAccessToken(request, viaGateway: viaGateway))
             }
         }
         table.add("POST", "/api/digital/chat/v1/accounts/{accountId}/tokens", .backend, "Generate JWT Token: a chat JWT for one customer",
             .json(201, Self.chatTokenSchema).body(TokenRequest.parse)) {
-            [unowned self] request in .respond(try self.generateChatToken(request))
+            request in .respond(try self.generateChatToken(request))
         }
         table.add("GET", "/auth/realms/{accountId}/protocol/openid-connect/certs", .meta, "JWKS of the chat JWT signing keys (per realm)",
             .json(200, Self.jwksSchema)) {
-            [unowned self] request in
+            request in
             guard try self.store.account(request.parameter("accountId")) != nil else {
                 throw AXPSimError.notFound(resource: "account", id: request.parameter("accountId"))
             }
             return .respond(try self.jwksResponse())
         }
-        table.add("GET", "/.well-known/jwks.json", .meta, "JWKS of the chat JWT signing keys", .json(200, Self.jwksSchema)) { [unowned self] _ in
+        table.add("GET", "/.well-known/jwks.json", .meta, "JWKS of the chat JWT signing keys", .json(200, Self.jwksSchema)) { _ in
             .respond(try self.jwksResponse())
         }
     }
@@ -44,7 +56,7 @@ extension Emulator {
         ]))
 
     func jwksResponse() throws -> HTTPResponse {
-        JSONResponses.object(200, ["keys": try keys.jwks()])
+        JSONResponses.json(200, ["keys": try keys.jwks()])
     }
 
     // MARK: OAuth
@@ -77,7 +89,7 @@ extension Emulator {
         guard Identifiers.isValidAccountId(accountId), try store.account(accountId) != nil else {
             return JSONResponses.oauthError(404, "invalid_realm", "Realm does not exist")
         }
-        if let failure = try appKeyFailure(request, accountId: accountId, required: viaGateway) {
+        if let failure = try store.appKeyFailure(request, accountId: accountId, required: viaGateway) {
             return JSONResponses.oauthError(401, "invalid_appkey", failure.detail)
         }
         guard request.mediaType == "application/x-www-form-urlencoded" else {
@@ -102,14 +114,14 @@ extension Emulator {
         let now = try clocks.now(accountId: accountId)
         let token = AccessToken(
             token: Identifiers.randomToken(prefix: "axpat_", length: 40), accountId: accountId, clientId: client.clientId, issuedAt: now,
-            expiresAt: now.addingTimeInterval(TimeInterval(configuration.accessTokenTTL)))
+            expiresAt: now.addingTimeInterval(TimeInterval(accessTokenTTL)))
         try store.insertAccessToken(token)
-        var response = JSONResponses.object(
+        var response = JSONResponses.json(
             200,
-            [
-                "access_token": token.token, "token_type": "Bearer", "expires_in": configuration.accessTokenTTL, "refresh_expires_in": 0,
-                "not-before-policy": 0, "scope": "profile email",
-            ] as [String: Any])
+            JSONValue.object([
+                "access_token": .string(token.token), "token_type": "Bearer", "expires_in": .int(Int64(accessTokenTTL)), "refresh_expires_in": .int(0),
+                "not-before-policy": .int(0), "scope": "profile email",
+            ]))
         response.setHeader("Cache-Control", "no-store")
         response.setHeader("Pragma", "no-cache")
         return response
@@ -128,13 +140,6 @@ extension Emulator {
         return (form["client_id"], form["client_secret"])
     }
 
-    /// Why the `appkey` header is unacceptable for `accountId`, or nil.
-    /// A store failure is thrown (a 500), not reported as a bad key.
-    func appKeyFailure(_ request: HTTPRequest, accountId: String, required: Bool) throws -> AXPSimError? {
-        guard let key = request.header("appkey"), !key.isEmpty else { return required ? .missingAppKey : nil }
-        return try store.hasAppKey(accountId: accountId, appKey: key) ? nil : .invalidAppKey
-    }
-
     // MARK: Generate JWT Token
 
     /// The JSON shape of a minted chat token.
@@ -146,11 +151,11 @@ extension Emulator {
         guard Identifiers.isValidAccountId(accountId), try store.account(accountId) != nil else {
             throw AXPSimError.notFound(resource: "account", id: accountId)
         }
-        if let failure = try appKeyFailure(request, accountId: accountId, required: true) { throw failure }
+        if let failure = try store.appKeyFailure(request, accountId: accountId, required: true) { throw failure }
         try authorizeBackend(request, accountId: accountId)
         let body = try TokenRequest.parse(request.jsonObject())
-        let minted = try tokenService.mint(accountId: accountId, request: body, issuer: httpURL)
-        return JSONResponses.object(201, ["jwtToken": minted.jwtToken, "expiresAt": Timestamp.format(minted.issued.expiresAt)])
+        let minted = try tokens.mint(accountId: accountId, request: body, issuer: issuer.value.withLock { $0 })
+        return JSONResponses.json(201, JSONValue.object(["jwtToken": .string(minted.jwtToken), "expiresAt": .date(minted.issued.expiresAt)]))
     }
 
     /// Checks the back end's access token: present, known, unexpired, of this account.
@@ -165,7 +170,4 @@ extension Emulator {
         }
     }
 
-    var tokenService: TokenService {
-        TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
-    }
 }

@@ -7,29 +7,26 @@ import AXPSimWebSocket
 import Foundation
 import Logging
 
-/// The state of one event socket.
-enum SocketState: Sendable {
-    /// Connected; the auth frame must arrive before the deadline.
-    case awaitingAuth(integrationId: String, sessionId: String)
-    /// Authenticating (off the service thread).
-    case authenticating
-    /// Following the session's log.
-    case subscribed(sessionId: String)
-}
-
 /// WebSocket endpoints (SPEC section 4): the session event stream, and `/__sim/echo` (a liveness
-/// and round-trip check).
-extension Emulator {
+/// and round-trip check). Each socket's state lives in the ``EventHub`` (the one registry of
+/// delivery; the WebSocket server keeps only its connections).
+struct EventSocketController: Sendable {
+    let hub: EventHub
+    let chat: ChatService
+    let store: Store
+    let authentication: SDKAuthentication
+    let logger: Logger
+
     /// Subprotocols accepted on the WebSocket port; the first is used when a client asks for none.
     static let webSocketSubprotocols = ["axpsim.events.v1", "axpsim.echo"]
     /// Seconds a new event socket has to send its auth frame.
     static let socketAuthDeadline: TimeInterval = 10
 
-    func webSocketHandlers() -> WebSocketHandlers {
+    var handlers: WebSocketHandlers {
         WebSocketHandlers(
-            onOpen: { [weak self] connection in self?.socketOpened(connection) },
-            onText: { [weak self] connection, text in self?.socketText(connection, text) },
-            onClose: { [weak self] connection, _ in self?.socketClosed(connection) })
+            onOpen: { connection in socketOpened(connection) },
+            onText: { connection, text in socketText(connection, text) },
+            onClose: { connection, _ in hub.socketClosed(connection.id) })
     }
 
     private func socketOpened(_ connection: WebSocketConnection) {
@@ -41,14 +38,9 @@ extension Emulator {
             connection.close(code: SocketClose.notFound, reason: "no WebSocket endpoint at \(path)")
             return
         }
-        sockets.withLock { $0[connection.id] = .awaitingAuth(integrationId: parts[5], sessionId: parts[7]) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + Self.socketAuthDeadline) { [weak self] in
-            guard let self else { return }
-            let waiting = self.sockets.withLock { state -> Bool in
-                if case .awaitingAuth? = state[connection.id] { return true }
-                return false
-            }
-            if waiting { connection.close(code: SocketClose.unauthorized, reason: "no auth frame within 10 s") }
+        hub.socketOpened(connection.id, integrationId: parts[5], sessionId: parts[7])
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.socketAuthDeadline) { [hub] in
+            if hub.isAwaitingAuth(connection.id) { connection.close(code: SocketClose.unauthorized, reason: "no auth frame within 10 s") }
         }
     }
 
@@ -57,21 +49,14 @@ extension Emulator {
             connection.send(text)
             return
         }
-        let state = sockets.withLock { sockets -> SocketState? in
-            let current = sockets[connection.id]
-            if case .awaitingAuth? = current { sockets[connection.id] = .authenticating }
-            return current
-        }
-        switch state {
+        switch hub.beginAuthentication(connection.id) {
         case .awaitingAuth(let integrationId, let sessionId)?:
             // Crypto and database work stay off the service thread.
-            DispatchQueue.global().async { [weak self] in
-                self?.authenticateSocket(connection, text, integrationId: integrationId, sessionId: sessionId)
-            }
+            DispatchQueue.global().async { authenticateSocket(connection, text, integrationId: integrationId, sessionId: sessionId) }
         case .subscribed?:
             // Only pings are expected after auth; anything else, readable or not, is an unknown frame.
             if case .success(.ping) = Result(catching: { () throws(SocketClientFrame.ReadError) in try SocketClientFrame.parse(text) }) {
-                connection.send(data: JSONValue.object(["type": .string("pong")]).jsonData)
+                connection.send(data: Self.pong)
             } else {
                 connection.send(data: Self.socketError("unknown_frame", "After auth the server accepts only {\"type\":\"ping\"}").jsonData)
             }
@@ -80,10 +65,7 @@ extension Emulator {
         }
     }
 
-    private func socketClosed(_ connection: WebSocketConnection) {
-        let state = sockets.withLock { $0.removeValue(forKey: connection.id) }
-        if case .subscribed(let sessionId)? = state { hub.unsubscribe(sessionId: sessionId, connectionId: connection.id) }
-    }
+    static let pong = JSONValue.object(["type": .string("pong")]).jsonData
 
     static func socketError(_ code: String, _ detail: String) -> JSONValue {
         .object(["type": .string("error"), "code": .string(code), "detail": .string(detail)])
@@ -110,7 +92,7 @@ extension Emulator {
         var request = HTTPRequest(method: "GET", path: connection.path, headers: headers)
         request.pathParameters = ["integrationId": integrationId]
         do {
-            let caller = try authenticateSDK(request)
+            let caller = try authentication.authenticate(request)
             let session = try store.chatRead { tx in try chat.requireSession(tx, caller, sessionId, allowClosed: true) }
             guard session.state == .active else { return refuse(SocketClose.sessionClosed, "session_closed", "The session is closed") }
             let after = min(requested ?? 0, session.lastEventSeq)
@@ -118,19 +100,14 @@ extension Emulator {
                 "type": .string("ready"), "sessionId": .string(sessionId), "lastEventId": .string(String(after)),
                 "latestEventId": .string(String(session.lastEventSeq)),
             ])
-            // A socket that closed while this ran has already left `sockets`: it must not come back.
-            let stillOpen = sockets.withLock { sockets -> Bool in
-                guard case .authenticating? = sockets[connection.id] else { return false }
-                sockets[connection.id] = .subscribed(sessionId: sessionId)
-                return true
-            }
-            guard stillOpen else { return }
+            // A socket that closed while this ran has already left the hub: it must not come back.
+            guard hub.markSubscribed(connection.id, sessionId: sessionId) else { return }
             let subscribed = hub.subscribe(
                 EventSubscriber(
                     sessionId: sessionId, accountId: caller.accountId, tokenJti: caller.jti, connection: connection, after: after,
                     ready: ready.jsonData))
             guard subscribed else {
-                sockets.withLock { _ = $0.removeValue(forKey: connection.id) }
+                hub.socketClosed(connection.id)
                 return refuse(
                     SocketClose.tooManySockets, AXPSimError.tooManyFollowers("").code,
                     "This session already has \(hub.maxSocketsPerSession) event sockets (--max-sockets-per-session)")

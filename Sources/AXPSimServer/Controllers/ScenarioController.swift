@@ -33,11 +33,25 @@ struct Recording: Sendable {
     }
 }
 
-/// Scenarios, their runs, and recordings (SPEC section 7).
-extension Emulator {
-    func addScenarioRoutes(to table: inout RouteTable) {
+
+/// Recordings in progress or stopped, by id.
+final class Recordings: Sendable {
+    let all = Mutex<[String: Recording]>([:])
+}
+
+/// Scenarios (SPEC section 7): the library, runs and recordings.
+struct ScenarioController: Sendable {
+    let scenarios: ScenarioEngine
+    let chat: ChatService
+    let store: Store
+    let clocks: ClockService
+    let recordings: Recordings
+    /// Where recordings are saved (`--scenarios`).
+    let scenariosPath: String?
+
+    func addRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/scenarios", .control, "The loaded scenarios (and the files that failed to load)",
-            .json(200, Self.scenarioListSchema)) { [unowned self] _ in
+            .json(200, Self.scenarioListSchema)) { _ in
             let list = self.scenarios.library.all.map { scenario -> JSONValue in
                 .object([
                     "name": .string(scenario.name), "description": .optional(scenario.description), "integration": .optional(scenario.integration),
@@ -46,13 +60,13 @@ extension Emulator {
                 ])
             }
             let problems = self.scenarios.library.diagnostics.map { JSONValue.string($0.description) }
-            return .respond(.json(200, JSONValue.object(["scenarios": .array(list), "problems": .array(problems)]).jsonData))
+            return .respond(JSONResponses.json(200, JSONValue.object(["scenarios": .array(list), "problems": .array(problems)])))
         }
         table.add("POST", "/__sim/scenarios/{name}/run", .control, "Run a scenario on a chat (engagementId) or headless on an integration",
             RouteDoc.json(201, ScenarioRun.schema).optionalBody(ControlRequests.scenarioTarget)
                 .link("GetRun", "GET", "/__sim/scenario-runs/{runId}", ["runId": "$response.body#/runId"])
                 .link("CancelRun", "POST", "/__sim/scenario-runs/{runId}/cancel", ["runId": "$response.body#/runId"])) {
-            [unowned self] request in
+            request in
             let target = try ControlRequests.scenarioTarget(try request.optionalJSONObject())
             let (engagementId, integrationId) = (target.engagementId, target.integrationId)
             let name = request.parameter("name")
@@ -63,23 +77,23 @@ extension Emulator {
             } else {
                 run = try self.scenarios.startHeadless(scenario, integration: try self.scenarioIntegration(scenario, integrationId: integrationId))
             }
-            return .respond(.json(201, run.json().jsonData))
+            return .respond(JSONResponses.json(201, run.json()))
         }
         table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run",
-            .json(200, .record(["runs": .array(ScenarioRun.schema)]))) { [unowned self] _ in
+            .json(200, .record(["runs": .array(ScenarioRun.schema)]))) { _ in
             let runs = self.scenarios.allRuns.sorted { $0.state.withLock { $0.startedAt } < $1.state.withLock { $0.startedAt } }
-            return .respond(.json(200, JSONValue.object(["runs": .array(runs.map { $0.json() })]).jsonData))
+            return .respond(JSONResponses.json(200, JSONValue.object(["runs": .array(runs.map { $0.json() })])))
         }
         table.add("GET", "/__sim/scenario-runs/{runId}", .control, "A run's step-by-step progress, failures and timings",
-            .json(200, ScenarioRun.schema)) { [unowned self] request in
+            .json(200, ScenarioRun.schema)) { request in
             guard let run = self.scenarios.run(request.parameter("runId")) else { throw AXPSimError.notFound(resource: "scenario_run", id: request.parameter("runId")) }
-            return .respond(.json(200, run.json().jsonData))
+            return .respond(JSONResponses.json(200, run.json()))
         }
-        table.add("POST", "/__sim/scenario-runs/{runId}/cancel", .control, "Stop a run", .json(200, ScenarioRun.schema)) { [unowned self] request in
+        table.add("POST", "/__sim/scenario-runs/{runId}/cancel", .control, "Stop a run", .json(200, ScenarioRun.schema)) { request in
             let id = request.parameter("runId")
             guard let run = self.scenarios.run(id) else { throw AXPSimError.notFound(resource: "scenario_run", id: id) }
             _ = self.scenarios.cancel(id)
-            return .respond(.json(200, run.json().jsonData))
+            return .respond(JSONResponses.json(200, run.json()))
         }
         addRecordingRoutes(to: &table)
     }
@@ -102,7 +116,7 @@ extension Emulator {
             guard let found = try store.integration(id: integrationId) else { throw AXPSimError.notFound(resource: "integration", id: integrationId) }
             return found
         }
-        return try HeadlessRunner.findIntegration(scenario.integration, in: self)
+        return try HeadlessRunner.findIntegration(scenario.integration, in: store)
     }
 
     private func addRecordingRoutes(to table: inout RouteTable) {
@@ -110,7 +124,7 @@ extension Emulator {
             RouteDoc.json(201, Recording.schema).body(ControlRequests.recordingStart)
                 .link("GetRecording", "GET", "/__sim/recordings/{recordingId}", ["recordingId": "$response.body#/recordingId"])
                 .link("StopRecording", "POST", "/__sim/recordings/{recordingId}/stop", ["recordingId": "$response.body#/recordingId"])) {
-            [unowned self] request in
+            request in
             let start = try ControlRequests.recordingStart(try request.jsonObject())
             let name = start.name
             let engagement = try self.store.chatRead { tx in try self.chat.requireEngagement(tx, start.engagementId) }
@@ -118,20 +132,20 @@ extension Emulator {
             let recording = Recording(
                 id: id, engagementId: engagement.engagementId, name: name ?? "recorded-\(id.prefix(8))",
                 startedAt: try self.clocks.now(accountId: engagement.accountId))
-            self.recordings.withLock { $0[id] = recording }
-            return .respond(.json(201, recording.json().jsonData))
+            self.recordings.all.withLock { $0[id] = recording }
+            return .respond(JSONResponses.json(201, recording.json()))
         }
-        table.add("GET", "/__sim/recordings/{recordingId}", .control, "A recording", .json(200, Recording.schema)) { [unowned self] request in
-            .respond(.json(200, try self.recording(request.parameter("recordingId")).json().jsonData))
+        table.add("GET", "/__sim/recordings/{recordingId}", .control, "A recording", .json(200, Recording.schema)) { request in
+            .respond(JSONResponses.json(200, try self.recording(request.parameter("recordingId")).json()))
         }
         table.add(
             "POST", "/__sim/recordings/{recordingId}/stop", .control,
             "Stop: write the chat as a scenario file (and return its YAML); 409 when that file exists unless {\"overwrite\":true}",
             .json(200, Recording.schema).optionalBody(ControlRequests.recordingStop)
-        ) { [unowned self] request in
+        ) { request in
             let overwrite = try ControlRequests.recordingStop(try request.optionalJSONObject())
             var recording = try self.recording(request.parameter("recordingId"))
-            guard recording.stoppedAt == nil else { return .respond(.json(200, recording.json().jsonData)) }
+            guard recording.stoppedAt == nil else { return .respond(JSONResponses.json(200, recording.json())) }
             let (events, engagement) = try self.store.chatRead { tx -> ([SessionEvent], Engagement) in
                 let engagement = try self.chat.requireEngagement(tx, recording.engagementId)
                 return (try tx.events(sessionId: engagement.createdBySession, after: 0, limit: 100_000), engagement)
@@ -142,7 +156,7 @@ extension Emulator {
             let yaml = ScenarioWriter.yaml(scenario)
             recording.stoppedAt = try self.clocks.now(accountId: engagement.accountId)
             recording.yaml = yaml
-            if let directory = self.configuration.scenariosPath {
+            if let directory = self.scenariosPath {
                 let path = "\(directory)/\(recording.name).yaml"
                 if !overwrite, FileManager.default.fileExists(atPath: path) {
                     throw AXPSimError.conflict(
@@ -157,11 +171,11 @@ extension Emulator {
             stored.file = recording.file
             self.scenarios.library.add(stored)
             let final = recording
-            self.recordings.withLock { recordings in
+            self.recordings.all.withLock { recordings in
                 recordings[final.id] = final
                 Self.pruneStoppedRecordings(&recordings)
             }
-            return .respond(.json(200, final.json().jsonData))
+            return .respond(JSONResponses.json(200, final.json()))
         }
     }
 
@@ -174,7 +188,7 @@ extension Emulator {
     }
 
     private func recording(_ id: String) throws -> Recording {
-        guard let recording = recordings.withLock({ $0[id] }) else { throw AXPSimError.notFound(resource: "recording", id: id) }
+        guard let recording = recordings.all.withLock({ $0[id] }) else { throw AXPSimError.notFound(resource: "recording", id: id) }
         return recording
     }
 }

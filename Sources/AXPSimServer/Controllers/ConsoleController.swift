@@ -3,21 +3,24 @@ import AXPSimCore
 import AXPSimHTTP
 import Foundation
 
-/// The console page and its token login (SPEC 6.1, 6.2). The dispatcher has already applied the
-/// host and origin checks of the guard (and marks these answers `Cache-Control: no-store`); these
-/// handlers decide between the console and the login form.
-extension Emulator {
-    func addConsoleRoutes(to table: inout RouteTable) {
+
+/// The console page and its token login (SPEC 6.1, 6.2). The middleware has already applied the host and origin checks of the guard (and marks these answers `Cache-Control: no-store`); these handlers decide between the console and the login form.
+struct ConsoleController: Sendable {
+    let controlGuard: ControlGuard
+    /// Cookies are `Secure` (served over TLS).
+    let secureCookies: Bool
+
+    func addRoutes(to table: inout RouteTable) {
         table.add(
             "GET", "/", .console, "The console (a login form first when --control-token is set)", .content("text/html", .string())
-        ) { [unowned self] request in
+        ) { request in
             guard self.controlGuard.hasCredential(request) else { return .respond(Self.loginPage(status: 200, error: nil)) }
             return .respond(Self.htmlPage(200, DashboardPage.html))
         }
         table.add(
             "POST", "/__sim/login", .console, "Console login: form field `token`; sets an HttpOnly, SameSite=Strict cookie",
             RouteDoc.seeOther.form(.object(["token": .string()], required: ["token"])).also(401, "Not the control token (the form again)", .string())
-        ) { [unowned self] request in
+        ) { request in
             guard self.controlGuard.token != nil else { return .respond(Self.redirect(to: "/")) }
             guard request.mediaType == "application/x-www-form-urlencoded" else {
                 throw AXPSimError.unsupportedMediaType(expected: "application/x-www-form-urlencoded")
@@ -30,7 +33,7 @@ extension Emulator {
             response.setHeader("Set-Cookie", self.sessionCookie(value: session, maxAge: Int(ConsoleSessions.lifetime)))
             return .respond(response)
         }
-        table.add("POST", "/__sim/logout", .console, "Console logout: ends the cookie's session", .seeOther) { [unowned self] request in
+        table.add("POST", "/__sim/logout", .console, "Console logout: ends the cookie's session", .seeOther) { request in
             if let session = ControlGuard.cookie(ControlGuard.cookieName, in: request) { self.controlGuard.sessions.remove(session) }
             var response = Self.redirect(to: "/")
             response.setHeader("Set-Cookie", self.sessionCookie(value: "", maxAge: 0))
@@ -39,7 +42,7 @@ extension Emulator {
     }
 
     private func sessionCookie(value: String, maxAge: Int) -> String {
-        let secure = configuration.tls ? "; Secure" : ""
+        let secure = secureCookies ? "; Secure" : ""
         return "\(ControlGuard.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict\(secure)"
     }
 

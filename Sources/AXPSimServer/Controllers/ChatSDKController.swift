@@ -1,16 +1,27 @@
+import Synchronization
 import AXPSimChat
 import AXPSimCore
 import AXPSimHTTP
 import AXPSimStore
 import Foundation
 
+
 /// The Chat SDK API (SPEC section 3, docs/sdk-protocol.md).
-extension Emulator {
+struct ChatSDKController: Sendable {
+    let chat: ChatService
+    let store: Store
+    let hub: EventHub
+    let authentication: SDKAuthentication
+    /// The base URL once bound (for absolute `links.next`).
+    let baseURL: SharedText
+    let longPollHoldSeconds: Int
+    let maxMessageLength: Int
+
     static let sdkBase = "/sdk/digital/chat/v1/integrations/{integrationId}"
 
-    func addSDKRoutes(to table: inout RouteTable) {
+    func addRoutes(to table: inout RouteTable) {
         // Every SDK route authenticates its caller the same way, before its handler runs.
-        let sdk = SDKAuthentication { [unowned self] request in try self.authenticateSDK(request) }
+        let sdk = authentication
         let base = Self.sdkBase
         let session = "\(base)/sessions/{sessionId}"
         let engagement = "\(base)/engagements/{engagementId}"
@@ -26,16 +37,16 @@ extension Emulator {
                 .link("CloseSession", "POST", "/__sim/sessions/{sessionId}/close", ["sessionId": fromSession])
                 .link("DropSockets", "POST", "/__sim/sessions/{sessionId}/drop-sockets", ["sessionId": fromSession]),
             sdk
-        ) { [unowned self] request, caller in
+        ) { request, caller in
             let body = try SDKRequests.createSession(request.optionalJSONObject())
-            return .respond(.json(201, WireFormat.session(try self.chat.createSession(caller, body)).jsonData))
+            return .respond(JSONResponses.json(201, WireFormat.session(try self.chat.createSession(caller, body))))
         }
         table.add("GET", "\(base)/sessions/{sessionId}", .sdk, "A session with the customer's live engagements (resume)",
-            .json(200, WireFormat.sessionSchema), sdk) { [unowned self] request, caller in
-            return .respond(.json(200, WireFormat.session(try self.chat.session(caller, request.parameter("sessionId"))).jsonData))
+            .json(200, WireFormat.sessionSchema), sdk) { request, caller in
+            return .respond(JSONResponses.json(200, WireFormat.session(try self.chat.session(caller, request.parameter("sessionId")))))
         }
         table.add("DELETE", "\(base)/sessions/{sessionId}", .sdk, "Shut a session down (its chats stay for other sessions)",
-            RouteDoc.noContent.query([Self.shutdownReasonQuery]), sdk) { [unowned self] request, caller in
+            RouteDoc.noContent.query([Self.shutdownReasonQuery]), sdk) { request, caller in
             let sessionId = request.parameter("sessionId")
             let reason = Self.shutdownReasonQuery.text(in: request.query) ?? "USER_CLOSED"
             try self.chat.shutdown(caller, sessionId, reason: reason)
@@ -43,41 +54,41 @@ extension Emulator {
         }
         table.add("GET", "\(base)/sessions/{sessionId}/events", .sdk, "Long poll: the session's events after lastEventId",
             .json(200, .array(SessionEvent.wireSchema))
-                .query([Self.lastEventIdQuery, Self.waitSecondsQuery(default: configuration.longPollHoldSeconds)]), sdk) {
-            [unowned self] request, caller in try self.longPoll(request, caller)
+                .query([Self.lastEventIdQuery, Self.waitSecondsQuery(default: longPollHoldSeconds)]), sdk) {
+            request, caller in try self.longPoll(request, caller)
         }
         table.add(
             "POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)",
             Self.engagementLinks(.json(201, WireFormat.engagementSchema).body(SDKRequests.createEngagement), engagement: engagement, control: control),
             sdk
-        ) { [unowned self] request, caller in
+        ) { request, caller in
             let body = try SDKRequests.createEngagement(request.jsonObject())
-            return .respond(.json(201, WireFormat.engagement(try self.chat.createEngagement(caller, body)).jsonData))
+            return .respond(JSONResponses.json(201, WireFormat.engagement(try self.chat.createEngagement(caller, body))))
         }
         table.add("GET", "\(base)/engagements/{engagementId}", .sdk, "An engagement with its dialog and participants",
-            .json(200, WireFormat.engagementSchema), sdk) { [unowned self] request, caller in
-            return .respond(.json(200, WireFormat.engagement(try self.chat.engagement(caller, request.parameter("engagementId"))).jsonData))
+            .json(200, WireFormat.engagementSchema), sdk) { request, caller in
+            return .respond(JSONResponses.json(200, WireFormat.engagement(try self.chat.engagement(caller, request.parameter("engagementId")))))
         }
         table.add("POST", "\(base)/engagements/{engagementId}:join", .sdk, "Join, from this session, a chat of the same customer",
-            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { [unowned self] request, caller in
+            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
-            return .respond(.json(200, WireFormat.engagement(try self.chat.join(caller, request.parameter("engagementId"), body)).jsonData))
+            return .respond(JSONResponses.json(200, WireFormat.engagement(try self.chat.join(caller, request.parameter("engagementId"), body))))
         }
         table.add("POST", "\(base)/engagements/{engagementId}:disconnect", .sdk, "The customer leaves: the chat ends",
-            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { [unowned self] request, caller in
+            .json(200, WireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
-            return .respond(.json(200, WireFormat.engagement(try self.chat.disconnect(caller, request.parameter("engagementId"), body)).jsonData))
+            return .respond(JSONResponses.json(200, WireFormat.engagement(try self.chat.disconnect(caller, request.parameter("engagementId"), body))))
         }
         table.add("POST", "\(base)/engagements/{engagementId}/messages", .sdk, "Send a customer message",
-            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.configuration.maxMessageLength) }, sdk) { [unowned self] request, caller in
-            let body = try SDKRequests.sendMessage(request.jsonObject(), maxTextLength: self.configuration.maxMessageLength)
-            return .respond(.json(201, WireFormat.message(try self.chat.sendMessage(caller, request.parameter("engagementId"), body)).jsonData))
+            .json(201, WireFormat.messageSchema).body { try SDKRequests.sendMessage($0, maxTextLength: self.maxMessageLength) }, sdk) { request, caller in
+            let body = try SDKRequests.sendMessage(request.jsonObject(), maxTextLength: self.maxMessageLength)
+            return .respond(JSONResponses.json(201, WireFormat.message(try self.chat.sendMessage(caller, request.parameter("engagementId"), body))))
         }
         table.add("GET", "\(base)/engagements/{engagementId}/messages", .sdk, "One page of the chat's history",
-            .json(200, WireFormat.messagePageSchema).query(SDKRequests.messagePageQuery), sdk) { [unowned self] request, caller in
+            .json(200, WireFormat.messagePageSchema).query(SDKRequests.messagePageQuery), sdk) { request, caller in
             let page = try SDKRequests.messagePage(request.query)
             let messages = try self.chat.messages(caller, request.parameter("engagementId"), page)
-            return .respond(.json(200, WireFormat.messagePage(messages, baseURL: self.absoluteURL(request)).jsonData))
+            return .respond(JSONResponses.json(200, WireFormat.messagePage(messages, baseURL: self.absoluteURL(request))))
         }
     }
 
@@ -101,12 +112,10 @@ extension Emulator {
             if seq != cursor { try tx.setPollCursor(sessionId, seq: seq) }
             return seq
         }
-        let hold = try Self.waitSecondsQuery(default: configuration.longPollHoldSeconds).int(in: request.query)
-        let started = Date()
+        let hold = try Self.waitSecondsQuery(default: longPollHoldSeconds).int(in: request.query)
         return try hub.poll(
             accountId: caller.accountId, sessionId: sessionId, after: after, hold: TimeInterval(hold),
-            render: { events in .json(200, JSONValue.array(events.map(\.wire)).jsonData) },
-            finishHeld: { [weak self] response in self?.finishHeld(request, response, started: started) ?? response })
+            render: { events in JSONResponses.json(200, JSONValue.array(events.map(\.wire))) })
     }
 
     /// `DELETE …/sessions/{id}?reason=`.
@@ -149,8 +158,9 @@ extension Emulator {
 
     /// The absolute URL of this request's path, as the client reached it (for `links.next`).
     func absoluteURL(_ request: HTTPRequest) -> String {
-        let scheme = httpURL.hasPrefix("https") ? "https" : "http"
-        let host = request.header("host") ?? String(httpURL.drop { $0 != "/" }.dropFirst(2))
+        let base = baseURL.value.withLock { $0 }
+        let scheme = base.hasPrefix("https") ? "https" : "http"
+        let host = request.header("host") ?? String(base.drop { $0 != "/" }.dropFirst(2))
         return "\(scheme)://\(host)\(request.path)"
     }
 }

@@ -1,3 +1,4 @@
+import AXPSimAuth
 import AXPSimChat
 import AXPSimCore
 import AXPSimHTTP
@@ -7,63 +8,56 @@ import Synchronization
 import Logging
 import AXPSimStore
 
-/// The control plane of SPEC section 6 that this layer owns: health, provisioning, reset,
-/// inspection of customers, key rotation and the request journal.
-extension Emulator {
-    func addControlRoutes(to table: inout RouteTable) {
+/// The control plane of SPEC section 6 that is not about chats: health, provisioning, resets, key rotation, retention and the request journal.
+struct ControlController: Sendable {
+    let store: Store
+    let keys: KeyRing
+    let retention: RetentionService
+    let journal: RequestJournal
+    let resets: StateResets
+    let health: HealthReporter
+
+    func addRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/health", .control, "Health of the HTTP server, WebSocket server and store",
-            RouteDoc.json(200, Self.healthSchema).also(503, "A part is down", Self.healthSchema)) { [unowned self] _ in
-            .respond(self.health())
+            RouteDoc.json(200, HealthReporter.schema).also(503, "A part is down", HealthReporter.schema)) { _ in
+            .respond(self.health.response())
         }
         addAccountRoutes(to: &table)
         addCredentialRoutes(to: &table)
         addIntegrationRoutes(to: &table)
         table.add("POST", "/__sim/reset", .control, "Reset everything to the loaded fixtures",
-            .json(200, .record(["reset": .constant("all"), "accounts": .array(.string())]))) { [unowned self] _ in
-            try self.store.replaceAll(with: self.fixtures, now: Date())
-            self.clocks.invalidate()
-            self.journal.clear()
-            self.hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
-            self.scheduler.poke()
-            return .respond(JSONResponses.object(200, ["reset": "all", "accounts": self.fixtures.map(\.account.accountId)]))
+            .json(200, .record(["reset": .constant("all"), "accounts": .array(.string())]))) { _ in
+            try self.resets.resetAll()
+            let accounts = self.resets.fixtures.map { JSONValue.string($0.account.accountId) }
+            return .respond(JSONResponses.json(200, JSONValue.object(["reset": "all", "accounts": .array(accounts)])))
         }
         table.add("POST", "/__sim/accounts/{accountId}/reset", .control, "Reset one account, leaving the others untouched",
             .json(200, .record(["reset": .string(), "fixture": .boolean]))) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
-            let fixture = self.fixtures.first { $0.account.accountId == account.accountId }
-            try self.store.resetAccount(account.accountId, to: fixture, now: Date())
-            self.clocks.invalidate(accountId: account.accountId)
-            self.hub.dropAccount(account.accountId, response: JSONResponses.problem(.sessionNotFound))
-            self.scheduler.poke()
-            return .respond(JSONResponses.object(200, ["reset": account.accountId, "fixture": fixture != nil] as [String: Any]))
+            request in
+            let account = try self.store.requireAccount(request)
+            let fixture = try self.resets.resetAccount(account.accountId)
+            return .respond(JSONResponses.json(200, JSONValue.object(["reset": .string(account.accountId), "fixture": .bool(fixture)])))
         }
         table.add("GET", "/__sim/accounts/{accountId}/customers", .control, "The account's customers",
-            .json(200, .record(["customers": .array(Customer.schema)]))) { [unowned self] request in
-            let account = try self.requireAccount(request)
+            .json(200, .record(["customers": .array(Customer.schema)]))) { request in
+            let account = try self.store.requireAccount(request)
             return .respond(JSONResponses.json(200, ["customers": try self.store.customers(accountId: account.accountId)]))
         }
         table.add("POST", "/__sim/keys/rotate", .control, "Rotate the chat JWT signing key (old keys stay published)",
-            .json(201, .record(["kid": .string()]))) { [unowned self] _ in
+            .json(201, .record(["kid": .string()]))) { _ in
             let key = try SigningKeyRotation.rotate(store: self.store, keys: self.keys)
-            return .respond(JSONResponses.object(201, ["kid": key]))
+            return .respond(JSONResponses.json(201, JSONValue.object(["kid": .string(key)])))
         }
         table.add(
             "POST", "/__sim/prune", .control, "Run a retention pass now: prune state that ended longer ago than --retention",
             .json(200, Self.pruneReportSchema)
-        ) { [unowned self] _ in
+        ) { _ in
             .respond(JSONResponses.json(200, try self.retention.pass()))
         }
         table.add("GET", "/__sim/requests", .control, "The most recent HTTP requests (bounded journal)",
-            RouteDoc.json(200, .record(["requests": .array(JournalEntry.schema)])).query([self.requestsLimitQuery])) { [unowned self] request in
+            RouteDoc.json(200, .record(["requests": .array(JournalEntry.schema)])).query([self.requestsLimitQuery])) { request in
             let limit = try self.requestsLimitQuery.int(in: request.query)
             return .respond(JSONResponses.json(200, ["requests": self.journal.recent(limit: limit)]))
-        }
-        addConsoleRoutes(to: &table)
-        table.add("GET", "/__sim/openapi.json", .control, "The OpenAPI 3.1 document of every HTTP route",
-            .json(200, .object(["openapi": .constant("3.1.0"), "paths": .map(.any)], required: ["openapi", "paths"], closed: false))) {
-            [unowned self] _ in
-            .respond(.json(200, self.openAPIDocument().jsonData))
         }
     }
 
@@ -75,83 +69,42 @@ extension Emulator {
             "accessTokens": .integer(), "customers": .integer(),
         ]))
 
-    // MARK: Health
-
-    /// The JSON shape of ``health()``.
-    static let healthSchema = JSONSchema.ref(
-        "Health",
-        .record([
-            "status": .string(oneOf: ["ok", "degraded"]), "version": .string(), "uptimeSeconds": .integer(),
-            "parts": .record([
-                "http": .record(["status": .string(oneOf: ["ok", "down"]), "url": .string()]),
-                "websocket": .record(["status": .string(oneOf: ["ok", "down"]), "url": .string(), "connections": .integer()]),
-                "store": .record(["status": .string(oneOf: ["ok", "down"]), "path": .string()]),
-            ]),
-            "delivery": .record([
-                "heldPolls": .integer(), "heldJournalPolls": .integer(), "socketSubscribers": .integer(), "eventSockets": .integer(),
-            ]),
-        ]))
+    // MARK: Request journal
 
     /// `GET /__sim/requests?limit=`.
     var requestsLimitQuery: QueryParameter {
-        .integer("limit", default: 100, range: 1...configuration.requestJournalSize, "How many of the most recent requests")
-    }
-
-    func health() -> HTTPResponse {
-        let current = servers.withLock { $0 }
-        let httpOK = current?.http.isRunning ?? false
-        let wsOK = (current?.webSocket.isRunning ?? false)
-        let storeOK = store.isHealthy
-        let parts: [String: Any] = [
-            "http": ["status": httpOK ? "ok" : "down", "url": current?.httpURL ?? ""],
-            "websocket": ["status": wsOK ? "ok" : "down", "url": current?.wsURL ?? "", "connections": current?.webSocket.connectionCount ?? 0],
-            "store": ["status": storeOK ? "ok" : "down", "path": store.path],
-        ]
-        let healthy = httpOK && wsOK && storeOK
-        let held = hub.heldCounts
-        let delivery: [String: Any] = [
-            "heldPolls": held.polls, "heldJournalPolls": held.journal, "socketSubscribers": held.sockets,
-            "eventSockets": sockets.withLock { $0.count },
-        ]
-        return JSONResponses.object(
-            healthy ? 200 : 503,
-            [
-                "status": healthy ? "ok" : "degraded", "version": AXPSimVersion.current, "parts": parts, "delivery": delivery,
-                "uptimeSeconds": Int(Date().timeIntervalSince(startedAt)),
-            ] as [String: Any])
+        .integer("limit", default: 100, range: 1...journal.capacity, "How many of the most recent requests")
     }
 
     // MARK: Accounts
 
     private func addAccountRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/accounts", .control, "List accounts",
-            .json(200, .record(["accounts": .array(Account.schema)]))) { [unowned self] _ in
+            .json(200, .record(["accounts": .array(Account.schema)]))) { _ in
             .respond(JSONResponses.json(200, ["accounts": try self.store.accounts()]))
         }
         table.add("POST", "/__sim/accounts", .control, "Create an account",
-            Self.accountLinks(.json(201, Account.schema).optionalBody(ProvisioningRequests.account))) { [unowned self] request in
+            Self.accountLinks(.json(201, Account.schema).optionalBody(ProvisioningRequests.account))) { request in
             let account = try ProvisioningRequests.account(request.optionalJSONObject())
             return .respond(JSONResponses.json(201, try self.store.createAccount(account, now: Date())))
         }
         table.add("GET", "/__sim/accounts/{accountId}", .control, "Read an account with its clients, app keys and integrations",
             .json(200, Self.provisionedViewSchema)) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             return .respond(JSONResponses.json(200, try self.provisionedView(account)))
         }
         table.add("PATCH", "/__sim/accounts/{accountId}", .control, "Rename an account",
             .json(200, Account.schema).body { try ProvisioningRequests.accountPatch($0, current: Account(accountId: "", name: "")) }) {
-            [unowned self] request in
-            let account = try ProvisioningRequests.accountPatch(request.jsonObject(), current: try self.requireAccount(request))
+            request in
+            let account = try ProvisioningRequests.accountPatch(request.jsonObject(), current: try self.store.requireAccount(request))
             try self.store.updateAccount(account)
             return .respond(JSONResponses.json(200, account))
         }
         table.add("DELETE", "/__sim/accounts/{accountId}", .control, "Delete an account and everything it owns",
-            .noContent) { [unowned self] request in
-            let account = try self.requireAccount(request)
-            try self.store.deleteAccount(account.accountId)
-            self.clocks.invalidate(accountId: account.accountId)
-            self.hub.dropAccount(account.accountId, response: JSONResponses.problem(.sessionNotFound))
+            .noContent) { request in
+            let account = try self.store.requireAccount(request)
+            try self.resets.deleteAccount(account.accountId)
             return .respond(.empty(204))
         }
     }
@@ -196,50 +149,50 @@ extension Emulator {
 
     private func addCredentialRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/accounts/{accountId}/clients", .control, "List API clients",
-            .json(200, .record(["clients": .array(APIClient.schema)]))) { [unowned self] request in
-            let account = try self.requireAccount(request)
+            .json(200, .record(["clients": .array(APIClient.schema)]))) { request in
+            let account = try self.store.requireAccount(request)
             return .respond(JSONResponses.json(200, ["clients": try self.store.clients(accountId: account.accountId)]))
         }
         table.add("POST", "/__sim/accounts/{accountId}/clients", .control, "Create an API client",
             RouteDoc.json(201, APIClient.schema).optionalBody { try ProvisioningRequests.client($0, accountId: "") }
                 .link("GetClient", "GET", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])
                 .link("DeleteClient", "DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", ["clientId": "$response.body#/clientId"])) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             let client = try ProvisioningRequests.client(request.optionalJSONObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createClient(client)))
         }
         table.add("GET", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Read an API client",
-            .json(200, APIClient.schema)) { [unowned self] request in
-            let account = try self.requireAccount(request)
+            .json(200, APIClient.schema)) { request in
+            let account = try self.store.requireAccount(request)
             guard let client = try self.store.client(accountId: account.accountId, clientId: request.parameter("clientId")) else {
                 throw AXPSimError.notFound(resource: "client", id: request.parameter("clientId"))
             }
             return .respond(JSONResponses.json(200, client))
         }
         table.add("DELETE", "/__sim/accounts/{accountId}/clients/{clientId}", .control, "Delete an API client and its access tokens", .noContent) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             guard try self.store.deleteClient(accountId: account.accountId, clientId: request.parameter("clientId")) else {
                 throw AXPSimError.notFound(resource: "client", id: request.parameter("clientId"))
             }
             return .respond(.empty(204))
         }
         table.add("GET", "/__sim/accounts/{accountId}/appkeys", .control, "List app keys",
-            .json(200, .record(["appKeys": .array(AppKey.schema)]))) { [unowned self] request in
-            let account = try self.requireAccount(request)
+            .json(200, .record(["appKeys": .array(AppKey.schema)]))) { request in
+            let account = try self.store.requireAccount(request)
             return .respond(JSONResponses.json(200, ["appKeys": try self.store.appKeys(accountId: account.accountId)]))
         }
         table.add("POST", "/__sim/accounts/{accountId}/appkeys", .control, "Create an app key",
             RouteDoc.json(201, AppKey.schema).optionalBody { try ProvisioningRequests.appKey($0, accountId: "") }
                 .link("DeleteAppKey", "DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", ["appKey": "$response.body#/appKey"])) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             let key = try ProvisioningRequests.appKey(request.optionalJSONObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createAppKey(key)))
         }
-        table.add("DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", .control, "Delete an app key", .noContent) { [unowned self] request in
-            let account = try self.requireAccount(request)
+        table.add("DELETE", "/__sim/accounts/{accountId}/appkeys/{appKey}", .control, "Delete an app key", .noContent) { request in
+            let account = try self.store.requireAccount(request)
             guard try self.store.deleteAppKey(accountId: account.accountId, appKey: request.parameter("appKey")) else {
                 throw AXPSimError.notFound(resource: "appkey", id: request.parameter("appKey"))
             }
@@ -251,34 +204,34 @@ extension Emulator {
 
     private func addIntegrationRoutes(to table: inout RouteTable) {
         table.add("GET", "/__sim/accounts/{accountId}/integrations", .control, "List integrations",
-            .json(200, .record(["integrations": .array(Integration.schema)]))) { [unowned self] request in
-            let account = try self.requireAccount(request)
+            .json(200, .record(["integrations": .array(Integration.schema)]))) { request in
+            let account = try self.store.requireAccount(request)
             return .respond(JSONResponses.json(200, ["integrations": try self.store.integrations(accountId: account.accountId)]))
         }
         table.add("POST", "/__sim/accounts/{accountId}/integrations", .control, "Create an integration (its integrationId is generated)",
             Self.integrationLinks(.json(201, Integration.schema).body { try ProvisioningRequests.integration($0, accountId: "") })) {
-            [unowned self] request in
-            let account = try self.requireAccount(request)
+            request in
+            let account = try self.store.requireAccount(request)
             let integration = try ProvisioningRequests.integration(request.jsonObject(), accountId: account.accountId)
             return .respond(JSONResponses.json(201, try self.store.createIntegration(integration)))
         }
         table.add("GET", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Read an integration",
-            .json(200, Integration.schema)) { [unowned self] request in
-            .respond(JSONResponses.json(200, try self.requireIntegration(request)))
+            .json(200, Integration.schema)) { request in
+            .respond(JSONResponses.json(200, try self.store.requireIntegration(request)))
         }
         table.add("PATCH", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Update an integration",
             .json(200, Integration.schema).body {
                 try ProvisioningRequests.integration($0, accountId: "", current: Integration(integrationId: "", accountId: "", name: ""))
             }) {
-            [unowned self] request in
-            let current = try self.requireIntegration(request)
+            request in
+            let current = try self.store.requireIntegration(request)
             let updated = try ProvisioningRequests.integration(request.jsonObject(), accountId: current.accountId, current: current)
             try self.store.updateIntegration(updated)
             return .respond(JSONResponses.json(200, updated))
         }
         table.add("DELETE", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Delete an integration", .noContent) {
-            [unowned self] request in
-            let current = try self.requireIntegration(request)
+            request in
+            let current = try self.store.requireIntegration(request)
             try self.store.deleteIntegration(accountId: current.accountId, integrationId: current.integrationId)
             return .respond(.empty(204))
         }
@@ -290,22 +243,5 @@ extension Emulator {
         let id = ["integrationId": "$response.body#/integrationId"]
         return doc.link("GetIntegration", "GET", integration, id).link("UpdateIntegration", "PATCH", integration, id)
             .link("DeleteIntegration", "DELETE", integration, id)
-    }
-
-    // MARK: Helpers
-
-    func requireAccount(_ request: HTTPRequest) throws -> Account {
-        let id = request.parameter("accountId")
-        guard let account = try store.account(id) else { throw AXPSimError.notFound(resource: "account", id: id) }
-        return account
-    }
-
-    func requireIntegration(_ request: HTTPRequest) throws -> Integration {
-        let account = try requireAccount(request)
-        let id = request.parameter("integrationId")
-        guard let integration = try store.integration(accountId: account.accountId, integrationId: id) else {
-            throw AXPSimError.notFound(resource: "integration", id: id)
-        }
-        return integration
     }
 }

@@ -1,0 +1,56 @@
+import AXPSimAuth
+import AXPSimChat
+import AXPSimCore
+import AXPSimFixtures
+import AXPSimStore
+import Foundation
+
+/// Everything a reset does besides the store: clocks re-read, the journal cleared, held polls
+/// and sockets of the reset accounts let go, keys reloaded after a restore, the scheduler
+/// re-planned. Shared by the reset, account and snapshot routes.
+struct StateResets: Sendable {
+    let store: Store
+    let clocks: ClockService
+    let keys: KeyRing
+    let journal: RequestJournal
+    let hub: EventHub
+    let scheduler: Scheduler
+    /// The fixture accounts, restored by resets.
+    let fixtures: [ProvisionedAccount]
+
+    /// Back to the loaded fixtures.
+    func resetAll() throws {
+        try store.replaceAll(with: fixtures, now: Date())
+        clocks.invalidate()
+        journal.clear()
+        hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+        scheduler.poke()
+    }
+
+    /// One account back to its fixture (or empty); returns whether it has a fixture.
+    func resetAccount(_ accountId: String) throws -> Bool {
+        let fixture = fixtures.first { $0.account.accountId == accountId }
+        try store.resetAccount(accountId, to: fixture, now: Date())
+        clocks.invalidate(accountId: accountId)
+        hub.dropAccount(accountId, response: JSONResponses.problem(.sessionNotFound))
+        scheduler.poke()
+        return fixture != nil
+    }
+
+    /// An account and everything it owns, gone.
+    func deleteAccount(_ accountId: String) throws {
+        try store.deleteAccount(accountId)
+        clocks.invalidate(accountId: accountId)
+        hub.dropAccount(accountId, response: JSONResponses.problem(.sessionNotFound))
+    }
+
+    /// The whole state replaced by a snapshot; false when there is no such snapshot.
+    func restoreSnapshot(_ name: String) throws -> Bool {
+        guard Store.isValidSnapshotName(name), try store.restoreSnapshot(name) else { return false }
+        try keys.replace(with: try Emulator.storedKeys(store: store))
+        clocks.invalidate()
+        hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+        scheduler.poke()
+        return true
+    }
+}
