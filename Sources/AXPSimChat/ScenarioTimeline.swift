@@ -26,8 +26,8 @@ package enum ScenarioTimeline {
             case .typing:
                 return TimelineEntry(at: at, actor: actor, kind: "typing")
             case .queuePosition:
-                let position = event.fields["position"].flatMap(\.intValue) ?? 0
-                let wait = event.fields["estimatedWaitSeconds"].flatMap(\.intValue)
+                let position = event.fields["position"]?.intValue.map { Int($0) } ?? 0
+                let wait = event.fields["estimatedWaitSeconds"]?.intValue.map { Int($0) }
                 return TimelineEntry(at: at, actor: "system", kind: "queue", text: wait.map { "position \(position) wait \($0)" } ?? "position \(position)")
             case .engagementTerminated:
                 return TimelineEntry(at: at, actor: "system", kind: "end", text: event.fields["reason"]?.stringValue)
@@ -82,10 +82,3 @@ package enum ScenarioTimeline {
     }
 }
 
-extension JSONValue {
-    /// The integer, or nil.
-    package var intValue: Int? {
-        if case .int(let value) = self { return Int(exactly: value) }
-        return nil
-    }
-}

@@ -110,4 +110,16 @@ extension JSONValue {
         if case .string(let text) = self { return text }
         return nil
     }
+
+    /// The array's items, or empty.
+    public var arrayValue: [JSONValue] {
+        if case .array(let items) = self { return items }
+        return []
+    }
+
+    /// The integer, or nil.
+    public var intValue: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
+    }
 }

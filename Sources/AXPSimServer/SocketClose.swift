@@ -4,7 +4,7 @@ import AXPSimWebSocket
 /// The close codes of the event socket (SPEC section 4, docs/events.md): one place, never literals.
 enum SocketClose {
     /// The server is stopping (RFC 6455 "going away").
-    static let goingAway: UInt16 = 1001
+    static let goingAway: UInt16 = WebSocketConnection.goingAwayCloseCode
     /// The server could not read its state (RFC 6455 "internal error"); resume with `lastEventId`.
     static let internalError: UInt16 = 1011
     /// A malformed frame (auth or later).

@@ -41,6 +41,8 @@ public final class WebSocketConnection: Sendable {
 
     /// The close code a slow consumer is closed with; it may reconnect and resume.
     public static let slowConsumerCloseCode: UInt16 = 4408
+    /// The close code of a server that is stopping (RFC 6455 "going away").
+    public static let goingAwayCloseCode: UInt16 = 1001
 
     /// Queues a text frame. Returns false when the connection is closing, or when the queue is
     /// over its bound (then the connection is closed with ``slowConsumerCloseCode``).

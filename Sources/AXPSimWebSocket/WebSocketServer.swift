@@ -140,7 +140,7 @@ public final class WebSocketServer: Sendable {
             return Array(state.connections.values)
         }
         guard let open else { return }
-        for connection in open { connection.close(code: 1001, reason: "server shutting down") }
+        for connection in open { connection.close(code: WebSocketConnection.goingAwayCloseCode, reason: "server shutting down") }
         let deadline = Date().addingTimeInterval(grace)
         while connectionCount > 0 && Date() < deadline { usleep(5_000) }
         state.withLock { state in
