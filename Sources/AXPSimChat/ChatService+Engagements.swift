@@ -113,7 +113,7 @@ extension ChatService {
     }
 
     /// Appends a MESSAGE event for `message` to every follower.
-    package func emitMessage(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ message: ChatMessage, at date: Date) throws {
+    func emitMessage(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ message: ChatMessage, at date: Date) throws {
         try emitToFollowers(
             tx, emission, engagement, .message, ["message": EventFields.eventMessage(message), "participant": EventFields.sender(message)], at: date)
     }
@@ -136,7 +136,7 @@ extension ChatService {
     }
 
     /// Plans (or re-plans) the idle timeout of an engagement, when its integration has one.
-    package func scheduleIdleTimer(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, integration: Integration, from date: Date) throws {
+    func scheduleIdleTimer(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, integration: Integration, from date: Date) throws {
         guard let idle = integration.idleTimeoutSeconds, idle > 0 else { return }
         try tx.cancelTimers(target: engagement.engagementId, kinds: [.idleTimeout])
         try tx.insertTimer(

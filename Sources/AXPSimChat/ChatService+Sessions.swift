@@ -27,7 +27,7 @@ extension ChatService {
     }
 
     /// The session with its customer's open engagements on the same integration.
-    package func sessionView(_ tx: ChatTransaction, _ session: ChatSession) throws -> SessionView {
+    func sessionView(_ tx: ChatTransaction, _ session: ChatSession) throws -> SessionView {
         let engagements = try tx.engagements(accountId: session.accountId, customerId: session.customerId, includeEnded: false)
             .filter { $0.integrationId == session.integrationId }
             .map { try engagementView(tx, $0) }
@@ -94,7 +94,7 @@ extension ChatService {
     }
 
     /// Plans `TOKEN_EXPIRY_REMINDER` (lead seconds before expiry, once per token) and `TOKEN_EXPIRED`.
-    package func scheduleTokenTimers(_ tx: ChatTransaction, _ emission: Emission, session: ChatSession, integration: Integration, now: Date) throws {
+    func scheduleTokenTimers(_ tx: ChatTransaction, _ emission: Emission, session: ChatSession, integration: Integration, now: Date) throws {
         let lead = TimeInterval(reminderLeadOverride ?? integration.reminderLeadSeconds)
         let reminderAt = session.tokenExpiresAt.addingTimeInterval(-lead)
         if lead > 0, reminderAt > now {

@@ -5,13 +5,13 @@ import Foundation
 /// Token actions on the sessions following a chat (scenario steps `token.expire`, `token.revoke`).
 extension ChatService {
     /// The active sessions following an engagement.
-    package func followingSessions(_ engagementId: String) throws -> [ChatSession] {
+    func followingSessions(_ engagementId: String) throws -> [ChatSession] {
         try store.chatRead { tx in try tx.followers(engagementId).compactMap { try tx.session($0) } }
     }
 
     /// Makes the current token of every following session expire now: `TOKEN_EXPIRED`, and calls
     /// with it answer 401 `token_expired` until the client brings a new one.
-    package func expireTokens(following engagementId: String) throws -> [ChatSession] {
+    func expireTokens(following engagementId: String) throws -> [ChatSession] {
         let sessions = try followingSessions(engagementId)
         for session in sessions {
             let now = try now(session.accountId)

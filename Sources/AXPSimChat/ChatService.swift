@@ -53,7 +53,7 @@ package final class ChatService: Sendable {
         package var touched = Set<String>()
         /// The events appended, in order, with their encoded fields.
         package var events: [CommittedEvent] = []
-        package var timersChanged = false
+        var timersChanged = false
     }
 
     /// Runs `body` in one transaction, then delivers what it emitted.
@@ -68,7 +68,7 @@ package final class ChatService: Sendable {
     // MARK: Emitting events
 
     /// Appends an event to one session's log.
-    package func emit(
+    func emit(
         _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagementId: String?,
         _ fields: [String: JSONValue], at date: Date
     ) throws {
@@ -91,7 +91,7 @@ package final class ChatService: Sendable {
     }
 
     /// Appends an event to the log of every active session following the engagement.
-    package func emitToFollowers(
+    func emitToFollowers(
         _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ fields: [String: JSONValue], at date: Date
     ) throws {
         var fields = fields
@@ -107,7 +107,7 @@ package final class ChatService: Sendable {
 
     /// A participant's PARTICIPANT_ADDED / PARTICIPANT_DISCONNECTED: a CUSTOMER participant's goes
     /// to its own session only (the SDK takes any CUSTOMER event as its own), others' to every follower.
-    package func emitParticipantEvent(
+    func emitParticipantEvent(
         _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ participant: Participant,
         extra: [String: JSONValue] = [:], at date: Date
     ) throws {
@@ -123,7 +123,7 @@ package final class ChatService: Sendable {
     }
 
     /// The present CUSTOMER participant standing for `sessionId` in an engagement, if any.
-    package func customerParticipant(_ tx: ChatTransaction, _ engagementId: String, sessionId: String) throws -> Participant? {
+    func customerParticipant(_ tx: ChatTransaction, _ engagementId: String, sessionId: String) throws -> Participant? {
         try tx.participants(engagementId).last { $0.participantType == .customer && $0.isPresent && $0.sessionId == sessionId }
     }
 
@@ -155,7 +155,7 @@ package final class ChatService: Sendable {
     /// Checks a `dialogId` (a body field or query parameter) against the engagement's dialog: a
     /// wrong one is a 400 violation on that field, as a wrong `parentMessageId` is. The engagement
     /// the URL names exists, so the answer is not a 404.
-    package func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
+    func checkDialog(_ engagement: Engagement, _ dialogId: String?) throws {
         if let dialogId, dialogId != engagement.dialogId {
             throw AXPSimError.constraintViolation([
                 Violation(field: "dialogId", message: "is not the dialog of this engagement", code: .invalidValue)

@@ -20,7 +20,7 @@ package enum EventFields {
     }
 
     /// The `message` object inside a MESSAGE event.
-    package static func eventMessage(_ m: ChatMessage) -> JSONValue {
+    static func eventMessage(_ m: ChatMessage) -> JSONValue {
         .object([
             "messageId": .string(m.messageId), "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(m.messageIndex),
             "receivedAt": .date(m.receivedAt), "lastUpdatedAt": .date(m.receivedAt), "body": m.body,

@@ -16,7 +16,7 @@ package final class RetentionService: Sendable {
     /// How long ended state is kept, seconds of account time.
     package let retention: TimeInterval
     /// Most finished scenario runs kept in memory; the oldest go first.
-    package static let runsKept = 200
+    static let runsKept = 200
     /// Real seconds between passes.
     package static let interval: TimeInterval = 30
     private let lastPass = Mutex<Date>(.distantPast)
@@ -30,7 +30,7 @@ package final class RetentionService: Sendable {
     }
 
     /// Runs a pass when the last one is at least ``interval`` old (called by the scheduler loop).
-    package func passIfDue(wall: Date = Date()) {
+    func passIfDue(wall: Date = Date()) {
         let due = lastPass.withLock { last -> Bool in
             guard wall.timeIntervalSince(last) >= Self.interval else { return false }
             last = wall

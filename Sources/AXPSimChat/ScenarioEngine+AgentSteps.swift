@@ -7,7 +7,7 @@ import Foundation
 /// The contact-center side's steps.
 extension ScenarioEngine {
     /// Runs the next agent-side step; false when the run waits or ended.
-    package func stepAgent(_ run: ScenarioRun) -> Bool {
+    func stepAgent(_ run: ScenarioRun) -> Bool {
         let next = run.state.withLock { s -> ScenarioStepEntry? in
             while let top = s.frames.last, top.index >= top.steps.count { s.frames.removeLast() }
             guard let top = s.frames.last else { return nil }

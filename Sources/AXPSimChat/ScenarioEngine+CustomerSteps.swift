@@ -8,7 +8,7 @@ import Synchronization
 /// The customer side's steps (headless runs): what a Chat SDK client would do, in-process.
 extension ScenarioEngine {
     /// Runs the next customer-side step; false when the run waits or ended.
-    package func stepCustomer(_ run: ScenarioRun) -> Bool {
+    func stepCustomer(_ run: ScenarioRun) -> Bool {
         let next = run.state.withLock { s -> CustomerStepEntry? in
             let steps = run.scenario.customer ?? []
             guard s.customerIndex < steps.count else { return nil }

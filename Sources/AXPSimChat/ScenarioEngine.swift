@@ -40,9 +40,9 @@ package final class ScenarioEngine: ChatActivityObserver {
     /// drained by one thread at a time, and never by a request of another account.
     package struct Queue: Sendable {
         package var pending: [String: [String]] = [:]
-        package var draining: Set<String> = []
+        var draining: Set<String> = []
 
-        package func isIdle(_ accountId: String) -> Bool {
+        func isIdle(_ accountId: String) -> Bool {
             !draining.contains(accountId) && (pending[accountId]?.isEmpty ?? true)
         }
     }
@@ -54,10 +54,10 @@ package final class ScenarioEngine: ChatActivityObserver {
     /// Signalled whenever an account's drain ends (``waitUntilIdle(accountId:)`` waits on it).
     private let drained = NSCondition()
     /// Sessions whose next engagement belongs to a headless run (no integration scenario attached).
-    package let headlessSessions = Mutex<Set<String>>([])
+    let headlessSessions = Mutex<Set<String>>([])
     package let logger = Logger(label: "axpsim.scenario")
     /// Most steps one drain runs for one run before yielding (a guard against a runaway loop).
-    package static let stepBudget = 10_000
+    static let stepBudget = 10_000
 
     /// Follows the chat from here on (through the chat's observers).
     package init(env: Environment, library: ScenarioLibrary) {
@@ -95,7 +95,7 @@ package final class ScenarioEngine: ChatActivityObserver {
     }
 
     /// Forgets finished runs beyond the `keeping` most recently finished (running ones stay).
-    package func forgetFinishedRuns(keeping: Int) {
+    func forgetFinishedRuns(keeping: Int) {
         runs.withLock { runs in
             let finished = runs.values.compactMap { run -> (String, Date)? in
                 run.state.withLock { s in s.finishedAt.map { (run.id, $0) } }
@@ -215,7 +215,7 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// Marks a run as having work, then drains its account's runs on this thread unless another
     /// thread already is.
-    package func kick(_ id: String) {
+    func kick(_ id: String) {
         guard let run = run(id) else { return }
         let accountId = run.accountId
         queue.withLock { q in
@@ -248,7 +248,7 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// Waits until no thread is draining the account's runs (for a clock advance to return
     /// settled). Blocks on a condition, never spins; `timeout` bounds a runaway drain.
-    package func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
+    func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
         let deadline = Date().addingTimeInterval(timeout)
         drained.lock()
         defer { drained.unlock() }
@@ -335,7 +335,7 @@ package final class ScenarioEngine: ChatActivityObserver {
     }
 
     /// Schedules the run's wake-up `seconds` from now on its account clock.
-    package func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
+    func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
         let due = try now(run).addingTimeInterval(seconds)
         let timer = try env.store.chatWrite { tx in
             try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: due, kind: .scenarioStep, target: run.id))
@@ -345,7 +345,7 @@ package final class ScenarioEngine: ChatActivityObserver {
     }
 
     /// Waits `seconds` on the account clock (an `after` step).
-    package func pause(_ run: ScenarioRun, seconds: Double, line: Int, kind: String) throws {
+    func pause(_ run: ScenarioRun, seconds: Double, line: Int, kind: String) throws {
         let timer = try sleep(run, seconds: seconds)
         run.state.withLock { $0.wait = .timer(timer) }
         record(run, line: line, kind: kind, status: "waiting", detail: "\(seconds)s")
@@ -386,7 +386,7 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// True once the run's chat has ended.
     /// A store failure is logged and counts as "not ended" (the run then waits on).
-    package func chatEnded(_ run: ScenarioRun) -> Bool {
+    func chatEnded(_ run: ScenarioRun) -> Bool {
         guard let engagementId = run.state.withLock({ $0.engagementId }) else { return false }
         do {
             return try env.store.chatRead { try $0.engagement(engagementId) }?.isEnded ?? false

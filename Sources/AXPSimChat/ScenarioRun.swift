@@ -46,19 +46,19 @@ package final class ScenarioRun: Sendable {
         /// Agent side: the step lists being executed (a timed-out expectation's `onTimeout` on top).
         package var frames: [(steps: [ScenarioStepEntry], index: Int)] = []
         /// Customer side: the next step.
-        package var customerIndex = 0
+        var customerIndex = 0
         package var wait: Wait?
         /// Messages of the other side already consumed by an expectation (by messageIndex).
         package var cursor: Int64 = 0
         package var labels: [String: String] = [:]
-        package var botId: String?
+        var botId: String?
         package var engagementId: String?
         package var devices: [String: Device] = [:]
         package var customerId: String
         package var progress: [Progress] = []
         package var failure: String?
         package var startedAt: Date
-        package var finishedAt: Date?
+        var finishedAt: Date?
         /// The agent run a headless customer run started.
         package var childRunId: String?
     }

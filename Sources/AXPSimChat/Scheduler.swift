@@ -23,7 +23,7 @@ package final class Scheduler: Sendable {
     /// Serialises advances of one account's virtual clock.
     private let advancing = Mutex<Set<String>>([])
     /// Longest sleep between checks, seconds (also bounds the effect of wall-clock jumps).
-    package static let maxSleep: TimeInterval = 1
+    static let maxSleep: TimeInterval = 1
 
     package init(
         store: Store, clocks: ClockService, chat: ChatService, scenarios: ScenarioEngine, retention: RetentionService, wake: TimerSignal
@@ -76,7 +76,7 @@ package final class Scheduler: Sendable {
     }
 
     /// Most timers fired per batch before the next batch is read.
-    package static let batchSize = 500
+    static let batchSize = 500
 
     /// Fires every due timer of real-clock accounts (only those: timers of virtual-clock accounts
     /// wait for their advance and never hold real ones back); returns seconds until the next one.
