@@ -12,11 +12,18 @@ extension ChatService {
         let now = try now(caller.accountId)
         let created = try commit { tx, emission -> EngagementView in
             let session = try requireSession(tx, caller, request.sessionId)
+            let conversation = try tx.conversation(
+                accountId: caller.accountId, integrationId: caller.integration.integrationId, customerId: caller.customerId, at: now)
+            if let limit = caller.integration.maxOpenEngagements ?? (session.family == .omni ? 1 : nil),
+                try tx.openEngagements(conversationId: conversation.conversationId).count >= limit
+            {
+                throw AXPSimError.engagementLimitReached
+            }
             let engagement = Engagement(
                 engagementId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
                 customerId: caller.customerId, dialogId: Identifiers.newUUID(), status: .pending,
                 engagementParameters: request.engagementParameters, createdAt: now, updatedAt: now, createdBySession: session.sessionId,
-                lastCustomerActivityAt: now)
+                lastCustomerActivityAt: now, conversationId: conversation.conversationId)
             try tx.insertEngagement(engagement)
             try tx.follow(engagementId: engagement.engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
             try emit(
@@ -115,7 +122,8 @@ extension ChatService {
     /// Appends a MESSAGE event for `message` to every follower.
     func emitMessage(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ message: ChatMessage, at date: Date) throws {
         try emitToFollowers(
-            tx, emission, engagement, .message, ["message": EventFields.eventMessage(message), "participant": EventFields.sender(message)], at: date)
+            tx, emission, engagement, .message, ["message": EventFields.eventMessage(message), "participant": EventFields.sender(message)],
+            omni: ["message": EventFields.eventMessage(message, family: .omni)], at: date)
     }
 
     /// `GET …/engagements/{id}/messages`: one page of history.
@@ -148,6 +156,12 @@ extension ChatService {
 }
 
 extension AXPSimError {
+    /// A new chat while the customer's conversation has the most open chats allowed: the platform's
+    /// violation, on which the Omni SDK joins the open chat instead.
+    static let engagementLimitReached = AXPSimError.constraintViolation([
+        Violation(field: "engagementId", message: "Maximum number of engagements allowed for an user has exceeded", code: .invalidValue)
+    ])
+
     /// A write to an ended chat.
     package static func engagementEnded(_ engagementId: String) -> AXPSimError {
         .conflict(code: "engagement_ended", detail: "The engagement \(engagementId) has ended")

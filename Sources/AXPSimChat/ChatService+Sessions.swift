@@ -5,16 +5,18 @@ import Foundation
 
 /// Sessions and the token timers that follow them.
 extension ChatService {
-    /// `POST …/sessions`: a new session for the JWT's customer.
-    package func createSession(_ caller: SDKCaller, _ request: SDKRequests.CreateSession) throws -> SessionView {
+    /// `POST …/sessions`: a new session for the JWT's customer, on the path of SDK `family`. The
+    /// customer's conversation on the integration exists from then on.
+    package func createSession(_ caller: SDKCaller, _ request: SDKRequests.CreateSession, family: ClientFamily = .chat) throws -> SessionView {
         let now = try now(caller.accountId)
         return try commit { tx, emission in
             let session = ChatSession(
                 sessionId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
                 customerId: caller.customerId, displayName: request.displayName ?? caller.claims.customerName,
                 sessionParameters: request.sessionParameters, clientType: request.clientType, createdAt: now, tokenJti: caller.jti,
-                tokenExpiresAt: caller.claims.expiresAt)
+                tokenExpiresAt: caller.claims.expiresAt, family: family, participantId: family == .omni ? Identifiers.newUUID() : nil)
             try tx.insertSession(session)
+            _ = try tx.conversation(accountId: caller.accountId, integrationId: session.integrationId, customerId: session.customerId, at: now)
             try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
             return try sessionView(tx, session)
         }
@@ -26,12 +28,13 @@ extension ChatService {
         return try store.chatRead { tx in try sessionView(tx, try requireSession(tx, caller, sessionId)) }
     }
 
-    /// The session with its customer's open engagements on the same integration.
+    /// The session with its customer's conversation and open engagements on the same integration.
     func sessionView(_ tx: ChatTransaction, _ session: ChatSession) throws -> SessionView {
         let engagements = try tx.engagements(accountId: session.accountId, customerId: session.customerId, includeEnded: false)
             .filter { $0.integrationId == session.integrationId }
             .map { try engagementView(tx, $0) }
-        return SessionView(session: session, engagements: engagements)
+        let conversation = try tx.existingConversation(accountId: session.accountId, integrationId: session.integrationId, customerId: session.customerId)
+        return SessionView(session: session, engagements: engagements, conversations: conversation.map { [$0] } ?? [])
     }
 
     /// `DELETE …/sessions/{id}` by the SDK.

@@ -67,14 +67,19 @@ package final class ChatService: Sendable {
 
     // MARK: Emitting events
 
-    /// Appends an event to one session's log.
+    /// Appends an event to one session's log. An Omni SDK session's event also names the chat's
+    /// conversation, with `omni` replacing fields it reads differently.
     func emit(
         _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagementId: String?,
-        _ fields: [String: JSONValue], at date: Date
+        _ fields: [String: JSONValue], omni: [String: JSONValue] = [:], at date: Date
     ) throws {
         var fields = fields
         fields["eventDate"] = .date(date)
         if let engagementId { fields["engagementId"] = .string(engagementId) }
+        if let engagementId, try tx.session(sessionId)?.family == .omni {
+            fields.merge(omni) { _, omni in omni }
+            if let conversationId = try tx.engagement(engagementId)?.conversationId { fields["conversationId"] = .string(conversationId) }
+        }
         let text = String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
         try append(tx, emission, sessionId: sessionId, accountId: accountId, type, engagementId: engagementId, fields, text: text, at: date)
     }
@@ -90,18 +95,27 @@ package final class ChatService: Sendable {
         emission.touched.insert(sessionId)
     }
 
-    /// Appends an event to the log of every active session following the engagement.
+    /// Appends an event to the log of every active session following the engagement. Omni SDK
+    /// followers' copy also names the conversation, with `omni` replacing fields it reads differently.
     func emitToFollowers(
-        _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ fields: [String: JSONValue], at date: Date
+        _ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ fields: [String: JSONValue],
+        omni: [String: JSONValue] = [:], at date: Date
     ) throws {
         var fields = fields
         fields["dialogId"] = .string(engagement.dialogId)
         fields["eventDate"] = .date(date)
         fields["engagementId"] = .string(engagement.engagementId)
-        // The same fields for every follower: encoded once.
-        let text = String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
-        for sessionId in try tx.followers(engagement.engagementId) {
-            try append(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, fields, text: text, at: date)
+        var omniFields = fields.merging(omni) { _, omni in omni }
+        if let conversationId = engagement.conversationId { omniFields["conversationId"] = .string(conversationId) }
+        // The same fields for every follower of a family: encoded once.
+        var texts: [ClientFamily: String] = [:]
+        for (sessionId, family) in try tx.followerFamilies(engagement.engagementId) {
+            let familyFields = family == .omni ? omniFields : fields
+            let text = texts[family] ?? String(decoding: JSONValue.object(familyFields).jsonData, as: UTF8.self)
+            texts[family] = text
+            try append(
+                tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, familyFields,
+                text: text, at: date)
         }
     }
 

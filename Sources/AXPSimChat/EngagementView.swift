@@ -15,10 +15,14 @@ package struct EngagementView: Sendable {
 package struct SessionView: Sendable {
     package let session: ChatSession
     package let engagements: [EngagementView]
+    /// The customer's conversation on the integration (one; empty only for sessions stored before
+    /// conversations existed).
+    package let conversations: [Conversation]
 
-    package init(session: ChatSession, engagements: [EngagementView]) {
+    package init(session: ChatSession, engagements: [EngagementView], conversations: [Conversation] = []) {
         self.session = session
         self.engagements = engagements
+        self.conversations = conversations
     }
 }
 
@@ -30,6 +34,19 @@ package struct MessagePage: Sendable {
     /// The engagement's dialog.
     package let dialogId: String
     /// Messages in the chat.
+    package let total: Int
+
+    package var hasNext: Bool { request.pageNumber * request.pageSize < total }
+    package var totalPages: Int { (total + request.pageSize - 1) / request.pageSize }
+}
+
+/// One page of a conversation's messages across its chats (the Omni SDK's history).
+package struct ConversationPage: Sendable {
+    package let messages: [ChatMessage]
+    /// The request this page answers.
+    package let request: SDKRequests.MessagePage
+    package let conversationId: String
+    /// Messages in the conversation.
     package let total: Int
 
     package var hasNext: Bool { request.pageNumber * request.pageSize < total }

@@ -19,10 +19,12 @@ package enum EventFields {
         ])
     }
 
-    /// The `message` object inside a MESSAGE event.
-    static func eventMessage(_ m: ChatMessage) -> JSONValue {
-        .object([
-            "messageId": .string(m.messageId), "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(m.messageIndex),
+    /// The `message` object inside a MESSAGE event. The Omni SDK numbers messages across its
+    /// conversation (its history pages span chats).
+    static func eventMessage(_ m: ChatMessage, family: ClientFamily = .chat) -> JSONValue {
+        let index = family == .omni && m.conversationIndex > 0 ? m.conversationIndex : m.messageIndex
+        return .object([
+            "messageId": .string(m.messageId), "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(index),
             "receivedAt": .date(m.receivedAt), "lastUpdatedAt": .date(m.receivedAt), "body": m.body,
         ])
     }

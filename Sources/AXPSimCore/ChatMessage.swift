@@ -15,11 +15,19 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     public var receivedAt: Date
     /// The session that sent it (customer messages only).
     public var senderSessionId: String?
+    /// Files sent with it.
+    public var attachments: [MessageAttachment]
+    /// Its place in the customer's conversation (across chats; 0 for messages stored before
+    /// conversations): the Omni SDK's `messageIndex`.
+    public var conversationIndex: Int64
 
     public init(
         messageId: String, engagementId: String, dialogId: String, messageIndex: Int64, parentMessageId: String?, participantId: String,
-        participantType: ParticipantType, displayName: String, body: JSONValue, receivedAt: Date, senderSessionId: String?
+        participantType: ParticipantType, displayName: String, body: JSONValue, receivedAt: Date, senderSessionId: String?,
+        attachments: [MessageAttachment] = [], conversationIndex: Int64 = 0
     ) {
+        self.attachments = attachments
+        self.conversationIndex = conversationIndex
         self.messageId = messageId
         self.engagementId = engagementId
         self.dialogId = dialogId

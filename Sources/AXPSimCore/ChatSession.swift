@@ -24,11 +24,16 @@ public struct ChatSession: Sendable, Equatable, Codable {
     public var tokenExpiresAt: Date
     /// The last stored event's sequence number (0 when none).
     public var lastEventSeq: Int64
+    /// The SDK family that opened it (decides the shapes its events and answers take).
+    public var family: ClientFamily
+    /// The Omni SDK's `participantId` of the session's customer (nil for Chat SDK sessions).
+    public var participantId: String?
 
     public init(
         sessionId: String, accountId: String, integrationId: String, customerId: String, displayName: String?,
         sessionParameters: [String: String], clientType: String, state: SessionState = .active, createdAt: Date, closedAt: Date? = nil,
-        closeReason: String? = nil, tokenJti: String, tokenExpiresAt: Date, lastEventSeq: Int64 = 0
+        closeReason: String? = nil, tokenJti: String, tokenExpiresAt: Date, lastEventSeq: Int64 = 0, family: ClientFamily = .chat,
+        participantId: String? = nil
     ) {
         self.sessionId = sessionId
         self.accountId = accountId
@@ -44,5 +49,7 @@ public struct ChatSession: Sendable, Equatable, Codable {
         self.tokenJti = tokenJti
         self.tokenExpiresAt = tokenExpiresAt
         self.lastEventSeq = lastEventSeq
+        self.family = family
+        self.participantId = participantId
     }
 }

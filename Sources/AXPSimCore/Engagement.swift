@@ -38,11 +38,15 @@ public struct Engagement: Sendable, Equatable, Codable {
     /// When the customer last wrote (or the chat started), for the idle timeout.
     public var lastCustomerActivityAt: Date
 
+    /// The customer's conversation on the integration (nil for chats stored before conversations).
+    public var conversationId: String?
+
     public init(
         engagementId: String, accountId: String, integrationId: String, customerId: String, dialogId: String, status: DialogStatus,
         engagementParameters: [String: String], createdAt: Date, updatedAt: Date, endedAt: Date? = nil, endReason: String? = nil,
-        createdBySession: String, lastMessageIndex: Int64 = 0, lastCustomerActivityAt: Date
+        createdBySession: String, lastMessageIndex: Int64 = 0, lastCustomerActivityAt: Date, conversationId: String? = nil
     ) {
+        self.conversationId = conversationId
         self.engagementId = engagementId
         self.accountId = accountId
         self.integrationId = integrationId

@@ -13,6 +13,9 @@ public struct Integration: Sendable, Equatable, Codable {
     public var queue: String?
     public var routingAttributes: [String: String]?
     public var scenario: String?
+    /// Most chats a customer's conversation may have open at once; nil: the SDK family's default
+    /// (one for the Omni SDK, any number for the Chat SDK).
+    public var maxOpenEngagements: Int?
 
     public init(
         integrationId: String, accountId: String, name: String,
@@ -21,8 +24,9 @@ public struct Integration: Sendable, Equatable, Codable {
         maxTtlMinutes: Int = Integration.defaults.maxTtlMinutes,
         reminderLeadSeconds: Int = Integration.defaults.reminderLeadSeconds,
         idleTimeoutSeconds: Int? = nil, queue: String? = nil,
-        routingAttributes: [String: String]? = nil, scenario: String? = nil
+        routingAttributes: [String: String]? = nil, scenario: String? = nil, maxOpenEngagements: Int? = nil
     ) {
+        self.maxOpenEngagements = maxOpenEngagements
         self.integrationId = integrationId
         self.accountId = accountId
         self.name = name
@@ -49,6 +53,7 @@ extension Integration {
                 "integrationId": .string(pattern: FieldPattern.uuid.pattern), "accountId": .string(), "name": .string(),
                 "defaultTtlMinutes": .integer(), "minTtlMinutes": .integer(), "maxTtlMinutes": .integer(), "reminderLeadSeconds": .integer(),
                 "idleTimeoutSeconds": .integer(), "queue": .string(), "routingAttributes": .map(.string()), "scenario": .string(),
+                "maxOpenEngagements": .integer(),
             ],
             required: ["integrationId", "accountId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds"]))
 }

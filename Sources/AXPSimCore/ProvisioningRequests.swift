@@ -48,7 +48,7 @@ public enum ProvisioningRequests {
 
     static let integrationFields: Set<String> = [
         "integrationId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds",
-        "idleTimeoutSeconds", "queue", "routingAttributes", "scenario",
+        "idleTimeoutSeconds", "queue", "routingAttributes", "scenario", "maxOpenEngagements",
     ]
 
     /// `POST /__sim/accounts/{a}/integrations` (no `current`) or `PATCH …/{i}` (with `current`).
@@ -66,6 +66,7 @@ public enum ProvisioningRequests {
         let queue = reader.string("queue", length: 1...200)
         let attributes = reader.stringMap("routingAttributes")
         let scenario = reader.string("scenario", length: 1...200)
+        let maxOpen = reader.int("maxOpenEngagements", range: 1...100)
         try reader.check()
         var result = current ?? Integration(integrationId: (id ?? Identifiers.newUUID()).lowercased(), accountId: accountId, name: name ?? "")
         if let name { result.name = name }
@@ -77,6 +78,7 @@ public enum ProvisioningRequests {
         if object["queue"] != nil { result.queue = queue }
         if object["routingAttributes"] != nil { result.routingAttributes = attributes }
         if object["scenario"] != nil { result.scenario = scenario }
+        if object["maxOpenEngagements"] != nil { result.maxOpenEngagements = maxOpen }
         try result.validateTtlRange()
         return result
     }

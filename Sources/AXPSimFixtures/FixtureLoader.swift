@@ -55,7 +55,7 @@ public enum FixtureLoader {
     static let accountKeys = ["accountId", "name", "clients", "appKeys", "integrations"]
     static let clientKeys = ["clientId", "clientSecret"]
     static let integrationKeys = [
-        "integrationId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds", "idleTimeoutSeconds",
+        "integrationId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds", "idleTimeoutSeconds", "maxOpenEngagements",
         "queue", "routingAttributes", "scenario",
     ]
 
@@ -112,6 +112,7 @@ public enum FixtureLoader {
         integration.idleTimeoutSeconds = reader.int(fields["idleTimeoutSeconds"], "idleTimeoutSeconds", range: 1...86_400)
         integration.queue = reader.string(fields["queue"], "queue")
         integration.scenario = reader.string(fields["scenario"], "scenario")
+        integration.maxOpenEngagements = reader.int(fields["maxOpenEngagements"], "maxOpenEngagements", range: 1...100)
         if let attributes = fields["routingAttributes"] {
             if let map = reader.mapping(attributes, "routingAttributes", allowed: attributes.mapping?.keys.compactMap(\.string) ?? []) {
                 integration.routingAttributes = map.compactMapValues { reader.string($0, "a routing attribute") }

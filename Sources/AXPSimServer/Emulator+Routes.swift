@@ -19,10 +19,11 @@ extension Emulator {
         ).addRoutes(to: &table)
         ConsoleController(controlGuard: controlGuard, secureCookies: configuration.tls).addRoutes(to: &table)
         ClockController(store: store, clocks: clocks, scheduler: scheduler, errors: errors).addRoutes(to: &table)
+        let poll = SessionEventPoll(chat: chat, store: store, hub: hub, holdSeconds: configuration.longPollHoldSeconds)
         ChatSDKController(
-            chat: chat, store: store, hub: hub, authentication: authentication, baseURL: baseURL,
-            longPollHoldSeconds: configuration.longPollHoldSeconds, maxMessageLength: configuration.maxMessageLength
+            chat: chat, store: store, poll: poll, authentication: authentication, baseURL: baseURL, maxMessageLength: configuration.maxMessageLength
         ).addRoutes(to: &table)
+        OmniSDKController(chat: chat, authentication: authentication, poll: poll).addRoutes(to: &table)
         ChatControlController(chat: chat, store: store, hub: hub).addRoutes(to: &table)
         FaultController(faults: faults).addRoutes(to: &table)
         SnapshotController(store: store, resets: resets).addRoutes(to: &table)

@@ -8,13 +8,14 @@ extension ChatTransaction {
         try db.execute(
             sql: """
                 INSERT INTO engagement (engagement_id, account_id, integration_id, customer_id, dialog_id, status, engagement_parameters,
-                  created_at, updated_at, ended_at, end_reason, created_by_session, last_message_index, last_customer_activity_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  created_at, updated_at, ended_at, end_reason, created_by_session, last_message_index, last_customer_activity_at,
+                  conversation_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 e.engagementId, e.accountId, e.integrationId, e.customerId, e.dialogId, e.status.rawValue, encodeStrings(e.engagementParameters),
                 e.createdAt.millis, e.updatedAt.millis, e.endedAt?.millis, e.endReason, e.createdBySession, e.lastMessageIndex,
-                e.lastCustomerActivityAt.millis,
+                e.lastCustomerActivityAt.millis, e.conversationId,
             ])
     }
 
@@ -112,6 +113,17 @@ extension ChatTransaction {
     }
 
     /// The engagements a session follows.
+    /// The active sessions following an engagement, with the SDK family of each.
+    public func followerFamilies(_ engagementId: String) throws -> [(sessionId: String, family: ClientFamily)] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.session_id, s.family FROM engagement_follower f JOIN chat_session s ON s.session_id = f.session_id
+                WHERE f.engagement_id = ? AND s.state = 'active' ORDER BY f.joined_at, f.session_id
+                """, arguments: [engagementId]
+        ).map { row in (row["session_id"], ClientFamily(rawValue: row["family"]) ?? .chat) }
+    }
+
     public func followedEngagements(sessionId: String) throws -> [String] {
         try String.fetchAll(db, sql: "SELECT engagement_id FROM engagement_follower WHERE session_id = ?", arguments: [sessionId])
     }
@@ -123,6 +135,6 @@ extension ChatTransaction {
             engagementParameters: decodeStrings(row["engagement_parameters"]), createdAt: row.date("created_at"),
             updatedAt: row.date("updated_at"), endedAt: row.optionalDate("ended_at"), endReason: row["end_reason"],
             createdBySession: row["created_by_session"], lastMessageIndex: row["last_message_index"],
-            lastCustomerActivityAt: row.date("last_customer_activity_at"))
+            lastCustomerActivityAt: row.date("last_customer_activity_at"), conversationId: row["conversation_id"])
     }
 }

@@ -13,16 +13,30 @@ extension ChatTransaction {
         stored.messageIndex =
             try Int64.fetchOne(db, sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?", arguments: [message.engagementId])
             ?? 1
+        // The conversation-wide index: the next of the engagement's conversation (0 without one).
+        try db.execute(
+            sql: """
+                UPDATE conversation SET last_message_index = last_message_index + 1
+                WHERE conversation_id = (SELECT conversation_id FROM engagement WHERE engagement_id = ?)
+                """, arguments: [message.engagementId])
+        stored.conversationIndex =
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT c.last_message_index FROM conversation c JOIN engagement e ON e.conversation_id = c.conversation_id
+                    WHERE e.engagement_id = ?
+                    """, arguments: [message.engagementId]) ?? 0
         try db.execute(
             sql: """
                 INSERT INTO message (message_id, account_id, engagement_id, dialog_id, message_index, parent_message_id, participant_id,
-                  participant_type, display_name, body, received_at, sender_session_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  participant_type, display_name, body, received_at, sender_session_id, attachments, conversation_index)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 stored.messageId, accountId, stored.engagementId, stored.dialogId, stored.messageIndex, stored.parentMessageId,
                 stored.participantId, stored.participantType.rawValue, stored.displayName, String(decoding: stored.body.jsonData, as: UTF8.self),
-                stored.receivedAt.millis, stored.senderSessionId,
+                stored.receivedAt.millis, stored.senderSessionId, stored.attachments.isEmpty ? nil : JSONColumn.encode(stored.attachments),
+                stored.conversationIndex,
             ])
         return stored
     }
@@ -42,6 +56,26 @@ extension ChatTransaction {
         ).map(Self.message(row:))
     }
 
+    /// A page of a conversation's messages across its chats, by conversation index: `pageNumber`
+    /// counts from 1.
+    public func conversationMessages(_ conversationId: String, pageSize: Int, pageNumber: Int, ascending: Bool) throws -> [ChatMessage] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.* FROM message m JOIN engagement e ON e.engagement_id = m.engagement_id
+                WHERE e.conversation_id = ? ORDER BY m.conversation_index \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?
+                """,
+            arguments: [conversationId, pageSize, (pageNumber - 1) * pageSize]
+        ).map(Self.message(row:))
+    }
+
+    /// How many messages a conversation holds.
+    public func conversationMessageCount(_ conversationId: String) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM message m JOIN engagement e ON e.engagement_id = m.engagement_id WHERE e.conversation_id = ?",
+            arguments: [conversationId]) ?? 0
+    }
+
     /// How many messages an engagement holds.
     public func messageCount(_ engagementId: String) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE engagement_id = ?", arguments: [engagementId]) ?? 0
@@ -52,6 +86,7 @@ extension ChatTransaction {
             messageId: row["message_id"], engagementId: row["engagement_id"], dialogId: row["dialog_id"], messageIndex: row["message_index"],
             parentMessageId: row["parent_message_id"], participantId: row["participant_id"],
             participantType: ParticipantType(rawValue: row["participant_type"]) ?? .system, displayName: row["display_name"],
-            body: JSONValue.stored(row["body"]), receivedAt: row.date("received_at"), senderSessionId: row["sender_session_id"])
+            body: JSONValue.stored(row["body"]), receivedAt: row.date("received_at"), senderSessionId: row["sender_session_id"],
+            attachments: JSONColumn.decode([MessageAttachment].self, from: row["attachments"]) ?? [], conversationIndex: row["conversation_index"])
     }
 }

@@ -8,12 +8,13 @@ extension ChatTransaction {
         try db.execute(
             sql: """
                 INSERT INTO chat_session (session_id, account_id, integration_id, customer_id, display_name, session_parameters, client_type,
-                  state, created_at, closed_at, close_reason, token_jti, token_expires_at, last_event_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  state, created_at, closed_at, close_reason, token_jti, token_expires_at, last_event_seq, family, participant_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 s.sessionId, s.accountId, s.integrationId, s.customerId, s.displayName, encodeStrings(s.sessionParameters), s.clientType,
                 s.state.rawValue, s.createdAt.millis, s.closedAt?.millis, s.closeReason, s.tokenJti, s.tokenExpiresAt.millis, s.lastEventSeq,
+                s.family.rawValue, s.participantId,
             ])
     }
 
@@ -66,7 +67,7 @@ extension ChatTransaction {
             displayName: row["display_name"], sessionParameters: decodeStrings(row["session_parameters"]), clientType: row["client_type"],
             state: SessionState(rawValue: row["state"]) ?? .closed, createdAt: row.date("created_at"), closedAt: row.optionalDate("closed_at"),
             closeReason: row["close_reason"], tokenJti: row["token_jti"], tokenExpiresAt: row.date("token_expires_at"),
-            lastEventSeq: row["last_event_seq"])
+            lastEventSeq: row["last_event_seq"], family: ClientFamily(rawValue: row["family"]) ?? .chat, participantId: row["participant_id"])
     }
 
     /// Makes an issued token expire at `date` at the latest (in the caller's transaction, so the

@@ -176,6 +176,43 @@ extension Store {
                 CREATE INDEX timer_target ON timer(target, kind);
                 """)
         }
+        migrator.registerMigration("v3-conversations") { db in
+            try db.execute(sql: """
+                CREATE TABLE conversation (
+                    conversation_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    integration_id TEXT NOT NULL,
+                    customer_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_message_index INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (account_id, integration_id, customer_id)
+                );
+                ALTER TABLE integration ADD COLUMN max_open_engagements INTEGER;
+                ALTER TABLE chat_session ADD COLUMN family TEXT NOT NULL DEFAULT 'chat';
+                ALTER TABLE chat_session ADD COLUMN participant_id TEXT;
+                ALTER TABLE engagement ADD COLUMN conversation_id TEXT;
+                CREATE INDEX engagement_conversation ON engagement(conversation_id);
+                ALTER TABLE message ADD COLUMN attachments TEXT;
+                ALTER TABLE message ADD COLUMN conversation_index INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX message_conversation ON message(account_id, engagement_id, conversation_index);
+                CREATE TABLE attachment (
+                    attachment_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    session_id TEXT,
+                    engagement_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    declared_size INTEGER NOT NULL,
+                    size INTEGER,
+                    data BLOB,
+                    state TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    upload_expires_at INTEGER NOT NULL,
+                    message_id TEXT
+                );
+                CREATE INDEX attachment_engagement ON attachment(engagement_id);
+                """)
+        }
         return migrator
     }
 }

@@ -10,11 +10,11 @@ import Foundation
 struct ChatSDKController: Sendable {
     let chat: ChatService
     let store: Store
-    let hub: EventHub
+    /// The long poll of a session's events.
+    let poll: SessionEventPoll
     let authentication: SDKAuthentication
     /// The base URL once bound (for absolute `links.next`).
     let baseURL: SharedText
-    let longPollHoldSeconds: Int
     let maxMessageLength: Int
 
     static let sdkBase = "/sdk/digital/chat/v1/integrations/{integrationId}"
@@ -54,8 +54,8 @@ struct ChatSDKController: Sendable {
         }
         table.add("GET", "\(base)/sessions/{sessionId}/events", .sdk, "Long poll: the session's events after lastEventId",
             .json(200, .array(SessionEvent.wireSchema))
-                .query([Self.lastEventIdQuery, Self.waitSecondsQuery(default: longPollHoldSeconds)]), sdk) {
-            request, caller in try self.longPoll(request, caller)
+                .query(poll.queries), sdk) {
+            request, caller in try self.poll.respond(request, caller)
         }
         table.add(
             "POST", "\(base)/engagements", .sdk, "Start a chat (PENDING until an agent joins)",
@@ -92,43 +92,8 @@ struct ChatSDKController: Sendable {
         }
     }
 
-    /// `GET …/sessions/{id}/events[?lastEventId=ID][&waitSeconds=N]`: answers at once with the
-    /// SDK events after the cursor, or holds until one is stored or the hold time passes.
-    ///
-    /// The SDK forgets its last id after an empty answer, so the server keeps a cursor per
-    /// session: a given `lastEventId` moves it; a poll without one (or with an unknown one)
-    /// continues from it.
-    func longPoll(_ request: HTTPRequest, _ caller: SDKCaller) throws -> HTTPResult {
-        let sessionId = request.parameter("sessionId")
-        try chat.adoptToken(caller, sessionId: sessionId)
-        let after = try store.chatWrite { tx -> Int64 in
-            let session = try chat.requireSession(tx, caller, sessionId)
-            let cursor = try tx.pollCursor(sessionId)
-            guard let text = Self.lastEventIdQuery.text(in: request.query), let seq = SessionEvent.seq(fromEventId: text),
-                seq <= session.lastEventSeq
-            else {
-                return cursor
-            }
-            if seq != cursor { try tx.setPollCursor(sessionId, seq: seq) }
-            return seq
-        }
-        let hold = try Self.waitSecondsQuery(default: longPollHoldSeconds).int(in: request.query)
-        return try hub.poll(
-            accountId: caller.accountId, sessionId: sessionId, after: after, hold: TimeInterval(hold),
-            render: { events in JSONResponses.json(200, JSONValue.array(events.map(\.wire))) })
-    }
-
     /// `DELETE …/sessions/{id}?reason=`.
     static let shutdownReasonQuery = QueryParameter.text("reason", "Why the session ends (default USER_CLOSED)")
-    /// The long poll's cursor.
-    static let lastEventIdQuery = QueryParameter.text(
-        "lastEventId", "Answer the events after this id; without it (or with an unknown one) the server-side cursor is used")
-
-    /// The long poll's hold time.
-    static func waitSecondsQuery(default value: Int) -> QueryParameter {
-        .integer("waitSeconds", default: value, range: 0...120, "Seconds to hold the poll while there is nothing to send")
-    }
-
     /// What a new engagement's id feeds: the SDK's calls on it and the control plane's agent side.
     static func engagementLinks(_ doc: RouteDoc, engagement: String, control: String) -> RouteDoc {
         let id = ["engagementId": "$response.body#/engagementId"]

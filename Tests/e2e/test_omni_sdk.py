@@ -1,0 +1,162 @@
+"""The Omni SDK's API over HTTP (SPEC §3.2, docs/omni-protocol.md): sessions with conversations, the
+open-chat limit and the join it leads to, rich messages both ways, conversation history with
+root-relative links, isolation, and the shapes the SDK reads."""
+import re
+
+import pytest
+
+from axpsim import BANK, RETAIL
+from chat import Customer
+from omni import OmniCustomer, location, postback, text
+
+CLIENT_INTERNAL = {"CONVERSATION_SYNC", "PARTICIPANT_SYNC", "PARTICIPANT_LIST_UPDATE", "SESSION_ERROR", "IDLE_TIMEOUT",
+                   "JWT_STATE_CHANGED"}
+
+
+def agent_join(server, engagement_id, name="Alice"):
+    r = server.post(f"/__sim/engagements/{engagement_id}/agent/join", json={"displayName": name})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_a_session_carries_the_customers_conversation_and_participant_id(fresh):
+    ann = OmniCustomer(fresh, "omni-ann")
+    session = ann.init()
+    assert re.fullmatch(r"[0-9a-f-]{36}", session["participantId"])
+    assert len(session["conversations"]) == 1 and session["engagements"] == []
+    again = OmniCustomer(fresh, "omni-ann")
+    assert again.init()["conversations"] == session["conversations"], "one durable conversation per customer and integration"
+    other = OmniCustomer(fresh, "omni-bob")
+    assert other.init()["conversations"] != session["conversations"]
+    read = ann.call("GET", f"/sessions/{ann.session_id}")
+    assert read.status_code == 200 and read.json()["conversations"] == session["conversations"]
+
+
+def test_a_second_chat_is_refused_and_the_other_device_joins_the_open_one(fresh):
+    phone = OmniCustomer(fresh, "omni-cy")
+    phone.init()
+    chat = phone.start_chat()
+    assert chat["conversationId"] == phone.conversation_id
+    laptop = OmniCustomer(fresh, "omni-cy")
+    session = laptop.init()
+    assert [e["engagementId"] for e in session["engagements"]] == [chat["engagementId"]]
+    assert session["engagements"][0]["conversationId"] == phone.conversation_id
+    refused = laptop.call("POST", "/engagements", {"sessionId": laptop.session_id, "engagementParameters": {}})
+    assert refused.status_code == 400
+    assert refused.json()["violations"] == [{"field": "engagementId", "code": 20001,
+                                             "message": "Maximum number of engagements allowed for an user has exceeded"}]
+    laptop.join(session["engagements"][0])
+    events = laptop.poll()
+    assert [e["eventType"] for e in events] == ["PARTICIPANT_ADDED"]
+    assert events[0]["participant"]["participantType"] == "CUSTOMER" and events[0]["conversationId"] == phone.conversation_id
+    # Once the chat ended, the next send may start a new chat in the same conversation.
+    assert fresh.post(f"/__sim/engagements/{chat['engagementId']}/end", json={}).status_code == 200
+    second = laptop.start_chat()
+    assert second["conversationId"] == phone.conversation_id and second["engagementId"] != chat["engagementId"]
+
+
+def test_the_chat_sdk_path_keeps_several_chats_unless_the_integration_limits_them(fresh):
+    web = Customer(fresh, "chat-dee")
+    web.start_session()
+    web.create_engagement()
+    web.create_engagement()
+    r = fresh.patch(f"/__sim/accounts/{RETAIL['account']}/integrations/{RETAIL['support']}", {"maxOpenEngagements": 2})
+    assert r.status_code == 200 and r.json()["maxOpenEngagements"] == 2
+    refused = web.call("POST", "/engagements", {"sessionId": web.session_id, "engagementParameters": {}})
+    assert refused.status_code == 400 and refused.json()["violations"][0]["field"] == "engagementId"
+    bad = fresh.patch(f"/__sim/accounts/{RETAIL['account']}/integrations/{RETAIL['support']}", {"maxOpenEngagements": 0})
+    assert bad.status_code == 400 and bad.json()["violations"][0]["field"] == "maxOpenEngagements"
+
+
+def test_events_name_the_conversation_and_never_carry_client_internal_types(fresh):
+    ann = OmniCustomer(fresh, "omni-eve")
+    ann.init()
+    chat = ann.start_chat()
+    agent_join(fresh, chat["engagementId"])
+    fresh.post(f"/__sim/engagements/{chat['engagementId']}/agent/message", json={"text": "Hello"})
+    events = ann.poll()
+    assert [e["eventType"] for e in events] == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "PARTICIPANT_ADDED", "MESSAGE"]
+    assert all(e["conversationId"] == ann.conversation_id for e in events)
+    assert not CLIENT_INTERNAL & {e["eventType"] for e in events}
+    message = events[-1]["message"]
+    assert message["body"]["elementType"] == "text" and message["messageIndex"] == 1
+    assert events[-1]["participant"]["participantType"] == "AGENT"
+
+
+def test_rich_messages_from_the_customer_are_stored_echoed_and_validated(fresh):
+    ann = OmniCustomer(fresh, "omni-fay")
+    ann.init()
+    chat = ann.start_chat()
+    sent = []
+    for body in (text("Hi"), postback("Yes", "confirm-yes"), location(52.37, 4.89, "Amsterdam")):
+        r = ann.send(body)
+        assert r.status_code == 200, r.text
+        flat = r.json()
+        assert flat["conversationId"] == ann.conversation_id and flat["engagementId"] == chat["engagementId"]
+        assert flat["participantType"] == "CUSTOMER" and flat["body"]["elementType"] == body["elementType"]
+        sent.append(flat)
+    assert [m["messageIndex"] for m in sent] == [1, 2, 3]
+    echoed = [e for e in ann.poll() if e["eventType"] == "MESSAGE"]
+    assert [e["message"]["body"]["elementType"] for e in echoed] == ["text", "postback", "location"]
+    assert echoed[1]["message"]["body"]["richMediaPayload"]["selectedAction"]["payload"] == "confirm-yes"
+    for bad, field in ((text(""), "body.elementText.text"), (location(91, 0), "body.richMediaPayload.coordinates.lat"),
+                       (postback("x" * 51, "p"), "body.richMediaPayload.selectedAction.text"),
+                       ({"elementType": "carousel", "elementText": {"text": ""}}, "body.elementType")):
+        r = ann.send(bad)
+        assert r.status_code == 400, (bad, r.text)
+        assert field in [v["field"] for v in r.json()["violations"]], r.text
+
+
+def test_history_pages_across_chats_with_root_relative_links(fresh):
+    ann = OmniCustomer(fresh, "omni-gus")
+    ann.init()
+    first = ann.start_chat()
+    for i in range(3):
+        assert ann.send(text(f"first {i}")).status_code == 200
+    fresh.post(f"/__sim/engagements/{first['engagementId']}/end", json={})
+    ann.start_chat()
+    for i in range(3):
+        assert ann.send(text(f"second {i}")).status_code == 200
+    seen, path, pages = [], None, 0
+    r = ann.history(page_size=4)
+    while True:
+        assert r.status_code == 200, r.text
+        page = r.json()
+        pages += 1
+        seen += [m["body"]["elementText"]["text"] for m in page["messages"]]
+        nxt = page["links"]["next"]
+        if nxt == "":
+            break
+        assert nxt.startswith("/sdk/digital/chat/v1/messaging-integrations/"), nxt
+        assert "orderby=desc" in nxt and "sessionId=" in nxt
+        r = ann.call("GET", nxt)
+    assert pages == 2
+    assert seen == ["second 2", "second 1", "second 0", "first 2", "first 1", "first 0"], "newest first, across chats"
+    indexes = [m["messageIndex"] for m in ann.history(page_size=50, order="asc").json()["messages"]]
+    assert indexes == [1, 2, 3, 4, 5, 6], "numbered across the conversation"
+
+
+def test_isolation_of_conversations_sessions_and_accounts(fresh):
+    ann = OmniCustomer(fresh, "omni-hal")
+    ann.init()
+    bob = OmniCustomer(fresh, "omni-ida")
+    bob.init()
+    r = bob.call("GET", f"/conversations/{ann.conversation_id}/messages?pageSize=10&pageNumber=1&orderby=desc")
+    assert r.status_code == 404
+    r = bob.call("GET", f"/sessions/{ann.session_id}")
+    assert r.status_code == 403
+    banker = OmniCustomer(fresh, "omni-ann", tenant=BANK, integration="cards")
+    banker.init()
+    r = banker.call("GET", f"/conversations/{ann.conversation_id}/messages")
+    assert r.status_code == 404
+    r = ann.call("GET", f"/conversations/{ann.conversation_id}/messages?orderby=sideways")
+    assert r.status_code == 400 and r.json()["violations"][0]["field"] == "orderby"
+
+
+def test_shutdown_reasons_and_the_sdks_session_not_found(fresh):
+    ann = OmniCustomer(fresh, "omni-jo")
+    ann.init()
+    assert ann.shutdown("SOMETHING").status_code == 400
+    assert ann.shutdown("UNKNOWN").status_code == 204
+    r = ann.call("GET", f"/sessions/{ann.session_id}/events")
+    assert r.status_code == 404 and r.json()["detail"] == "Session not found", "the SDK shuts down on exactly this"
