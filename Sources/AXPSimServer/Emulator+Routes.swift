@@ -21,7 +21,7 @@ extension Emulator {
         ClockController(store: store, clocks: clocks, scheduler: scheduler, errors: errors).addRoutes(to: &table)
         let poll = SessionEventPoll(chat: chat, store: store, hub: hub, holdSeconds: configuration.longPollHoldSeconds)
         ChatSDKController(
-            chat: chat, store: store, poll: poll, authentication: authentication, baseURL: baseURL, maxMessageLength: configuration.maxMessageLength
+            chat: chat, store: store, poll: poll, authentication: authentication, publicBase: publicBase, maxMessageLength: configuration.maxMessageLength
         ).addRoutes(to: &table)
         OmniSDKController(chat: chat, authentication: authentication, poll: poll).addRoutes(to: &table)
         ChatControlController(chat: chat, store: store, hub: hub).addRoutes(to: &table)
@@ -33,6 +33,9 @@ extension Emulator {
         addDocumentRoute(to: &table)
         return table
     }
+
+    /// The base of the absolute URLs written for clients.
+    var publicBase: PublicBase { PublicBase(publicHost: configuration.publicHost, bound: baseURL) }
 
     /// The event sockets' endpoint.
     var eventSockets: EventSocketController {

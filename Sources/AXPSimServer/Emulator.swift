@@ -66,7 +66,8 @@ public final class Emulator: Sendable {
         if let problem = configuration.problems.first { throw StartupError.configuration(problem) }
         self.configuration = configuration
         self.logger = logger
-        controlGuard = ControlGuard(token: configuration.controlToken, configuredHosts: [configuration.host], tls: configuration.tls)
+        controlGuard = ControlGuard(
+            token: configuration.controlToken, configuredHosts: [configuration.host] + (configuration.publicHost.map { [$0] } ?? []), tls: configuration.tls)
         let fixtures: [ProvisionedAccount]
         do {
             fixtures = try configuration.fixturesPath.map { try FixtureLoader.load(directory: $0) } ?? []
@@ -229,7 +230,7 @@ public final class Emulator: Sendable {
         }
         guard configuration.tls else { return nil }
         let authority = try LocalCertificateAuthority.loadOrCreate(directory: configuration.resolvedTLSDirectory)
-        let server = try authority.serverCredentials(for: [configuration.host])
+        let server = try authority.serverCredentials(for: [configuration.host] + (configuration.publicHost.map { [$0] } ?? []))
         logger.info(
             "TLS with the local CA", metadata: ["ca": "\(authority.certificatePath)", "certificate": "\(server.certificatePath)",
             "issued": "\(server.issued)"])

@@ -61,6 +61,9 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     /// How long, on the account clock, closed sessions (with their event logs), ended chats and
     /// expired or revoked tokens are kept before they are pruned, seconds.
     public var retentionSeconds = 24 * 3600
+    /// The https host name clients reach axpsim by (`--public-host`): the Omni SDK accepts only a
+    /// dotted host without a port. The certificate covers it and every URL axpsim writes uses it.
+    public var publicHost: String?
 
     public init() {}
 
@@ -94,6 +97,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
         if let value = environment["AXPSIM_TLS"] { tls = ["1", "true", "yes"].contains(value.lowercased()) }
         if let value = environment["AXPSIM_TLS_DIR"], !value.isEmpty { tlsDirectory = value }
+        if let value = environment["AXPSIM_PUBLIC_HOST"] { publicHost = value }
         if let cert = environment["AXPSIM_TLS_CERT"], let key = environment["AXPSIM_TLS_KEY"], !cert.isEmpty, !key.isEmpty {
             tls = true
             tlsCertificatePath = cert
@@ -115,7 +119,23 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if !(1...10_000).contains(maxPollsPerSession) { problems.append("--max-polls-per-session must be between 1 and 10000") }
         if !(1...10_000).contains(maxSocketsPerSession) { problems.append("--max-sockets-per-session must be between 1 and 10000") }
         if retentionSeconds < 60 { problems.append("--retention must be at least 60 seconds") }
+        if let publicHost, !Self.isOmniHost(publicHost) {
+            problems.append(
+                "--public-host must be a lowercase dotted host name without scheme, port or path, whose last label is not a number "
+                    + "(the Omni SDK accepts nothing else), e.g. axp.test; got \(publicHost)")
+        }
         return problems
+    }
+
+    /// True for a host the Omni SDK takes as is: lowercase letters, digits and hyphens in dotted
+    /// labels of 1–63 characters, at most 253 in all, the last label not all digits (no IPs), no port.
+    public static func isOmniHost(_ host: String) -> Bool {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, host.count <= 253, let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
+        return labels.allSatisfy { label in
+            (1...63).contains(label.count) && label.first != "-" && label.last != "-"
+                && label.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
     }
 
     /// Splits a comma-separated list.
@@ -138,7 +158,8 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
             "clock=\(defaultClockMode)", "controlToken=\(controlToken == nil ? "off (loopback only)" : "on")",
             "maxBody=\(maxBodySize)", "httpThreads=\(httpThreads)", "wsQueueFrames=\(wsQueueFrames)",
             "longPollHold=\(longPollHoldSeconds)s", "maxPollsPerSession=\(maxPollsPerSession)",
-            "maxSocketsPerSession=\(maxSocketsPerSession)", "retention=\(retentionSeconds)s", "logLevel=\(logLevel)",
+            "maxSocketsPerSession=\(maxSocketsPerSession)", "retention=\(retentionSeconds)s", "publicHost=\(publicHost ?? "-")",
+            "logLevel=\(logLevel)",
         ].joined(separator: " ")
     }
 }

@@ -47,6 +47,10 @@ struct ServeCommand: ParsableCommand {
         help: "Seconds (account clock) closed sessions with their events, ended chats and expired tokens are kept (default 86400).")
     var retention: Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: Logger.Level?
+    @Option(
+        name: .customLong("public-host"),
+        help: "The https host name clients use (e.g. axp.test): the certificate covers it, written URLs use it (Omni SDK).")
+    var publicHost: String?
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -116,6 +120,7 @@ struct ServeCommand: ParsableCommand {
         if let maxSocketsPerSession { configuration.maxSocketsPerSession = maxSocketsPerSession }
         if let retention { configuration.retentionSeconds = retention }
         if let logLevel { configuration.logLevel = logLevel }
+        if let publicHost { configuration.publicHost = publicHost }
         return configuration
     }
 }

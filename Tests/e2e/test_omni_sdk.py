@@ -4,6 +4,7 @@ root-relative links, isolation, and the shapes the SDK reads."""
 import re
 
 import pytest
+import urllib3  # noqa: F401 (the warning class named in a filter)
 
 from axpsim import BANK, RETAIL
 from chat import Customer
@@ -160,3 +161,36 @@ def test_shutdown_reasons_and_the_sdks_session_not_found(fresh):
     assert ann.shutdown("UNKNOWN").status_code == 204
     r = ann.call("GET", f"/sessions/{ann.session_id}/events")
     assert r.status_code == 404 and r.json()["detail"] == "Session not found", "the SDK shuts down on exactly this"
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_public_host_is_checked_covered_by_the_certificate_and_used_in_written_urls(tmp_path):
+    import socket
+    import ssl
+    import subprocess
+
+    from axpsim import BIN, FIXTURES, Server
+    from chat import Customer
+
+    for bad in ("localhost", "127.0.0.1", "axp.test:8443", "AXP.test", "https://axp.test", "axp.123"):
+        r = subprocess.run([BIN, "serve", "--db", ":memory:", "--fixtures", str(FIXTURES), "--public-host", bad],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode != 0 and "--public-host" in r.stderr, (bad, r.stderr)
+    server = Server("--tls", "--tls-dir", str(tmp_path / "tls"), "--public-host", "axp.test", verify=False).start()
+    try:
+        host, port = server.http.split("//")[1].split(":")
+        context = ssl.create_default_context(cafile=str(tmp_path / "tls" / "ca.pem"))
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            with context.wrap_socket(raw, server_hostname="axp.test") as tls:
+                names = [value for kind, value in tls.getpeercert()["subjectAltName"] if kind == "DNS"]
+        assert "axp.test" in names
+        web = Customer(server, "pub-ann")
+        web.start_session()
+        chat = web.create_engagement()
+        assert server.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "A"}).status_code == 201
+        for i in range(3):
+            assert server.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": f"m{i}"}).status_code == 201
+        page = web.call("GET", f"/engagements/{chat.id}/messages?pageSize=1&pageNumber=1").json()
+        assert page["links"]["next"].startswith("https://axp.test/sdk/digital/chat/v1/integrations/"), page["links"]
+    finally:
+        server.stop()

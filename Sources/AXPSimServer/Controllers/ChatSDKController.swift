@@ -13,8 +13,8 @@ struct ChatSDKController: Sendable {
     /// The long poll of a session's events.
     let poll: SessionEventPoll
     let authentication: SDKAuthentication
-    /// The base URL once bound (for absolute `links.next`).
-    let baseURL: SharedText
+    /// The base of absolute URLs (`links.next`).
+    let publicBase: PublicBase
     let maxMessageLength: Int
 
     static let sdkBase = "/sdk/digital/chat/v1/integrations/{integrationId}"
@@ -123,9 +123,6 @@ struct ChatSDKController: Sendable {
 
     /// The absolute URL of this request's path, as the client reached it (for `links.next`).
     func absoluteURL(_ request: HTTPRequest) -> String {
-        let base = baseURL.value.withLock { $0 }
-        let scheme = base.hasPrefix("https") ? "https" : "http"
-        let host = request.header("host") ?? String(base.drop { $0 != "/" }.dropFirst(2))
-        return "\(scheme)://\(host)\(request.path)"
+        publicBase.url(for: request) + request.path
     }
 }
