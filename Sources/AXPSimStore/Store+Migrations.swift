@@ -176,6 +176,25 @@ extension Store {
                 CREATE INDEX timer_target ON timer(target, kind);
                 """)
         }
+        migrator.registerMigration("v3-scenario-runs") { db in
+            // One row per scenario run: what it executes and where it is (see StoredScenarioRun).
+            try db.execute(sql: """
+                CREATE TABLE scenario_run (
+                    run_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    scenario TEXT NOT NULL,
+                    integration TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER
+                );
+                CREATE INDEX scenario_run_account ON scenario_run(account_id);
+                CREATE INDEX scenario_run_finished ON scenario_run(finished_at);
+                """)
+        }
         return migrator
     }
 }

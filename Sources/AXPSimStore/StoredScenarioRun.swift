@@ -1,0 +1,42 @@
+import Foundation
+
+/// One scenario run as stored in the `scenario_run` table: what it runs and where it is. The
+/// store keeps the JSON texts as given (the chat module encodes them); the columns beside them are
+/// what the store itself filters on (account, status, finish time) and the revision that guards
+/// each update.
+public struct StoredScenarioRun: Sendable, Equatable {
+    public var runId: String
+    public var accountId: String
+    /// `agent` or `customer`.
+    public var role: String
+    /// `running`, `passed`, `failed` or `cancelled`.
+    public var status: String
+    /// Bumped by every update: an update names the revision it read, so a writer holding an older
+    /// state (a run restored from a snapshot meanwhile, or reset away) never overwrites a newer one.
+    public var revision: Int64
+    /// The scenario the run executes (JSON, written once).
+    public var scenario: String
+    /// The integration the run was started for (JSON, written once).
+    public var integration: String
+    /// The run's position, waits, progress and devices (JSON).
+    public var state: String
+    public var startedAt: Date
+    /// Set once the run is over (any status but `running`).
+    public var finishedAt: Date?
+
+    public init(
+        runId: String, accountId: String, role: String, status: String, revision: Int64, scenario: String, integration: String,
+        state: String, startedAt: Date, finishedAt: Date?
+    ) {
+        self.runId = runId
+        self.accountId = accountId
+        self.role = role
+        self.status = status
+        self.revision = revision
+        self.scenario = scenario
+        self.integration = integration
+        self.state = state
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+}
