@@ -24,6 +24,8 @@ extension Emulator {
             self.clocks.invalidate()
             self.journal.clear()
             self.hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+            // The runs went with their accounts' rows: memory follows the store.
+            try self.scenarios.reload()
             self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": "all", "accounts": self.fixtures.map(\.account.accountId)]))
         }
@@ -35,6 +37,8 @@ extension Emulator {
             try self.store.resetAccount(account.accountId, to: fixture, now: Date())
             self.clocks.invalidate(accountId: account.accountId)
             self.hub.dropAccount(account.accountId, response: JSONResponses.problem(.sessionNotFound))
+            // The account's runs went with its rows; other accounts' runs are read back unchanged.
+            try self.scenarios.reload()
             self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["reset": account.accountId, "fixture": fixture != nil] as [String: Any]))
         }
@@ -152,6 +156,8 @@ extension Emulator {
             try self.store.deleteAccount(account.accountId)
             self.clocks.invalidate(accountId: account.accountId)
             self.hub.dropAccount(account.accountId, response: JSONResponses.problem(.sessionNotFound))
+            // Its runs went with its rows.
+            try self.scenarios.reload()
             return .respond(.empty(204))
         }
     }

@@ -30,6 +30,8 @@ extension Emulator {
             try self.keys.replace(with: try Self.storedKeys(store: self.store))
             self.clocks.invalidate()
             self.hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+            // The snapshot holds the runs as they were (rows and timers): they go on from there.
+            try self.scenarios.reload()
             self.scheduler.poke()
             return .respond(JSONResponses.object(200, ["restored": name]))
         }

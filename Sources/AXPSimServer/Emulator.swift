@@ -97,6 +97,9 @@ public final class Emulator: Sendable {
         retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
         let scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
         self.scheduler = scheduler
+        // The stored scenario runs go on where they were (before the scheduler starts: a run whose
+        // timer is due finds itself loaded when the timer fires).
+        try scenarios.reload()
     }
 
     /// Loads the persisted signing keys, generating the first one on first start.
