@@ -16,9 +16,9 @@ extension ChatTransaction {
             finishedAt: row.optionalDate("finished_at"))
     }
 
-    /// Stores a new run.
+    /// Stores a new run with its progress lines.
     ///
-    /// - Throws: ``AXPSimError/conflict(code:detail:)`` `duplicate` when the id exists.
+    /// - Throws: ``AXPSimError/duplicate(resource:id:)`` when the id exists.
     public func insertScenarioRun(_ run: StoredScenarioRun) throws {
         try Store.mapDuplicate(resource: "scenario_run", id: run.runId) {
             try db.execute(
@@ -28,6 +28,25 @@ extension ChatTransaction {
                     run.startedAt.millis, run.finishedAt?.millis,
                 ])
         }
+        try appendScenarioRunSteps(runId: run.runId, from: 0, run.steps)
+    }
+
+    /// Appends progress lines to a run, the first at `position` (the number of lines it had).
+    ///
+    /// - Throws: ``AXPSimError/duplicate(resource:id:)`` when a line is already at one of those
+    ///   positions (a writer that read an older state).
+    public func appendScenarioRunSteps(runId: String, from position: Int, _ steps: [StoredScenarioRunStep]) throws {
+        for (offset, step) in steps.enumerated() {
+            try Store.mapDuplicate(resource: "scenario_run_step", id: "\(runId)#\(position + offset)") {
+                try db.execute(
+                    sql: "INSERT INTO scenario_run_step (run_id, position, line, kind, status, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [runId, position + offset, step.line, step.kind, step.status, step.at.millis, step.detail])
+            }
+        }
+    }
+
+    static func scenarioRunStep(row: Row) -> StoredScenarioRunStep {
+        StoredScenarioRunStep(line: row["line"], kind: row["kind"], status: row["status"], at: row.date("at"), detail: row["detail"])
     }
 
     /// Replaces a run's state, status and finish time, provided the stored row is still at
@@ -46,9 +65,14 @@ extension ChatTransaction {
         }
     }
 
-    /// A stored run by id, or nil.
+    /// A stored run by id with its progress lines, or nil.
     public func scenarioRun(_ runId: String) throws -> StoredScenarioRun? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.scenarioRunColumns) FROM scenario_run WHERE run_id = ?", arguments: [runId])
+        guard var run = try Row.fetchOne(db, sql: "SELECT \(Self.scenarioRunColumns) FROM scenario_run WHERE run_id = ?", arguments: [runId])
             .map(Self.scenarioRun(row:))
+        else { return nil }
+        run.steps = try Row.fetchAll(
+            db, sql: "SELECT line, kind, status, at, detail FROM scenario_run_step WHERE run_id = ? ORDER BY position", arguments: [runId]
+        ).map(Self.scenarioRunStep(row:))
+        return run
     }
 }

@@ -177,7 +177,8 @@ extension Store {
                 """)
         }
         migrator.registerMigration("v3-scenario-runs") { db in
-            // One row per scenario run: what it executes and where it is (see StoredScenarioRun).
+            // One row per scenario run: what it executes and where it is (see StoredScenarioRun);
+            // its progress lines apart, appended as they come (a run's state stays small).
             try db.execute(sql: """
                 CREATE TABLE scenario_run (
                     run_id TEXT PRIMARY KEY NOT NULL,
@@ -193,6 +194,16 @@ extension Store {
                 );
                 CREATE INDEX scenario_run_account ON scenario_run(account_id);
                 CREATE INDEX scenario_run_finished ON scenario_run(finished_at);
+                CREATE TABLE scenario_run_step (
+                    run_id TEXT NOT NULL REFERENCES scenario_run(run_id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    detail TEXT,
+                    PRIMARY KEY (run_id, position)
+                );
                 """)
         }
         return migrator

@@ -5,11 +5,17 @@ import GRDB
 /// Scenario runs outside a chat transaction: loading them at start-up and after a reset or a
 /// snapshot restore, and retention.
 extension Store {
-    /// Every stored run, in the order they started.
+    /// Every stored run with its progress lines, in the order they started.
     public func scenarioRuns() throws -> [StoredScenarioRun] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT \(ChatTransaction.scenarioRunColumns) FROM scenario_run ORDER BY started_at, run_id")
+            var runs = try Row.fetchAll(db, sql: "SELECT \(ChatTransaction.scenarioRunColumns) FROM scenario_run ORDER BY started_at, run_id")
                 .map(ChatTransaction.scenarioRun(row:))
+            var steps: [String: [StoredScenarioRunStep]] = [:]
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT run_id, line, kind, status, at, detail FROM scenario_run_step ORDER BY run_id, position")
+            while let row = try rows.next() { steps[row["run_id"], default: []].append(ChatTransaction.scenarioRunStep(row: row)) }
+            for index in runs.indices { runs[index].steps = steps[runs[index].runId] ?? [] }
+            return runs
         }
     }
 

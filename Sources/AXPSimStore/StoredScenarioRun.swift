@@ -18,15 +18,18 @@ public struct StoredScenarioRun: Sendable, Equatable {
     public var scenario: String
     /// The integration the run was started for (JSON, written once).
     public var integration: String
-    /// The run's position, waits, progress and devices (JSON).
+    /// The run's position, waits, labels and devices (JSON).
     public var state: String
     public var startedAt: Date
     /// Set once the run is over (any status but `running`).
     public var finishedAt: Date?
+    /// Its progress, one line per step that ran (or waits, or failed), in order: rows of
+    /// `scenario_run_step`, appended as they come rather than rewritten with the state.
+    public var steps: [StoredScenarioRunStep]
 
     public init(
         runId: String, accountId: String, role: String, status: String, revision: Int64, scenario: String, integration: String,
-        state: String, startedAt: Date, finishedAt: Date?
+        state: String, startedAt: Date, finishedAt: Date?, steps: [StoredScenarioRunStep] = []
     ) {
         self.runId = runId
         self.accountId = accountId
@@ -38,5 +41,26 @@ public struct StoredScenarioRun: Sendable, Equatable {
         self.state = state
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.steps = steps
+    }
+}
+
+/// One progress line of a stored scenario run.
+public struct StoredScenarioRunStep: Sendable, Equatable {
+    /// The step's line in its file (0: not a step, or built in code).
+    public var line: Int
+    public var kind: String
+    /// `done`, `waiting`, `matched`, `timedOut`, `chatEnded`, `skipped` or `failed`.
+    public var status: String
+    /// When, on the account clock (kept to the millisecond).
+    public var at: Date
+    public var detail: String?
+
+    public init(line: Int, kind: String, status: String, at: Date, detail: String?) {
+        self.line = line
+        self.kind = kind
+        self.status = status
+        self.at = at
+        self.detail = detail
     }
 }

@@ -126,11 +126,20 @@ import Testing
             #expect(try store.chatRead { try $0.timers(accountId: "DEMOAA") }.isEmpty, "rolled back with the failed update")
         }
         let reopened = try Store(path: path)
+        let lines = [
+            StoredScenarioRunStep(line: 3, kind: "agent.join", status: "done", at: Date(timeIntervalSince1970: 1000), detail: nil),
+            StoredScenarioRunStep(line: 4, kind: "after", status: "waiting", at: Date(timeIntervalSince1970: 1000.5), detail: "20.0s"),
+        ]
+        try reopened.chatWrite { tx in try tx.appendScenarioRunSteps(runId: "r1", from: 0, lines) }
+        #expect(throws: AXPSimError.duplicate(resource: "scenario_run_step", id: "r1#1")) {
+            try reopened.chatWrite { tx in try tx.appendScenarioRunSteps(runId: "r1", from: 1, lines) }
+        }
         #expect(try reopened.scenarioRuns() == [
             StoredScenarioRun(
                 runId: "r1", accountId: "DEMOAA", role: "agent", status: "passed", revision: 1, scenario: "{}", integration: "{}",
-                state: "{\"at\":1}", startedAt: Date(timeIntervalSince1970: 1000), finishedAt: Date(timeIntervalSince1970: 2000))
+                state: "{\"at\":1}", startedAt: Date(timeIntervalSince1970: 1000), finishedAt: Date(timeIntervalSince1970: 2000), steps: lines)
         ])
+        #expect(try reopened.chatRead { try $0.scenarioRun("r1") }?.steps == lines)
     }
 
     @Test func finishedScenarioRunsArePrunedByCountAndRunningOnesNever() throws {
@@ -142,7 +151,12 @@ import Testing
             }
             try tx.insertScenarioRun(scenarioRun("live"))
         }
+        try store.chatWrite { tx in
+            try tx.appendScenarioRunSteps(
+                runId: "f1", from: 0, [StoredScenarioRunStep(line: 1, kind: "queue", status: "done", at: Date(timeIntervalSince1970: 1000), detail: nil)])
+        }
         #expect(try store.pruneFinishedScenarioRuns(keeping: 2).sorted() == ["f1", "f2", "f3"])
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scenario_run_step") } == 0, "the lines went with their run")
         #expect(try store.scenarioRuns().map(\.runId).sorted() == ["f4", "f5", "live"])
         #expect(try store.pruneFinishedScenarioRuns(keeping: 2).isEmpty)
     }
