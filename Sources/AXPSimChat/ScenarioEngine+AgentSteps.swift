@@ -8,13 +8,13 @@ import Foundation
 extension ScenarioEngine {
     /// Runs the next agent-side step; false when the run waits or ended.
     package func stepAgent(_ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, at: Date) throws -> Bool {
-        while let top = state.frames.last, top.index >= top.steps.count { state.frames.removeLast() }
+        while let top = state.frames.last, top.index >= run.steps(at: top.path).count { state.frames.removeLast() }
         guard let top = state.frames.last else {
             try finish(tx, &state, .passed, failure: nil, at: at)
             return false
         }
         state.frames[state.frames.count - 1].index += 1
-        let entry = top.steps[top.index]
+        let entry = run.steps(at: top.path)[top.index]
         // A chat that has ended ends its contact-center script: the remaining steps are moot.
         if try chatEnded(tx, state) {
             record(&state, line: entry.line, kind: entry.step.kind, status: "skipped", detail: "the chat has ended", at: at)
@@ -25,13 +25,13 @@ extension ScenarioEngine {
             throw StepFailure(line: entry.line, kind: entry.step.kind, detail: "the run has no engagement")
         }
         return try attempt(line: entry.line, kind: entry.step.kind) {
-            try executeAgent(tx, outcome, run, &state, entry, engagementId: engagementId, at: at)
+            try executeAgent(tx, outcome, run, &state, entry, position: top.path + [top.index], engagementId: engagementId, at: at)
         }
     }
 
     private func executeAgent(
         _ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, _ entry: ScenarioStepEntry,
-        engagementId: String, at now: Date
+        position: [Int], engagementId: String, at now: Date
     ) throws -> Bool {
         let chat = env.chat
         let emission = outcome.emission
@@ -69,7 +69,7 @@ extension ScenarioEngine {
             }
             _ = try chat.participantMessage(tx, emission, engagementId, text: text, participantId: bot, types: [.bot], at: now)
         case .expectCustomer(let matcher, let within, let onTimeout):
-            try expect(tx, outcome, run, &state, matcher, within: within, onTimeout: onTimeout, line: entry.line, at: now)
+            try expect(tx, outcome, run, &state, matcher, within: within, onTimeout: onTimeout == nil ? nil : position, line: entry.line, at: now)
             return true
         case .chatEnd(let reason):
             _ = try chat.end(tx, emission, engagementId, reason: reason ?? "AGENT_CLOSED", at: now)

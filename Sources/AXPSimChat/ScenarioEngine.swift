@@ -264,6 +264,9 @@ package final class ScenarioEngine: ChatActivityObserver {
                     try tx.updateScenarioRun(
                         runId: run.id, revision: before.revision, status: after.status.rawValue, state: try ScenarioRun.encodedState(after),
                         finishedAt: after.finishedAt)
+                    // Progress is only ever appended: the new lines go to their own rows.
+                    let added = after.progress.dropFirst(before.progress.count)
+                    if !added.isEmpty { try tx.appendScenarioRunSteps(runId: run.id, from: before.progress.count, added.map(\.stored)) }
                 }
                 return result
             }
@@ -285,7 +288,7 @@ package final class ScenarioEngine: ChatActivityObserver {
         guard state.status == .running else { return }
         state.status = status
         state.failure = failure
-        state.finishedAt = at
+        state.finishedAt = Timestamp.date(millis: Timestamp.millis(at))
         switch state.wait {
         case .timer(let id)?: _ = try tx.takeTimer(id)
         case .message(_, let deadline?, _, _)?: _ = try tx.takeTimer(deadline)
@@ -300,9 +303,9 @@ package final class ScenarioEngine: ChatActivityObserver {
         try finish(tx, &state, .failed, failure: line > 0 ? "line \(line): \(kind): \(text)" : text, at: at)
     }
 
-    /// Appends a line of progress.
+    /// Appends a line of progress (its instant kept to the millisecond, as it is stored).
     package func record(_ state: inout ScenarioRun.State, line: Int, kind: String, status: String = "done", detail: String? = nil, at: Date) {
-        state.progress.append(.init(line: line, kind: kind, status: status, at: at, detail: detail))
+        state.progress.append(.init(line: line, kind: kind, status: status, at: Timestamp.date(millis: Timestamp.millis(at)), detail: detail))
     }
 
     // MARK: Waking
@@ -326,7 +329,7 @@ package final class ScenarioEngine: ChatActivityObserver {
                 state.wait = nil
                 if let onTimeout {
                     record(&state, line: line, kind: "expect", status: "timedOut", detail: "no match for \(matcher.text); running onTimeout", at: at)
-                    state.frames.append(.init(steps: onTimeout, index: 0))
+                    state.frames.append(.init(path: onTimeout, index: 0))
                 } else {
                     try fail(tx, &state, line: line, kind: "expect", "expected a message matching \(matcher.text) in time; none came", at: at)
                 }
@@ -491,10 +494,11 @@ package final class ScenarioEngine: ChatActivityObserver {
         record(&state, line: line, kind: kind, status: "waiting", detail: "\(seconds)s", at: at)
     }
 
-    /// Waits for a message of the other side matching `matcher`, until `within` seconds pass.
+    /// Waits for a message of the other side matching `matcher`, until `within` seconds pass
+    /// (then the steps at the `onTimeout` path run, when given).
     package func expect(
         _ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, _ matcher: TextMatcher, within: Double?,
-        onTimeout: [ScenarioStepEntry]?, line: Int, at: Date
+        onTimeout: [Int]?, line: Int, at: Date
     ) throws {
         let deadline = try within.map { try sleep(tx, outcome, run, seconds: $0, at: at) }
         state.wait = .message(matcher, deadline: deadline, onTimeout: onTimeout, line: line)

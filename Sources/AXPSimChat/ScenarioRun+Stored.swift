@@ -15,7 +15,8 @@ extension ScenarioRun {
         return StoredScenarioRun(
             runId: id, accountId: accountId, role: role.rawValue, status: current.status.rawValue, revision: current.revision,
             scenario: try Self.encode(scenario, "scenario"), integration: try Self.encode(integration, "integration"),
-            state: try Self.encode(current, "state"), startedAt: current.startedAt, finishedAt: current.finishedAt)
+            state: try Self.encode(current, "state"), startedAt: current.startedAt, finishedAt: current.finishedAt,
+            steps: current.progress.map(\.stored))
     }
 
     /// A run read back from its row; its state is at the row's revision.
@@ -28,13 +29,14 @@ extension ScenarioRun {
         }
         var state = try Self.decode(State.self, row.state, "state of run \(row.runId)")
         state.revision = row.revision
+        state.progress = row.steps.map { Progress(line: $0.line, kind: $0.kind, status: $0.status, at: $0.at, detail: $0.detail) }
         self.init(
             id: row.runId, role: role, scenario: try Self.decode(Scenario.self, row.scenario, "scenario of run \(row.runId)"),
             accountId: row.accountId, integration: try Self.decode(Integration.self, row.integration, "integration of run \(row.runId)"),
             state: state)
     }
 
-    /// The JSON of a state, for the row's `state` column.
+    /// The JSON of a state, for the row's `state` column (its progress is stored apart).
     static func encodedState(_ state: State) throws -> String {
         try encode(state, "state")
     }
@@ -42,7 +44,11 @@ extension ScenarioRun {
     private static func encode<T: Encodable>(_ value: T, _ what: String) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
+        // Whole milliseconds, as every instant in the store.
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.millis(date))
+        }
         do {
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         } catch {
@@ -52,11 +58,20 @@ extension ScenarioRun {
 
     private static func decode<T: Decodable>(_ type: T.Type, _ text: String, _ what: String) throws -> T {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.dateDecodingStrategy = .custom { decoder in
+            Timestamp.date(millis: try decoder.singleValueContainer().decode(Int64.self))
+        }
         do {
             return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw AXPSimError.internalError("cannot decode the \(what): \(error)")
         }
+    }
+}
+
+extension ScenarioRun.Progress {
+    /// The line as a `scenario_run_step` row holds it.
+    var stored: StoredScenarioRunStep {
+        StoredScenarioRunStep(line: line, kind: kind, status: status, at: at, detail: detail)
     }
 }

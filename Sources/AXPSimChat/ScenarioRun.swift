@@ -28,8 +28,10 @@ package final class ScenarioRun: Sendable {
     package enum Wait: Sendable, Equatable, Codable {
         /// An `after` step: the `scenarioStep` timer that ends it.
         case timer(Int64)
-        /// A customer (or, for the customer side, an agent/bot) message matching, until the deadline timer.
-        case message(TextMatcher, deadline: Int64?, onTimeout: [ScenarioStepEntry]?, line: Int)
+        /// A customer (or, for the customer side, an agent/bot) message matching, until the deadline
+        /// timer; `onTimeout` is the ``Frame/path`` of the steps to run if it passes (the position
+        /// of the `expect.customer` step that has them).
+        case message(TextMatcher, deadline: Int64?, onTimeout: [Int]?, line: Int)
     }
 
     /// One line of progress: a step that ran (or is waiting, or failed).
@@ -49,13 +51,19 @@ package final class ScenarioRun: Sendable {
         package var jwt: String
     }
 
-    /// One list of agent-side steps being executed and the index of the next one.
+    /// One list of agent-side steps being executed and the index of the next one. The list is
+    /// named by its place in the scenario, not copied (the stored state stays small whatever the
+    /// scenario's length): see ``ScenarioRun/steps(at:)``.
     package struct Frame: Sendable, Equatable, Codable {
-        package var steps: [ScenarioStepEntry]
+        /// Empty for the scenario's `steps`; else the position of the `expect.customer` whose
+        /// `onTimeout` this is — its index in each enclosing list, outermost first.
+        package var path: [Int]
         package var index: Int
     }
 
-    /// Everything about a run that changes, stored as JSON in its row.
+    /// Everything about a run that changes, stored as JSON in its row — but ``progress``, whose
+    /// lines are stored apart as they are appended (`scenario_run_step`). Instants are kept to
+    /// the millisecond, as the store keeps them, so a run reads back exactly as it was.
     package struct State: Sendable, Equatable, Codable {
         package var status = Status.running
         /// Agent side: the step lists being executed (a timed-out expectation's `onTimeout` on top).
@@ -82,7 +90,13 @@ package final class ScenarioRun: Sendable {
 
         package init(customerId: String, startedAt: Date) {
             self.customerId = customerId
-            self.startedAt = startedAt
+            self.startedAt = Timestamp.date(millis: Timestamp.millis(startedAt))
+        }
+
+        /// Every field but ``progress``.
+        enum CodingKeys: String, CodingKey {
+            case status, frames, customerIndex, wait, cursor, labels, botId, engagementId, devices, customerId, failure, startedAt
+            case finishedAt, childRunId, revision
         }
     }
 
@@ -101,7 +115,7 @@ package final class ScenarioRun: Sendable {
     package convenience init(id: String, role: Role, scenario: Scenario, accountId: String, integration: Integration, engagementId: String?, customerId: String, startedAt: Date) {
         var initial = State(customerId: customerId, startedAt: startedAt)
         initial.engagementId = engagementId
-        if role == .agent { initial.frames = [Frame(steps: scenario.steps, index: 0)] }
+        if role == .agent { initial.frames = [Frame(path: [], index: 0)] }
         self.init(id: id, role: role, scenario: scenario, accountId: accountId, integration: integration, state: initial)
     }
 
@@ -113,6 +127,17 @@ package final class ScenarioRun: Sendable {
         self.accountId = accountId
         self.integration = integration
         self.state = Mutex(state)
+    }
+
+    /// The agent-side step list at `path` (see ``Frame/path``); empty when the path names no
+    /// `onTimeout`.
+    package func steps(at path: [Int]) -> [ScenarioStepEntry] {
+        var steps = scenario.steps
+        for index in path {
+            guard steps.indices.contains(index), case .expectCustomer(_, _, let onTimeout?) = steps[index].step else { return [] }
+            steps = onTimeout
+        }
+        return steps
     }
 
     package var status: Status { state.withLock { $0.status } }
