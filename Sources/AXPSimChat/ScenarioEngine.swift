@@ -215,14 +215,16 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// Stops a run (its pending timers are dropped). False when it is unknown or already over.
     package func cancel(_ id: String) -> Bool {
-        guard let run = run(id), !run.isFinished else { return false }
-        let at = instant(run)
         do {
-            return try transition(run) { tx, _, state in
-                guard state.status == .running else { return false }
-                try finish(tx, &state, .cancelled, failure: nil, at: at)
-                return true
-            }
+            return try onCurrentCopy(id) { run in
+                guard !run.isFinished else { return false }
+                let at = instant(run)
+                return try transition(run) { tx, _, state in
+                    guard state.status == .running else { return false }
+                    try finish(tx, &state, .cancelled, failure: nil, at: at)
+                    return true
+                }
+            } ?? false
         } catch {
             logger.error("cannot cancel a scenario run", metadata: ["run": "\(id)", "error": "\(error)"])
             return false
@@ -231,11 +233,43 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// Fails a running run from outside its steps (a headless replay that can go no further).
     package func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
-        let at = instant(run)
         do {
-            try transition(run) { tx, _, state in try fail(tx, &state, line: line, kind: kind, text, at: at) }
+            _ = try onCurrentCopy(run.id) { run in
+                let at = instant(run)
+                try transition(run) { tx, _, state in try fail(tx, &state, line: line, kind: kind, text, at: at) }
+            }
         } catch {
             logger.error("cannot record a scenario run's failure", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs `body` on the engine's copy of run `id` (nil when there is none); when its stored row
+    /// had moved on under that copy (``Superseded``), once more on the copy read back.
+    private func onCurrentCopy<T>(_ id: String, _ body: (ScenarioRun) throws -> T) throws -> T? {
+        guard let run = run(id) else { return nil }
+        do {
+            return try body(run)
+        } catch is Superseded {
+            guard let fresh = self.run(id) else { return nil }
+            return try body(fresh)
+        }
+    }
+
+    /// A transition found the run's row at another revision than its copy (a reset or a snapshot
+    /// restore replaced the row, or a reload raced a transition): nothing of it was stored, and
+    /// the engine's copy was replaced with the row (or dropped with it).
+    package struct Superseded: Error {
+        package let runId: String
+    }
+
+    /// Replaces the engine's copy of one run with its stored row, or forgets the run when the row
+    /// is gone.
+    private func refresh(_ id: String) {
+        do {
+            let fresh = try env.store.chatRead { try $0.scenarioRun(id) }.map(ScenarioRun.init(stored:))
+            runs.withLock { $0[id] = fresh }
+        } catch {
+            logger.error("cannot read a scenario run back", metadata: ["run": "\(id)", "error": "\(error)"])
         }
     }
 
@@ -246,7 +280,8 @@ package final class ScenarioEngine: ChatActivityObserver {
     /// is stored in the same transaction (guarded by the row's revision) when it differs. After
     /// the commit the copy becomes the run's state, started runs join the engine, fault rules are
     /// added, the emission is delivered and the started runs are kicked — in that order, without
-    /// the run's lock. When `body` throws, nothing of it happened.
+    /// the run's lock. When `body` throws, nothing of it happened; ``Superseded`` when `run` is no
+    /// longer the engine's copy, or its row had moved on (the copy is then read back).
     @discardableResult
     package func transition<T>(_ run: ScenarioRun, _ body: (ChatTransaction, Outcome, inout ScenarioRun.State) throws -> T) throws -> T {
         let outcome = Outcome()
@@ -254,6 +289,7 @@ package final class ScenarioEngine: ChatActivityObserver {
         run.stepping.lock()
         do {
             defer { run.stepping.unlock() }
+            guard self.run(run.id) === run else { throw Superseded(runId: run.id) }
             let before = run.state.withLock { $0 }
             var after = before
             result = try env.store.chatWrite { tx in
@@ -271,6 +307,9 @@ package final class ScenarioEngine: ChatActivityObserver {
                 return result
             }
             run.state.withLock { $0 = after }
+        } catch let error as AXPSimError where error.code == "scenario_run_superseded" {
+            refresh(run.id)
+            throw Superseded(runId: run.id)
         }
         if !outcome.started.isEmpty {
             runs.withLock { runs in
@@ -315,9 +354,13 @@ package final class ScenarioEngine: ChatActivityObserver {
     /// when another thread took (or a finish dropped) the timer first.
     @discardableResult
     package func fire(_ timer: ScheduledTimer) throws -> Bool {
-        guard let run = run(timer.target) else {
+        guard let taken = try onCurrentCopy(timer.target, { try fire(timer, on: $0) }) else {
             return try env.store.chatWrite { try $0.takeTimer(timer.timerId) }
         }
+        return taken
+    }
+
+    private func fire(_ timer: ScheduledTimer, on run: ScenarioRun) throws -> Bool {
         let at = instant(run)
         let taken = try transition(run) { tx, _, state -> Bool in
             guard try tx.takeTimer(timer.timerId) else { return false }
@@ -425,6 +468,9 @@ package final class ScenarioEngine: ChatActivityObserver {
             }
         } catch let failure as StepFailure {
             fail(run, line: failure.line, kind: failure.kind, failure.detail)
+        } catch is Superseded {
+            // The copy read back (if the run is still stored) goes on from the stored position.
+            kick(run.id)
         } catch {
             logger.error("a scenario run's transition failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
         }
