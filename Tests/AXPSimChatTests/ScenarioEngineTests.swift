@@ -844,6 +844,30 @@ import Testing
         #expect(try await transcript(sim, second.engagementId) == ["AGENT: One moment, please."], "a cancelled run stays cancelled")
     }
 
+    @Test func retentionKeepsTheMostRecentFinishedRunsStoredAndListed() async throws {
+        let path = TestEmulator.temporaryDatabasePath()
+        var (sim, folder) = try emulator(
+            ["q": "name: q\nsteps:\n  - queue: 1\n", "patient": "name: patient\nsteps:\n  - expect.customer: { equals: \"never\" }\n"],
+            databasePath: path)
+        defer {
+            sim.stop()
+            cleanUp(folder, databasePath: path)
+        }
+        let (_, chat) = try await chatting(sim, "retention-ann")
+        let running = try await sim.control.runScenario("patient", engagementId: chat.engagementId)
+        var finished: [String] = []
+        for _ in 0...RetentionService.runsKept {
+            finished.append(try await sim.control.runScenario("q", engagementId: chat.engagementId))
+            try await sim.control.advance(Self.account, seconds: 1)  // one finish per second
+        }
+        try await sim.expect(200, "POST", "/__sim/prune")
+        #expect(try await sim.send("GET", "/__sim/scenario-runs/\(finished[0])").status == 404, "the oldest finished run went")
+        #expect(try await status(sim, finished[1]) == "passed")
+        sim = try sim.restarted()
+        let listed = try await sim.control.scenarioRuns().compactMap { $0["runId"]?.stringValue }
+        #expect(Set(listed) == Set(finished.dropFirst() + [running]), "rows and memory agree")
+    }
+
     @Test func resetsDropStoredRunsWithTheirAccounts() async throws {
         let path = TestEmulator.temporaryDatabasePath()
         var (sim, folder) = try emulator(["waiting": Self.waiting], databasePath: path)
