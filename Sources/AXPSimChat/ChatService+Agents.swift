@@ -40,67 +40,95 @@ extension ChatService {
     /// An agent (or bot, supervisor) joins: PARTICIPANT_ADDED; a PENDING chat becomes ACTIVE.
     package func participantJoin(_ engagementId: String, type: ParticipantType, displayName: String?) throws -> Participant {
         let now = try now(try accountOf(engagementId))
-        return try commit { tx, emission in
-            var engagement = try requireOpen(tx, engagementId)
-            let participant = Participant(
-                participantId: Identifiers.newUUID(), engagementId: engagementId, participantType: type,
-                displayName: displayName ?? (type == .bot ? "Bot" : "Agent"), joinedAt: now)
-            try tx.insertParticipant(participant, accountId: engagement.accountId)
-            if engagement.status == .pending, type != .bot {
-                try tx.setEngagementStatus(engagementId, .active, at: now)
-                engagement.status = .active
-            }
-            try emitParticipantEvent(tx, emission, engagement, .participantAdded, participant, at: now)
-            return participant
+        return try commit { tx, emission in try participantJoin(tx, emission, engagementId, type: type, displayName: displayName, at: now) }
+    }
+
+    /// ``participantJoin(_:type:displayName:)`` inside the caller's transaction.
+    package func participantJoin(
+        _ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, type: ParticipantType, displayName: String?, at now: Date
+    ) throws -> Participant {
+        var engagement = try requireOpen(tx, engagementId)
+        let participant = Participant(
+            participantId: Identifiers.newUUID(), engagementId: engagementId, participantType: type,
+            displayName: displayName ?? (type == .bot ? "Bot" : "Agent"), joinedAt: now)
+        try tx.insertParticipant(participant, accountId: engagement.accountId)
+        if engagement.status == .pending, type != .bot {
+            try tx.setEngagementStatus(engagementId, .active, at: now)
+            engagement.status = .active
         }
+        try emitParticipantEvent(tx, emission, engagement, .participantAdded, participant, at: now)
+        return participant
     }
 
     /// An agent (or bot) message: stored, MESSAGE to every follower.
     package func participantMessage(_ engagementId: String, text: String, participantId: String?, types: [ParticipantType]) throws -> ChatMessage {
+        try checkText(text)
+        let now = try now(try accountOf(engagementId))
+        return try commit { tx, emission in
+            try participantMessage(tx, emission, engagementId, text: text, participantId: participantId, types: types, at: now)
+        }
+    }
+
+    /// ``participantMessage(_:text:participantId:types:)`` inside the caller's transaction.
+    package func participantMessage(
+        _ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, text: String, participantId: String?, types: [ParticipantType],
+        at now: Date
+    ) throws -> ChatMessage {
+        try checkText(text)
+        let engagement = try requireOpen(tx, engagementId)
+        let sender = try actor(tx, engagementId, participantId, types: types)
+        let message = try tx.appendMessage(
+            ChatMessage(
+                messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
+                parentMessageId: nil, participantId: sender.participantId, participantType: sender.participantType,
+                displayName: sender.displayName, body: ChatMessage.textBody(text), receivedAt: now, senderSessionId: nil),
+            accountId: engagement.accountId)
+        try emitMessage(tx, emission, engagement, message, at: now)
+        emission.activities.append(.agentMessage(engagementId: engagementId))
+        return message
+    }
+
+    /// A text of 1…``maxTextLength`` characters, else a 400 violation on `text`.
+    private func checkText(_ text: String) throws {
         guard (1...maxTextLength).contains(text.count) else {
             throw AXPSimError.constraintViolation([
                 Violation(field: "text", message: "size must be between 1 and \(maxTextLength)", code: .sizeOutOfRange)
             ])
         }
-        let now = try now(try accountOf(engagementId))
-        let message = try commit { tx, emission in
-            let engagement = try requireOpen(tx, engagementId)
-            let sender = try actor(tx, engagementId, participantId, types: types)
-            let message = try tx.appendMessage(
-                ChatMessage(
-                    messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
-                    parentMessageId: nil, participantId: sender.participantId, participantType: sender.participantType,
-                    displayName: sender.displayName, body: ChatMessage.textBody(text), receivedAt: now, senderSessionId: nil),
-                accountId: engagement.accountId)
-            try emitMessage(tx, emission, engagement, message, at: now)
-            return message
-        }
-        observers.report(.agentMessage(engagementId: engagementId))
-        return message
     }
 
     /// An agent is typing: TYPING to every follower (socket and journal only).
     package func participantTyping(_ engagementId: String, participantId: String?) throws -> Participant {
         let now = try now(try accountOf(engagementId))
-        return try commit { tx, emission in
-            let engagement = try requireOpen(tx, engagementId)
-            let agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
-            try emitToFollowers(tx, emission, engagement, .typing, ["participant": EventFields.participant(agent)], at: now)
-            return agent
-        }
+        return try commit { tx, emission in try participantTyping(tx, emission, engagementId, participantId: participantId, at: now) }
+    }
+
+    /// ``participantTyping(_:participantId:)`` inside the caller's transaction.
+    package func participantTyping(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, participantId: String?, at now: Date) throws
+        -> Participant
+    {
+        let engagement = try requireOpen(tx, engagementId)
+        let agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
+        try emitToFollowers(tx, emission, engagement, .typing, ["participant": EventFields.participant(agent)], at: now)
+        return agent
     }
 
     /// An agent leaves: PARTICIPANT_DISCONNECTED; the chat stays open (for a transfer).
     package func participantLeave(_ engagementId: String, participantId: String?) throws -> Participant {
         let now = try now(try accountOf(engagementId))
-        return try commit { tx, emission in
-            let engagement = try requireOpen(tx, engagementId)
-            var agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
-            _ = try tx.markParticipantLeft(agent.participantId, at: now)
-            agent.leftAt = now
-            try emitParticipantEvent(tx, emission, engagement, .participantDisconnected, agent, at: now)
-            return agent
-        }
+        return try commit { tx, emission in try participantLeave(tx, emission, engagementId, participantId: participantId, at: now) }
+    }
+
+    /// ``participantLeave(_:participantId:)`` inside the caller's transaction.
+    package func participantLeave(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, participantId: String?, at now: Date) throws
+        -> Participant
+    {
+        let engagement = try requireOpen(tx, engagementId)
+        var agent = try actor(tx, engagementId, participantId, types: [.agent, .bot, .supervisor])
+        _ = try tx.markParticipantLeft(agent.participantId, at: now)
+        agent.leftAt = now
+        try emitParticipantEvent(tx, emission, engagement, .participantDisconnected, agent, at: now)
+        return agent
     }
 
     /// Ends a chat: every present participant is disconnected (the customer last, which the SDK
@@ -108,11 +136,10 @@ extension ChatService {
     @discardableResult
     package func end(_ engagementId: String, reason: String) throws -> EngagementView {
         let now = try now(try accountOf(engagementId))
-        let view = try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
-        observers.report(.engagementEnded(engagementId: engagementId))
-        return view
+        return try commit { tx, emission in try end(tx, emission, engagementId, reason: reason, at: now) }
     }
 
+    /// ``end(_:reason:)`` inside the caller's transaction (observers hear of it after the commit).
     @discardableResult
     package func end(_ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, reason: String, at now: Date) throws -> EngagementView {
         var engagement = try requireOpen(tx, engagementId)
@@ -130,6 +157,7 @@ extension ChatService {
         try emitToFollowers(tx, emission, engagement, .engagementTerminated, ["reason": .string(reason)], at: now)
         try tx.cancelTimers(target: engagementId, kinds: [.idleTimeout])
         emission.timersChanged = true
+        emission.activities.append(.engagementEnded(engagementId: engagementId))
         return try engagementView(tx, engagement)
     }
 
@@ -137,11 +165,18 @@ extension ChatService {
     package func queuePosition(_ engagementId: String, position: Int, estimatedWaitSeconds: Int?) throws {
         let now = try now(try accountOf(engagementId))
         try commit { tx, emission in
-            let engagement = try requireOpen(tx, engagementId)
-            var fields: [String: JSONValue] = ["position": .int(Int64(position))]
-            if let estimatedWaitSeconds { fields["estimatedWaitSeconds"] = .int(Int64(estimatedWaitSeconds)) }
-            try emitToFollowers(tx, emission, engagement, .queuePosition, fields, at: now)
+            try queuePosition(tx, emission, engagementId, position: position, estimatedWaitSeconds: estimatedWaitSeconds, at: now)
         }
+    }
+
+    /// ``queuePosition(_:position:estimatedWaitSeconds:)`` inside the caller's transaction.
+    package func queuePosition(
+        _ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, position: Int, estimatedWaitSeconds: Int?, at now: Date
+    ) throws {
+        let engagement = try requireOpen(tx, engagementId)
+        var fields: [String: JSONValue] = ["position": .int(Int64(position))]
+        if let estimatedWaitSeconds { fields["estimatedWaitSeconds"] = .int(Int64(estimatedWaitSeconds)) }
+        try emitToFollowers(tx, emission, engagement, .queuePosition, fields, at: now)
     }
 
     /// ENGAGEMENT_ERROR to every follower (an SDK event).

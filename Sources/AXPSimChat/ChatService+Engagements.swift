@@ -10,31 +10,37 @@ extension ChatService {
     package func createEngagement(_ caller: SDKCaller, _ request: SDKRequests.CreateEngagement) throws -> EngagementView {
         try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
-        let created = try commit { tx, emission -> EngagementView in
-            let session = try requireSession(tx, caller, request.sessionId)
-            let conversation = try tx.conversation(
-                accountId: caller.accountId, integrationId: caller.integration.integrationId, customerId: caller.customerId, at: now)
-            if let limit = caller.integration.maxOpenEngagements ?? (session.family == .omni ? 1 : nil),
-                try tx.openEngagements(conversationId: conversation.conversationId).count >= limit
-            {
-                throw AXPSimError.engagementLimitReached
-            }
-            let engagement = Engagement(
-                engagementId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
-                customerId: caller.customerId, dialogId: Identifiers.newUUID(), status: .pending,
-                engagementParameters: request.engagementParameters, createdAt: now, updatedAt: now, createdBySession: session.sessionId,
-                lastCustomerActivityAt: now, conversationId: conversation.conversationId)
-            try tx.insertEngagement(engagement)
-            try tx.follow(engagementId: engagement.engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
-            try emit(
-                tx, emission, sessionId: session.sessionId, accountId: caller.accountId, .engagementCreated, engagementId: engagement.engagementId,
-                ["sessionId": .string(session.sessionId)], at: now)
-            try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
-            try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
-            return try engagementView(tx, engagement)
+        return try commit { tx, emission in try createEngagement(tx, emission, caller, request, at: now) }
+    }
+
+    /// ``createEngagement(_:_:)`` inside the caller's transaction (the token is adopted in it too);
+    /// observers hear of the new chat after the commit.
+    package func createEngagement(
+        _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ request: SDKRequests.CreateEngagement, at now: Date
+    ) throws -> EngagementView {
+        try adoptToken(tx, emission, caller, sessionId: request.sessionId, at: now)
+        let session = try requireSession(tx, caller, request.sessionId)
+        let conversation = try tx.conversation(
+            accountId: caller.accountId, integrationId: caller.integration.integrationId, customerId: caller.customerId, at: now)
+        if let limit = caller.integration.maxOpenEngagements ?? (session.family == .omni ? 1 : nil),
+            try tx.openEngagements(conversationId: conversation.conversationId).count >= limit
+        {
+            throw AXPSimError.engagementLimitReached
         }
-        observers.report(.engagementCreated(created.engagement))
-        return created
+        let engagement = Engagement(
+            engagementId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
+            customerId: caller.customerId, dialogId: Identifiers.newUUID(), status: .pending,
+            engagementParameters: request.engagementParameters, createdAt: now, updatedAt: now, createdBySession: session.sessionId,
+            lastCustomerActivityAt: now, conversationId: conversation.conversationId)
+        try tx.insertEngagement(engagement)
+        try tx.follow(engagementId: engagement.engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
+        try emit(
+            tx, emission, sessionId: session.sessionId, accountId: caller.accountId, .engagementCreated, engagementId: engagement.engagementId,
+            ["sessionId": .string(session.sessionId)], at: now)
+        try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
+        try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
+        emission.activities.append(.engagementCreated(engagement))
+        return try engagementView(tx, engagement)
     }
 
     /// `GET …/engagements/{id}`.
@@ -46,21 +52,27 @@ extension ChatService {
     package func join(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> EngagementView {
         try adoptToken(caller, sessionId: action.sessionId)
         let now = try now(caller.accountId)
-        return try commit { tx, emission in
-            let session = try requireSession(tx, caller, action.sessionId)
-            let engagement = try requireEngagement(tx, caller, engagementId)
-            try checkDialog(engagement, action.dialogId)
-            guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
-            try tx.follow(engagementId: engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
-            let response = try engagementView(tx, engagement)
-            if let existing = try customerParticipant(tx, engagementId, sessionId: session.sessionId) {
-                // Joining again (a reloaded page): the SDK needs its CUSTOMER event again to activate.
-                try emitParticipantEvent(tx, emission, engagement, .participantAdded, existing, at: now)
-            } else {
-                try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
-            }
-            return response
+        return try commit { tx, emission in try join(tx, emission, caller, engagementId, action, at: now) }
+    }
+
+    /// ``join(_:_:_:)`` inside the caller's transaction (the token is adopted in it too).
+    package func join(
+        _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction, at now: Date
+    ) throws -> EngagementView {
+        try adoptToken(tx, emission, caller, sessionId: action.sessionId, at: now)
+        let session = try requireSession(tx, caller, action.sessionId)
+        let engagement = try requireEngagement(tx, caller, engagementId)
+        try checkDialog(engagement, action.dialogId)
+        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        try tx.follow(engagementId: engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
+        let response = try engagementView(tx, engagement)
+        if let existing = try customerParticipant(tx, engagementId, sessionId: session.sessionId) {
+            // Joining again (a reloaded page): the SDK needs its CUSTOMER event again to activate.
+            try emitParticipantEvent(tx, emission, engagement, .participantAdded, existing, at: now)
+        } else {
+            try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
         }
+        return response
     }
 
     /// Adds the session's CUSTOMER participant; PARTICIPANT_ADDED goes to that session only.
@@ -77,46 +89,58 @@ extension ChatService {
     /// `POST …/engagements/{id}:disconnect`: the customer leaves, which ends the chat.
     package func disconnect(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> EngagementView {
         try adoptToken(caller, sessionId: action.sessionId)
-        let engagement = try store.chatRead { tx -> Engagement in
-            _ = try requireSession(tx, caller, action.sessionId)
-            let engagement = try requireEngagement(tx, caller, engagementId)
-            try checkDialog(engagement, action.dialogId)
-            return engagement
-        }
+        let now = try now(caller.accountId)
+        return try commit { tx, emission in try disconnect(tx, emission, caller, engagementId, action, at: now) }
+    }
+
+    /// ``disconnect(_:_:_:)`` inside the caller's transaction (the token is adopted in it too).
+    package func disconnect(
+        _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction, at now: Date
+    ) throws -> EngagementView {
+        try adoptToken(tx, emission, caller, sessionId: action.sessionId, at: now)
+        _ = try requireSession(tx, caller, action.sessionId)
+        let engagement = try requireEngagement(tx, caller, engagementId)
+        try checkDialog(engagement, action.dialogId)
         guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
-        return try end(engagementId, reason: action.reason ?? "USER_CLOSED")
+        return try end(tx, emission, engagementId, reason: action.reason ?? "USER_CLOSED", at: now)
     }
 
     /// `POST …/engagements/{id}/messages`: stored, then echoed to every following session.
     package func sendMessage(_ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage) throws -> ChatMessage {
         try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
-        let response = try commit { tx, emission in
-            let session = try requireSession(tx, caller, request.sessionId)
-            let engagement = try requireEngagement(tx, caller, engagementId)
-            try checkDialog(engagement, request.dialogId)
-            guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
-            guard let customer = try customerParticipant(tx, engagementId, sessionId: session.sessionId) else {
-                throw AXPSimError.conflict(code: "engagement_not_joined", detail: "This session has not joined the engagement; join it first")
-            }
-            if let parent = request.parentMessageId, try tx.message(parent, engagementId: engagementId) == nil {
-                throw AXPSimError.constraintViolation([
-                    Violation(field: "parentMessageId", message: "is not a message of this engagement", code: .invalidValue)
-                ])
-            }
-            let message = try tx.appendMessage(
-                ChatMessage(
-                    messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
-                    parentMessageId: request.parentMessageId, participantId: customer.participantId, participantType: .customer,
-                    displayName: customer.displayName, body: request.body, receivedAt: now, senderSessionId: session.sessionId),
-                accountId: caller.accountId)
-            try tx.touchCustomerActivity(engagementId, at: now)
-            try emitMessage(tx, emission, engagement, message, at: now)
-            try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
-            return message
+        return try commit { tx, emission in try sendMessage(tx, emission, caller, engagementId, request, at: now) }
+    }
+
+    /// ``sendMessage(_:_:_:)`` inside the caller's transaction (the token is adopted in it too);
+    /// observers hear of the message after the commit.
+    package func sendMessage(
+        _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage, at now: Date
+    ) throws -> ChatMessage {
+        try adoptToken(tx, emission, caller, sessionId: request.sessionId, at: now)
+        let session = try requireSession(tx, caller, request.sessionId)
+        let engagement = try requireEngagement(tx, caller, engagementId)
+        try checkDialog(engagement, request.dialogId)
+        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        guard let customer = try customerParticipant(tx, engagementId, sessionId: session.sessionId) else {
+            throw AXPSimError.conflict(code: "engagement_not_joined", detail: "This session has not joined the engagement; join it first")
         }
-        observers.report(.customerMessage(engagementId: engagementId))
-        return response
+        if let parent = request.parentMessageId, try tx.message(parent, engagementId: engagementId) == nil {
+            throw AXPSimError.constraintViolation([
+                Violation(field: "parentMessageId", message: "is not a message of this engagement", code: .invalidValue)
+            ])
+        }
+        let message = try tx.appendMessage(
+            ChatMessage(
+                messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
+                parentMessageId: request.parentMessageId, participantId: customer.participantId, participantType: .customer,
+                displayName: customer.displayName, body: request.body, receivedAt: now, senderSessionId: session.sessionId),
+            accountId: caller.accountId)
+        try tx.touchCustomerActivity(engagementId, at: now)
+        try emitMessage(tx, emission, engagement, message, at: now)
+        try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
+        emission.activities.append(.customerMessage(engagementId: engagementId))
+        return message
     }
 
     /// Appends a MESSAGE event for `message` to every follower.

@@ -9,17 +9,23 @@ extension ChatService {
     /// customer's conversation on the integration exists from then on.
     package func createSession(_ caller: SDKCaller, _ request: SDKRequests.CreateSession, family: ClientFamily = .chat) throws -> SessionView {
         let now = try now(caller.accountId)
-        return try commit { tx, emission in
-            let session = ChatSession(
-                sessionId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
-                customerId: caller.customerId, displayName: request.displayName ?? caller.claims.customerName,
-                sessionParameters: request.sessionParameters, clientType: request.clientType, createdAt: now, tokenJti: caller.jti,
-                tokenExpiresAt: caller.claims.expiresAt, family: family, participantId: family == .omni ? Identifiers.newUUID() : nil)
-            try tx.insertSession(session)
-            _ = try tx.conversation(accountId: caller.accountId, integrationId: session.integrationId, customerId: session.customerId, at: now)
-            try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
-            return try sessionView(tx, session)
-        }
+        return try commit { tx, emission in try createSession(tx, emission, caller, request, family: family, at: now) }
+    }
+
+    /// ``createSession(_:_:)`` inside the caller's transaction.
+    package func createSession(
+        _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ request: SDKRequests.CreateSession, family: ClientFamily = .chat,
+        at now: Date
+    ) throws -> SessionView {
+        let session = ChatSession(
+            sessionId: Identifiers.newUUID(), accountId: caller.accountId, integrationId: caller.integration.integrationId,
+            customerId: caller.customerId, displayName: request.displayName ?? caller.claims.customerName,
+            sessionParameters: request.sessionParameters, clientType: request.clientType, createdAt: now, tokenJti: caller.jti,
+            tokenExpiresAt: caller.claims.expiresAt, family: family, participantId: family == .omni ? Identifiers.newUUID() : nil)
+        try tx.insertSession(session)
+        _ = try tx.conversation(accountId: caller.accountId, integrationId: session.integrationId, customerId: session.customerId, at: now)
+        try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
+        return try sessionView(tx, session)
     }
 
     /// `GET …/sessions/{id}`: the session with the customer's current engagements.
@@ -53,24 +59,28 @@ extension ChatService {
             throw AXPSimError.sessionNotFound
         }
         let now = try now(session.accountId)
-        let closed = try commit { tx, emission in
-            guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
-            try emit(
-                tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagementId: nil,
-                ["sessionId": .string(sessionId), "reason": .string(reason)], at: now)
-            // Its CUSTOMER participants leave quietly: the chats go on for the other devices.
-            for engagementId in try tx.followedEngagements(sessionId: sessionId) {
-                if let customer = try customerParticipant(tx, engagementId, sessionId: sessionId) {
-                    _ = try tx.markParticipantLeft(customer.participantId, at: now)
-                }
+        return try commit { tx, emission in try closeSession(tx, emission, sessionId, reason: reason, at: now) }
+    }
+
+    /// ``closeSession(_:reason:)`` inside the caller's transaction; the session's held polls and
+    /// sockets end after the commit (also after a lost race: the session is closed either way).
+    @discardableResult
+    package func closeSession(_ tx: ChatTransaction, _ emission: Emission, _ sessionId: String, reason: String, at now: Date) throws -> Bool {
+        guard let session = try tx.session(sessionId) else { throw AXPSimError.sessionNotFound }
+        emission.closedSessions.append(sessionId)
+        guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
+        try emit(
+            tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagementId: nil,
+            ["sessionId": .string(sessionId), "reason": .string(reason)], at: now)
+        // Its CUSTOMER participants leave quietly: the chats go on for the other devices.
+        for engagementId in try tx.followedEngagements(sessionId: sessionId) {
+            if let customer = try customerParticipant(tx, engagementId, sessionId: sessionId) {
+                _ = try tx.markParticipantLeft(customer.participantId, at: now)
             }
-            try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
-            emission.timersChanged = true
-            return true
         }
-        // Its held polls and sockets end (also after a lost race: the session is closed either way).
-        sink.sessionClosed(sessionId)
-        return closed
+        try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
+        emission.timersChanged = true
+        return true
     }
 
     /// When a call carries a newer JWT of the session's customer (the SDK's `setJwtToken`), the
@@ -78,22 +88,27 @@ extension ChatService {
     /// the session belongs to (account, integration, customer) can move it, and the check and the
     /// change are one transaction.
     package func adoptToken(_ caller: SDKCaller, sessionId: String) throws {
-        func adopts(_ session: ChatSession) -> Bool {
-            session.state == .active && session.accountId == caller.accountId
-                && session.integrationId == caller.integration.integrationId && session.customerId == caller.customerId
-                && session.tokenJti != caller.jti && caller.claims.expiresAt > session.tokenExpiresAt
-        }
         // A cheap read first: almost every call carries the session's current token.
-        guard let seen = try store.chatRead({ try $0.session(sessionId) }), adopts(seen) else { return }
+        guard let seen = try store.chatRead({ try $0.session(sessionId) }), Self.adopts(seen, caller) else { return }
         let now = try now(caller.accountId)
-        try commit { tx, emission in
-            guard var session = try tx.session(sessionId), adopts(session) else { return }
-            try tx.updateSessionToken(sessionId, jti: caller.jti, expiresAt: caller.claims.expiresAt)
-            try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
-            session.tokenJti = caller.jti
-            session.tokenExpiresAt = caller.claims.expiresAt
-            try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
-        }
+        try commit { tx, emission in try adoptToken(tx, emission, caller, sessionId: sessionId, at: now) }
+    }
+
+    /// ``adoptToken(_:sessionId:)`` inside the caller's transaction.
+    package func adoptToken(_ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, sessionId: String, at now: Date) throws {
+        guard var session = try tx.session(sessionId), Self.adopts(session, caller) else { return }
+        try tx.updateSessionToken(sessionId, jti: caller.jti, expiresAt: caller.claims.expiresAt)
+        try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
+        session.tokenJti = caller.jti
+        session.tokenExpiresAt = caller.claims.expiresAt
+        try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
+    }
+
+    /// Whether `caller` brings a newer token of the session's own customer.
+    private static func adopts(_ session: ChatSession, _ caller: SDKCaller) -> Bool {
+        session.state == .active && session.accountId == caller.accountId
+            && session.integrationId == caller.integration.integrationId && session.customerId == caller.customerId
+            && session.tokenJti != caller.jti && caller.claims.expiresAt > session.tokenExpiresAt
     }
 
     /// Plans `TOKEN_EXPIRY_REMINDER` (lead seconds before expiry, once per token) and `TOKEN_EXPIRED`.

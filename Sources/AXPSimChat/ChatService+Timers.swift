@@ -9,9 +9,7 @@ extension ChatService {
     /// when another thread fired or cancelled it first. Scenario timers belong to the scenario engine.
     @discardableResult
     package func fire(_ timer: ScheduledTimer, now: Date) throws -> Bool {
-        var ended: String?
-        defer { if let ended { observers.report(.engagementEnded(engagementId: ended)) } }
-        return try commit { tx, emission in
+        try commit { tx, emission in
             guard try tx.takeTimer(timer.timerId) else { return false }
             switch timer.kind {
             case .tokenReminder, .tokenExpired:
@@ -27,7 +25,6 @@ extension ChatService {
             case .idleTimeout:
                 guard let engagement = try tx.engagement(timer.target), !engagement.isEnded else { return true }
                 _ = try end(tx, emission, engagement.engagementId, reason: "USER_INACTIVE", at: now)
-                ended = engagement.engagementId
             case .scenarioStep:
                 break
             }

@@ -48,21 +48,44 @@ package final class ChatService: Sendable {
         self.maxTextLength = maxTextLength
     }
 
-    /// What one transaction emitted: sessions whose logs grew, whether timers changed.
+    /// What one transaction emitted, delivered by ``publish(_:)`` once it committed: sessions whose
+    /// logs grew, whether timers changed, what happens to connections, and the activity observers
+    /// are told about. Operations that take a transaction (`tx`, `emission`) only add to it, so a
+    /// caller can make several of them, and its own writes, one commit (the scenario engine does).
     package final class Emission {
         package var touched = Set<String>()
         /// The events appended, in order, with their encoded fields.
         package var events: [CommittedEvent] = []
-        var timersChanged = false
+        package var timersChanged = false
+        /// Sessions closed: their held polls and sockets end.
+        package var closedSessions: [String] = []
+        /// Chat JWTs revoked: connections authenticated with them end.
+        package var revokedTokens: [String] = []
+        /// Sessions whose connections drop without a goodbye.
+        package var droppedConnections: [String] = []
+        /// What observers are told, in order.
+        package var activities: [ChatActivity] = []
+
+        package init() {}
     }
 
     /// Runs `body` in one transaction, then delivers what it emitted.
     package func commit<T>(_ body: (ChatTransaction, Emission) throws -> T) throws -> T {
         let emission = Emission()
         let result = try store.chatWrite { tx in try body(tx, emission) }
-        if !emission.touched.isEmpty { sink.published(emission.events, sessions: emission.touched) }
-        if emission.timersChanged { timerSignal.signal() }
+        publish(emission)
         return result
+    }
+
+    /// Delivers what a committed transaction emitted: its events, then the connection changes,
+    /// the scheduler's wake-up, and last the observers (which may start more work on this thread).
+    package func publish(_ emission: Emission) {
+        if !emission.touched.isEmpty { sink.published(emission.events, sessions: emission.touched) }
+        for sessionId in emission.closedSessions { sink.sessionClosed(sessionId) }
+        for jti in emission.revokedTokens { sink.tokenRevoked(jti) }
+        for sessionId in emission.droppedConnections { sink.dropConnections(sessionId: sessionId) }
+        if emission.timersChanged { timerSignal.signal() }
+        for activity in emission.activities { observers.report(activity) }
     }
 
     // MARK: Emitting events

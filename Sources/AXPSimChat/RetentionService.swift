@@ -7,7 +7,7 @@ import Synchronization
 /// Keeps a long-running emulator flat: on every pass, each account's state that ended more than
 /// `retention` ago *on that account's clock* is pruned from the store (closed sessions with their
 /// event logs, ended chats, spent tokens, expired OAuth grants, customers left with nothing), and
-/// finished scenario runs beyond ``runsKept`` are forgotten. Passes run from the scheduler thread
+/// finished scenario runs beyond ``runsKept`` are forgotten (their rows and their copies in memory). Passes run from the scheduler thread
 /// at most every ``interval`` seconds of real time, and on demand (`POST /__sim/prune`).
 package final class RetentionService: Sendable {
     package let store: Store
@@ -15,8 +15,8 @@ package final class RetentionService: Sendable {
     package let scenarios: ScenarioEngine
     /// How long ended state is kept, seconds of account time.
     package let retention: TimeInterval
-    /// Most finished scenario runs kept in memory; the oldest go first.
-    static let runsKept = 200
+    /// Most finished scenario runs kept (stored and in memory); the oldest go first.
+    package static let runsKept = 200
     /// Real seconds between passes.
     package static let interval: TimeInterval = 30
     private let lastPass = Mutex<Date>(.distantPast)
@@ -53,8 +53,8 @@ package final class RetentionService: Sendable {
             let cutoff = try clocks.now(accountId: account.accountId).addingTimeInterval(-retention)
             total.add(try store.prune(accountId: account.accountId, before: cutoff))
         }
-        // In memory first: a checkpoint that cannot run now (busy readers) must not keep runs.
-        scenarios.forgetFinishedRuns(keeping: Self.runsKept)
+        // Before the checkpoint: one that cannot run now (busy readers) must not keep runs.
+        try scenarios.forgetFinishedRuns(keeping: Self.runsKept)
         if !total.isEmpty { try store.reclaimSpace() }
         return total
     }

@@ -1,86 +1,92 @@
-import AXPSimStore
-import Synchronization
 import AXPSimCore
 import AXPSimScenario
+import AXPSimStore
 import Foundation
 
-/// The contact-center side's steps.
+/// The contact-center side's steps, each run inside the transition that stores the run's next
+/// position (see ``ScenarioEngine``).
 extension ScenarioEngine {
     /// Runs the next agent-side step; false when the run waits or ended.
-    func stepAgent(_ run: ScenarioRun) -> Bool {
-        let next = run.state.withLock { s -> ScenarioStepEntry? in
-            while let top = s.frames.last, top.index >= top.steps.count { s.frames.removeLast() }
-            guard let top = s.frames.last else { return nil }
-            s.frames[s.frames.count - 1].index += 1
-            return top.steps[top.index]
-        }
-        guard let entry = next else {
-            finish(run, .passed, failure: nil)
+    package func stepAgent(_ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, at: Date) throws -> Bool {
+        while let top = state.frames.last, top.index >= run.steps(at: top.path).count { state.frames.removeLast() }
+        guard let top = state.frames.last else {
+            try finish(tx, &state, .passed, failure: nil, at: at)
             return false
         }
+        state.frames[state.frames.count - 1].index += 1
+        let entry = run.steps(at: top.path)[top.index]
         // A chat that has ended ends its contact-center script: the remaining steps are moot.
-        if chatEnded(run) {
-            record(run, line: entry.line, kind: entry.step.kind, status: "skipped", detail: "the chat has ended")
-            finish(run, .passed, failure: nil)
+        if try chatEnded(tx, state) {
+            record(&state, line: entry.line, kind: entry.step.kind, status: "skipped", detail: "the chat has ended", at: at)
+            try finish(tx, &state, .passed, failure: nil, at: at)
             return false
         }
-        guard let engagementId = run.state.withLock({ $0.engagementId }) else {
-            fail(run, line: entry.line, kind: entry.step.kind, "the run has no engagement")
-            return false
+        guard let engagementId = state.engagementId else {
+            throw StepFailure(line: entry.line, kind: entry.step.kind, detail: "the run has no engagement")
         }
-        return attempt(run, line: entry.line, kind: entry.step.kind) { try executeAgent(run, entry, engagementId: engagementId) }
+        return try attempt(line: entry.line, kind: entry.step.kind) {
+            try executeAgent(tx, outcome, run, &state, entry, position: top.path + [top.index], engagementId: engagementId, at: at)
+        }
     }
 
-    private func executeAgent(_ run: ScenarioRun, _ entry: ScenarioStepEntry, engagementId: String) throws -> Bool {
+    private func executeAgent(
+        _ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, _ entry: ScenarioStepEntry,
+        position: [Int], engagementId: String, at now: Date
+    ) throws -> Bool {
         let chat = env.chat
+        let emission = outcome.emission
         let kind = entry.step.kind
+        let labels = state.labels
         func label(_ name: String?) throws -> String? {
             guard let name else { return nil }
-            guard let id = run.state.withLock({ $0.labels[name] }) else {
+            guard let id = labels[name] else {
                 throw AXPSimError.conflict(code: "unknown_agent", detail: "no agent joined as \(name)")
             }
             return id
         }
         switch entry.step {
         case .after(let seconds):
-            try pause(run, seconds: seconds, line: entry.line, kind: kind)
+            try pause(tx, outcome, run, &state, seconds: seconds, line: entry.line, kind: kind, at: now)
             return true
         case .queue(let position, let wait):
-            try chat.queuePosition(engagementId, position: position, estimatedWaitSeconds: wait)
+            try chat.queuePosition(tx, emission, engagementId, position: position, estimatedWaitSeconds: wait, at: now)
         case .agentJoin(let name, let label):
-            let agent = try chat.participantJoin(engagementId, type: .agent, displayName: name)
-            run.state.withLock { $0.labels[label ?? name ?? "agent"] = agent.participantId }
+            let agent = try chat.participantJoin(tx, emission, engagementId, type: .agent, displayName: name, at: now)
+            state.labels[label ?? name ?? "agent"] = agent.participantId
         case .agentSay(let text, let agent):
-            _ = try chat.participantMessage(engagementId, text: text, participantId: try label(agent), types: [.agent, .supervisor])
+            _ = try chat.participantMessage(
+                tx, emission, engagementId, text: text, participantId: try label(agent), types: [.agent, .supervisor], at: now)
         case .agentTyping(let agent):
-            _ = try chat.participantTyping(engagementId, participantId: try label(agent))
+            _ = try chat.participantTyping(tx, emission, engagementId, participantId: try label(agent), at: now)
         case .agentLeave(let agent):
-            _ = try chat.participantLeave(engagementId, participantId: try label(agent))
+            _ = try chat.participantLeave(tx, emission, engagementId, participantId: try label(agent), at: now)
         case .botSay(let text, let name):
-            var bot = run.state.withLock { $0.botId }
-            let present = try env.store.chatRead { tx in try tx.participants(engagementId).contains { $0.participantId == bot && $0.isPresent } }
+            var bot = state.botId
+            let present = try tx.participants(engagementId).contains { $0.participantId == bot && $0.isPresent }
             if bot == nil || !present {
-                bot = try chat.participantJoin(engagementId, type: .bot, displayName: name ?? "Bot").participantId
-                run.state.withLock { $0.botId = bot }
+                bot = try chat.participantJoin(tx, emission, engagementId, type: .bot, displayName: name ?? "Bot", at: now).participantId
+                state.botId = bot
             }
-            _ = try chat.participantMessage(engagementId, text: text, participantId: bot, types: [.bot])
+            _ = try chat.participantMessage(tx, emission, engagementId, text: text, participantId: bot, types: [.bot], at: now)
         case .expectCustomer(let matcher, let within, let onTimeout):
-            try expect(run, matcher, within: within, onTimeout: onTimeout, line: entry.line)
+            try expect(tx, outcome, run, &state, matcher, within: within, onTimeout: onTimeout == nil ? nil : position, line: entry.line, at: now)
             return true
         case .chatEnd(let reason):
-            _ = try chat.end(engagementId, reason: reason ?? "AGENT_CLOSED")
+            _ = try chat.end(tx, emission, engagementId, reason: reason ?? "AGENT_CLOSED", at: now)
         case .tokenExpire:
-            _ = try chat.expireTokens(following: engagementId)
+            _ = try chat.expireTokens(tx, emission, following: engagementId, at: now)
         case .tokenRevoke:
-            try chat.revokeTokens(following: engagementId)
+            try chat.revokeTokens(tx, emission, following: engagementId, at: now)
         case .socketDrop:
-            try chat.dropConnections(following: engagementId)
+            try chat.dropConnections(tx, emission, following: engagementId)
         case .sessionClose:
-            for session in try chat.followingSessions(engagementId) { try chat.closeSession(session.sessionId, reason: "SYSTEM_CLOSED") }
+            for session in try chat.followingSessions(tx, engagementId) {
+                try chat.closeSession(tx, emission, session.sessionId, reason: "SYSTEM_CLOSED", at: now)
+            }
         case .fault(let rule):
-            env.faults.add(rule.fault)
+            outcome.faults.append(rule.fault)
         }
-        record(run, line: entry.line, kind: kind)
+        record(&state, line: entry.line, kind: kind, at: now)
         return true
     }
 }

@@ -5,30 +5,34 @@ import AXPSimStore
 import Foundation
 import Synchronization
 
-/// The customer side's steps (headless runs): what a Chat SDK client would do, in-process.
+/// The customer side's steps (headless runs): what a Chat SDK client would do, in-process, each
+/// inside the transition that stores the run's next position (see ``ScenarioEngine``).
 extension ScenarioEngine {
     /// Runs the next customer-side step; false when the run waits or ended.
-    func stepCustomer(_ run: ScenarioRun) -> Bool {
-        let next = run.state.withLock { s -> CustomerStepEntry? in
-            let steps = run.scenario.customer ?? []
-            guard s.customerIndex < steps.count else { return nil }
-            s.customerIndex += 1
-            return steps[s.customerIndex - 1]
-        }
-        guard let entry = next else {
-            finish(run, .passed, failure: nil)
+    package func stepCustomer(_ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, at: Date) throws
+        -> Bool
+    {
+        let steps = run.scenario.customer ?? []
+        guard state.customerIndex < steps.count else {
+            try finish(tx, &state, .passed, failure: nil, at: at)
             return false
         }
-        return attempt(run, line: entry.line, kind: entry.step.kind) { try executeCustomer(run, entry) }
+        let entry = steps[state.customerIndex]
+        state.customerIndex += 1
+        return try attempt(line: entry.line, kind: entry.step.kind) { try executeCustomer(tx, outcome, run, &state, entry, at: at) }
     }
 
-    private func executeCustomer(_ run: ScenarioRun, _ entry: CustomerStepEntry) throws -> Bool {
+    private func executeCustomer(
+        _ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, _ entry: CustomerStepEntry, at now: Date
+    ) throws -> Bool {
         let chat = env.chat
+        let emission = outcome.emission
         let kind = entry.step.kind
-        let engagementId = run.state.withLock { $0.engagementId }
+        let engagementId = state.engagementId
+        let devices = state.devices
         func device(_ name: String?) throws -> ScenarioRun.Device {
             let name = name ?? run.scenario.primaryDevice
-            guard let device = run.state.withLock({ $0.devices[name] }) else {
+            guard let device = devices[name] else {
                 throw AXPSimError.conflict(code: "unknown_device", detail: "device \(name) has not started or joined the chat")
             }
             return device
@@ -40,69 +44,81 @@ extension ScenarioEngine {
         var detail: String?
         switch entry.step {
         case .chatStart(let name, let parameters):
-            let caller = try newCaller(run)
-            let sessionId = try openSession(caller)
-            headlessSessions.withLock { _ = $0.insert(sessionId) }
-            defer { headlessSessions.withLock { _ = $0.remove(sessionId) } }
+            let (jwt, caller) = try newCaller(tx, run, state, at: now)
+            let sessionId = try openSession(tx, emission, caller, at: now)
             let engagement = try chat.createEngagement(
-                caller, SDKRequests.CreateEngagement(sessionId: sessionId, engagementParameters: parameters)).engagement
-            run.state.withLock { s in
-                s.engagementId = engagement.engagementId
-                s.devices[name ?? CustomerStep.defaultDevice] = ScenarioRun.Device(sessionId: sessionId, caller: caller)
-            }
-            let agent = try startAgent(run.scenario, engagementId: engagement.engagementId)
-            run.state.withLock { $0.childRunId = agent.id }
+                tx, emission, caller, SDKRequests.CreateEngagement(sessionId: sessionId, engagementParameters: parameters), at: now
+            ).engagement
+            state.engagementId = engagement.engagementId
+            state.devices[name ?? CustomerStep.defaultDevice] = ScenarioRun.Device(sessionId: sessionId, jwt: jwt)
+            // The agent side starts in the same commit as the chat (so the chat's observers, told
+            // after it, see that the chat already has its run).
+            let agent = ScenarioRun(
+                id: Identifiers.newUUID(), role: .agent, scenario: run.scenario, accountId: run.accountId, integration: run.integration,
+                engagementId: engagement.engagementId, customerId: engagement.customerId, startedAt: now)
+            outcome.started.append(agent)
+            state.childRunId = agent.id
             detail = engagement.engagementId
         case .join(let name):
-            let caller = try newCaller(run)
-            let sessionId = try openSession(caller)
-            _ = try chat.join(caller, try openChat(), SDKRequests.DialogAction(sessionId: sessionId, dialogId: nil, reason: nil))
-            run.state.withLock { $0.devices[name] = ScenarioRun.Device(sessionId: sessionId, caller: caller) }
+            let (jwt, caller) = try newCaller(tx, run, state, at: now)
+            let sessionId = try openSession(tx, emission, caller, at: now)
+            _ = try chat.join(tx, emission, caller, try openChat(), SDKRequests.DialogAction(sessionId: sessionId, dialogId: nil, reason: nil), at: now)
+            state.devices[name] = ScenarioRun.Device(sessionId: sessionId, jwt: jwt)
         case .after(let seconds):
-            try pause(run, seconds: seconds, line: entry.line, kind: kind)
+            try pause(tx, outcome, run, &state, seconds: seconds, line: entry.line, kind: kind, at: now)
             return true
         case .say(let text, let name):
             let device = try device(name)
             let body = ChatMessage.textBody(text)
             _ = try chat.sendMessage(
-                device.caller, try openChat(),
-                SDKRequests.SendMessage(sessionId: device.sessionId, dialogId: nil, parentMessageId: nil, body: body, text: text))
+                tx, emission, try caller(run, device), try openChat(),
+                SDKRequests.SendMessage(sessionId: device.sessionId, dialogId: nil, parentMessageId: nil, body: body, text: text), at: now)
         case .tokenRefresh(let name):
             let key = name ?? run.scenario.primaryDevice
             let current = try device(name)
-            let caller = try newCaller(run)
-            try chat.adoptToken(caller, sessionId: current.sessionId)
-            run.state.withLock { $0.devices[key]?.caller = caller }
+            let (jwt, caller) = try newCaller(tx, run, state, at: now)
+            try chat.adoptToken(tx, emission, caller, sessionId: current.sessionId, at: now)
+            state.devices[key]?.jwt = jwt
         case .reconnect(let name):
             // In-process there is no socket: check that the session's log resumes without a gap.
             let sessionId = try device(name).sessionId
-            let events = try env.store.chatRead { try $0.events(sessionId: sessionId, after: 0, limit: 100_000) }
+            let events = try tx.events(sessionId: sessionId, after: 0, limit: 100_000)
             guard events.map(\.seq) == Array(1...Int64(max(events.count, 1))).prefix(events.count).map({ $0 }) else {
                 throw AXPSimError.conflict(code: "event_gap", detail: "the session's event log has a gap")
             }
             detail = "resumed after event \(events.last?.eventId ?? "0")"
         case .disconnect(let name):
             let device = try device(name)
-            _ = try chat.disconnect(device.caller, try openChat(), SDKRequests.DialogAction(sessionId: device.sessionId, dialogId: nil, reason: "USER_CLOSED"))
+            _ = try chat.disconnect(
+                tx, emission, try caller(run, device), try openChat(),
+                SDKRequests.DialogAction(sessionId: device.sessionId, dialogId: nil, reason: "USER_CLOSED"), at: now)
         case .expectAgent(let matcher, let within):
-            try expect(run, matcher, within: within, onTimeout: nil, line: entry.line)
+            try expect(tx, outcome, run, &state, matcher, within: within, onTimeout: nil, line: entry.line, at: now)
             return true
         }
-        record(run, line: entry.line, kind: kind, detail: detail)
+        record(&state, line: entry.line, kind: kind, detail: detail, at: now)
         return true
     }
 
     /// A new session of the run's customer (a device), as the SDK's init makes one.
-    private func openSession(_ caller: SDKCaller) throws -> String {
-        let session = try env.chat.createSession(caller, SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:]))
-        return session.session.sessionId
+    private func openSession(_ tx: ChatTransaction, _ emission: ChatService.Emission, _ caller: SDKCaller, at now: Date) throws -> String {
+        let request = SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:])
+        return try env.chat.createSession(tx, emission, caller, request, at: now).session.sessionId
     }
 
-    /// A fresh chat JWT of the run's customer, verified as an SDK call would be.
-    private func newCaller(_ run: ScenarioRun) throws -> SDKCaller {
-        let request = TokenRequest(integrationId: run.integration.integrationId, customerId: run.state.withLock { $0.customerId }, customerName: "Scenario Customer")
-        let jwt = try env.tokens.mint(accountId: run.accountId, request: request, issuer: env.issuer.value.withLock { $0 }).jwtToken
-        let claims = try env.keys.verify(jwt, now: now(run))
-        return SDKCaller(claims: claims, integration: run.integration)
+    /// A fresh chat JWT of the run's customer, recorded in the transition and verified as an SDK
+    /// call would be; with the caller it stands for.
+    private func newCaller(_ tx: ChatTransaction, _ run: ScenarioRun, _ state: ScenarioRun.State, at now: Date) throws -> (String, SDKCaller) {
+        let request = TokenRequest(integrationId: run.integration.integrationId, customerId: state.customerId, customerName: "Scenario Customer")
+        let issuer = env.issuer.value.withLock { $0 }
+        let jwt = try env.tokens.mint(tx, accountId: run.accountId, request: request, issuer: issuer, at: now).jwtToken
+        let claims = try env.keys.verify(jwt, now: now)
+        return (jwt, SDKCaller(claims: claims, integration: run.integration))
+    }
+
+    /// The SDK caller a device stands for: its stored JWT, verified again with the key ring
+    /// (signature and audience; it may have expired since, as a `token.expire` step makes it).
+    private func caller(_ run: ScenarioRun, _ device: ScenarioRun.Device) throws -> SDKCaller {
+        SDKCaller(claims: try env.keys.verifyIgnoringTime(device.jwt), integration: run.integration)
     }
 }

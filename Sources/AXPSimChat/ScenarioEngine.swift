@@ -10,6 +10,22 @@ import Synchronization
 /// timer, or an expected message); its timers (through the scheduler) and the chat's activity
 /// wake it again. Work is drained on the calling thread, one step at a time, so a run never overlaps
 /// itself and a virtual-clock advance returns only once everything it caused has run.
+///
+/// Runs are state, not memory: every run has a `scenario_run` row, and each change of a run is
+/// one *transition* — one store transaction that makes the step's chat writes (messages, joins,
+/// events, tokens, sessions, the timer it now waits on, a child run it starts) *and* stores the
+/// run's new state, or does neither. The copy in memory is replaced only after the commit, and a
+/// step's effects outside the database (events delivered, connections closed or dropped, fault
+/// rules added, observers told) come after it too. Hence the guarantee on a crash (`kill -9`, or
+/// an emulator constructed again on the same file): the stored position of a run is never behind
+/// a chat action it committed, so a resumed run never repeats a message, join, end or any other
+/// visible step; and never ahead of one, so no step is skipped. A timer's firing is taken in the
+/// same transaction as the run's reaction to it. ``reload()`` reads the stored runs back (at
+/// start-up, after a reset or a snapshot restore) and kicks the running ones.
+///
+/// What a crash does lose: fault rules a `fault` step added (rules live in memory, as those of
+/// `PUT /__sim/faults` do), and an integration-attached run whose chat was created but whose run
+/// was not stored yet (the chat's commit and the run's first write are two transactions).
 package final class ScenarioEngine: ChatActivityObserver {
     /// The services the engine drives.
     package struct Environment: Sendable {
@@ -40,26 +56,42 @@ package final class ScenarioEngine: ChatActivityObserver {
     /// drained by one thread at a time, and never by a request of another account.
     package struct Queue: Sendable {
         package var pending: [String: [String]] = [:]
-        var draining: Set<String> = []
+        package var draining: Set<String> = []
 
-        func isIdle(_ accountId: String) -> Bool {
+        package func isIdle(_ accountId: String) -> Bool {
             !draining.contains(accountId) && (pending[accountId]?.isEmpty ?? true)
         }
     }
 
+    /// What a transition does besides changing the run: the chat's emission, the runs it started
+    /// and the fault rules it adds, all acted on after the commit.
+    package final class Outcome {
+        package let emission = ChatService.Emission()
+        package var started: [ScenarioRun] = []
+        package var faults: [Fault] = []
+    }
+
+    /// A step that failed: the run fails at its line (the step's writes were rolled back).
+    package struct StepFailure: Error {
+        package let line: Int
+        package let kind: String
+        package let detail: String
+    }
+
     package let env: Environment
     package let library: ScenarioLibrary
+    /// The stored runs, in memory (a copy of the `scenario_run` rows, kept in step by ``reload()``,
+    /// transitions and ``forgetFinishedRuns(keeping:)``).
     package let runs = Mutex<[String: ScenarioRun]>([:])
     package let queue = Mutex(Queue())
     /// Signalled whenever an account's drain ends (``waitUntilIdle(accountId:)`` waits on it).
     private let drained = NSCondition()
-    /// Sessions whose next engagement belongs to a headless run (no integration scenario attached).
-    let headlessSessions = Mutex<Set<String>>([])
     package let logger = Logger(label: "axpsim.scenario")
     /// Most steps one drain runs for one run before yielding (a guard against a runaway loop).
-    static let stepBudget = 10_000
+    package static let stepBudget = 10_000
 
-    /// Follows the chat from here on (through the chat's observers).
+    /// Follows the chat from here on (through the chat's observers). Stored runs are not read
+    /// yet: call ``reload()`` once the rest of the emulator is built.
     package init(env: Environment, library: ScenarioLibrary) {
         self.env = env
         self.library = library
@@ -81,32 +113,41 @@ package final class ScenarioEngine: ChatActivityObserver {
         }
     }
 
-    /// A scenario timer fell due: the run waiting on it goes on. False when another thread took
-    /// (or a finish dropped) the timer first.
-    @discardableResult
-    package func fire(_ timer: ScheduledTimer) throws -> Bool {
-        guard try env.store.chatWrite({ try $0.takeTimer(timer.timerId) }) else { return false }
-        timerFired(runId: timer.target, timerId: timer.timerId)
-        return true
-    }
-
     package func run(_ id: String) -> ScenarioRun? {
         runs.withLock { $0[id] }
     }
 
-    /// Forgets finished runs beyond the `keeping` most recently finished (running ones stay).
-    func forgetFinishedRuns(keeping: Int) {
-        runs.withLock { runs in
-            let finished = runs.values.compactMap { run -> (String, Date)? in
-                run.state.withLock { s in s.finishedAt.map { (run.id, $0) } }
-            }
-            guard finished.count > keeping else { return }
-            for (id, _) in finished.sorted(by: { $0.1 < $1.1 }).dropLast(keeping) { runs[id] = nil }
-        }
-    }
-
     package var allRuns: [ScenarioRun] {
         runs.withLock { Array($0.values) }
+    }
+
+    // MARK: Stored runs
+
+    /// Replaces the runs in memory with the stored ones, then kicks every running run (one
+    /// waiting on a message that is already there goes on at once; one waiting on a timer waits
+    /// for it). Called at start-up, before the scheduler starts, and after a reset or a snapshot
+    /// restore rewrote the table. A row that does not decode is logged and left out.
+    package func reload() throws {
+        var loaded: [String: ScenarioRun] = [:]
+        for row in try env.store.scenarioRuns() {
+            do {
+                loaded[row.runId] = try ScenarioRun(stored: row)
+            } catch {
+                logger.error("cannot read a stored scenario run", metadata: ["run": "\(row.runId)", "error": "\(error)"])
+            }
+        }
+        runs.withLock { $0 = loaded }
+        let running = loaded.values.filter { !$0.isFinished }.sorted { ($0.state.withLock { $0.startedAt }, $0.id) < ($1.state.withLock { $0.startedAt }, $1.id) }
+        for run in running { kick(run.id) }
+    }
+
+    /// Forgets finished runs beyond the `keeping` most recently finished, rows and memory alike
+    /// (running ones stay).
+    package func forgetFinishedRuns(keeping: Int) throws {
+        let gone = try env.store.pruneFinishedScenarioRuns(keeping: keeping)
+        runs.withLock { runs in
+            for id in gone { runs[id] = nil }
+        }
     }
 
     // MARK: Starting
@@ -122,7 +163,7 @@ package final class ScenarioEngine: ChatActivityObserver {
         let run = ScenarioRun(
             id: Identifiers.newUUID(), role: .agent, scenario: scenario, accountId: engagement.accountId, integration: integration,
             engagementId: engagementId, customerId: engagement.customerId, startedAt: try env.clocks.now(accountId: engagement.accountId))
-        register(run)
+        try register(run)
         return run
     }
 
@@ -137,18 +178,22 @@ package final class ScenarioEngine: ChatActivityObserver {
         let run = ScenarioRun(
             id: id, role: .customer, scenario: scenario, accountId: integration.accountId, integration: integration, engagementId: nil,
             customerId: "scenario-\(id.prefix(8))", startedAt: try env.clocks.now(accountId: integration.accountId))
-        register(run)
+        try register(run)
         return run
     }
 
-    private func register(_ run: ScenarioRun) {
+    /// Stores a new run, then starts draining it.
+    private func register(_ run: ScenarioRun) throws {
+        let row = try run.stored()
+        try env.store.chatWrite { tx in try tx.insertScenarioRun(row) }
         runs.withLock { $0[run.id] = run }
         kick(run.id)
     }
 
-    /// A new chat of an integration with a scenario attached gets an agent run.
+    /// A new chat of an integration with a scenario attached gets an agent run (unless a headless
+    /// run created it: that run started its own agent side in the same commit).
     private func engagementCreated(_ engagement: Engagement) {
-        if headlessSessions.withLock({ $0.contains(engagement.createdBySession) }) { return }
+        if allRuns.contains(where: { $0.state.withLock { $0.engagementId } == engagement.engagementId }) { return }
         let found: Integration?
         do {
             found = try env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId)
@@ -168,40 +213,176 @@ package final class ScenarioEngine: ChatActivityObserver {
         }
     }
 
-    /// Stops a run (its pending timers are dropped).
+    /// Stops a run (its pending timers are dropped). False when it is unknown or already over.
     package func cancel(_ id: String) -> Bool {
-        guard let run = run(id), !run.isFinished else { return false }
-        finish(run, .cancelled, failure: nil)
-        return true
+        do {
+            return try onCurrentCopy(id) { run in
+                guard !run.isFinished else { return false }
+                let at = instant(run)
+                return try transition(run) { tx, _, state in
+                    guard state.status == .running else { return false }
+                    try finish(tx, &state, .cancelled, failure: nil, at: at)
+                    return true
+                }
+            } ?? false
+        } catch {
+            logger.error("cannot cancel a scenario run", metadata: ["run": "\(id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Fails a running run from outside its steps (a headless replay that can go no further).
+    package func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
+        do {
+            _ = try onCurrentCopy(run.id) { run in
+                let at = instant(run)
+                try transition(run) { tx, _, state in try fail(tx, &state, line: line, kind: kind, text, at: at) }
+            }
+        } catch {
+            logger.error("cannot record a scenario run's failure", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs `body` on the engine's copy of run `id` (nil when there is none); when its stored row
+    /// had moved on under that copy (``Superseded``), once more on the copy read back.
+    private func onCurrentCopy<T>(_ id: String, _ body: (ScenarioRun) throws -> T) throws -> T? {
+        guard let run = run(id) else { return nil }
+        do {
+            return try body(run)
+        } catch is Superseded {
+            guard let fresh = self.run(id) else { return nil }
+            return try body(fresh)
+        }
+    }
+
+    /// A transition found the run's row at another revision than its copy (a reset or a snapshot
+    /// restore replaced the row, or a reload raced a transition): nothing of it was stored, and
+    /// the engine's copy was replaced with the row (or dropped with it).
+    package struct Superseded: Error {
+        package let runId: String
+    }
+
+    /// Replaces the engine's copy of one run with its stored row, or forgets the run when the row
+    /// is gone.
+    private func refresh(_ id: String) {
+        do {
+            let fresh = try env.store.chatRead { try $0.scenarioRun(id) }.map(ScenarioRun.init(stored:))
+            runs.withLock { $0[id] = fresh }
+        } catch {
+            logger.error("cannot read a scenario run back", metadata: ["run": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: Transitions
+
+    /// One change of `run`: `body` edits a copy of its state inside one store transaction, where it
+    /// may also make chat writes (adding to the outcome's emission) and start runs; the new state
+    /// is stored in the same transaction (guarded by the row's revision) when it differs. After
+    /// the commit the copy becomes the run's state, started runs join the engine, fault rules are
+    /// added, the emission is delivered and the started runs are kicked — in that order, without
+    /// the run's lock. When `body` throws, nothing of it happened; ``Superseded`` when `run` is no
+    /// longer the engine's copy, or its row had moved on (the copy is then read back).
+    @discardableResult
+    package func transition<T>(_ run: ScenarioRun, _ body: (ChatTransaction, Outcome, inout ScenarioRun.State) throws -> T) throws -> T {
+        let outcome = Outcome()
+        let result: T
+        run.stepping.lock()
+        do {
+            defer { run.stepping.unlock() }
+            guard self.run(run.id) === run else { throw Superseded(runId: run.id) }
+            let before = run.state.withLock { $0 }
+            var after = before
+            result = try env.store.chatWrite { tx in
+                let result = try body(tx, outcome, &after)
+                for child in outcome.started { try tx.insertScenarioRun(try child.stored()) }
+                if after != before {
+                    after.revision = before.revision + 1
+                    try tx.updateScenarioRun(
+                        runId: run.id, revision: before.revision, status: after.status.rawValue, state: try ScenarioRun.encodedState(after),
+                        finishedAt: after.finishedAt)
+                    // Progress is only ever appended: the new lines go to their own rows.
+                    let added = after.progress.dropFirst(before.progress.count)
+                    if !added.isEmpty { try tx.appendScenarioRunSteps(runId: run.id, from: before.progress.count, added.map(\.stored)) }
+                }
+                return result
+            }
+            run.state.withLock { $0 = after }
+        } catch let error as AXPSimError where error.code == "scenario_run_superseded" {
+            refresh(run.id)
+            throw Superseded(runId: run.id)
+        }
+        if !outcome.started.isEmpty {
+            runs.withLock { runs in
+                for child in outcome.started { runs[child.id] = child }
+            }
+        }
+        for fault in outcome.faults { env.faults.add(fault) }
+        env.chat.publish(outcome.emission)
+        for child in outcome.started { kick(child.id) }
+        return result
+    }
+
+    /// Ends the run's state with `status`; the timer it waited on goes in the same transaction.
+    package func finish(_ tx: ChatTransaction, _ state: inout ScenarioRun.State, _ status: ScenarioRun.Status, failure: String?, at: Date) throws {
+        guard state.status == .running else { return }
+        state.status = status
+        state.failure = failure
+        state.finishedAt = Timestamp.date(millis: Timestamp.millis(at))
+        switch state.wait {
+        case .timer(let id)?: _ = try tx.takeTimer(id)
+        case .message(_, let deadline?, _, _)?: _ = try tx.takeTimer(deadline)
+        case .message?, nil: break
+        }
+        state.wait = nil
+    }
+
+    /// Records a failed step and fails the run at its line.
+    package func fail(_ tx: ChatTransaction, _ state: inout ScenarioRun.State, line: Int, kind: String, _ text: String, at: Date) throws {
+        record(&state, line: line, kind: kind, status: "failed", detail: text, at: at)
+        try finish(tx, &state, .failed, failure: line > 0 ? "line \(line): \(kind): \(text)" : text, at: at)
+    }
+
+    /// Appends a line of progress (its instant kept to the millisecond, as it is stored).
+    package func record(_ state: inout ScenarioRun.State, line: Int, kind: String, status: String = "done", detail: String? = nil, at: Date) {
+        state.progress.append(.init(line: line, kind: kind, status: status, at: Timestamp.date(millis: Timestamp.millis(at)), detail: detail))
     }
 
     // MARK: Waking
 
-    private func timerFired(runId: String, timerId: Int64) {
-        guard let run = run(runId) else { return }
-        var failure: (Int, String)?
-        run.state.withLock { s in
-            switch s.wait {
-            case .timer(let id)? where id == timerId:
-                s.wait = nil
-            case .message(let matcher, let deadline, let onTimeout, let line)? where deadline == timerId:
-                s.wait = nil
-                let now = instant(run)
+    /// A scenario timer fell due: the run waiting on it goes on (the timer is taken in the same
+    /// transaction as the run's reaction, so a crash never loses one without the other). False
+    /// when another thread took (or a finish dropped) the timer first.
+    @discardableResult
+    package func fire(_ timer: ScheduledTimer) throws -> Bool {
+        guard let taken = try onCurrentCopy(timer.target, { try fire(timer, on: $0) }) else {
+            return try env.store.chatWrite { try $0.takeTimer(timer.timerId) }
+        }
+        return taken
+    }
+
+    private func fire(_ timer: ScheduledTimer, on run: ScenarioRun) throws -> Bool {
+        let at = instant(run)
+        let taken = try transition(run) { tx, _, state -> Bool in
+            guard try tx.takeTimer(timer.timerId) else { return false }
+            guard state.status == .running else { return true }
+            switch state.wait {
+            case .timer(let id)? where id == timer.timerId:
+                state.wait = nil
+            case .message(let matcher, let deadline, let onTimeout, let line)? where deadline == timer.timerId:
+                state.wait = nil
                 if let onTimeout {
-                    s.progress.append(.init(line: line, kind: "expect", status: "timedOut", at: now, detail: "no match for \(matcher.text); running onTimeout"))
-                    s.frames.append((onTimeout, 0))
+                    record(&state, line: line, kind: "expect", status: "timedOut", detail: "no match for \(matcher.text); running onTimeout", at: at)
+                    state.frames.append(.init(path: onTimeout, index: 0))
                 } else {
-                    failure = (line, "expected a message matching \(matcher.text) in time; none came")
+                    try fail(tx, &state, line: line, kind: "expect", "expected a message matching \(matcher.text) in time; none came", at: at)
                 }
             default:
                 break
             }
+            return true
         }
-        if let (line, text) = failure {
-            fail(run, line: line, kind: "expect", text)
-        } else {
-            kick(runId)
-        }
+        if taken { kick(run.id) }
+        return taken
     }
 
     private func messageArrived(_ engagementId: String, waitingRole: ScenarioRun.Role) {
@@ -215,7 +396,7 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// Marks a run as having work, then drains its account's runs on this thread unless another
     /// thread already is.
-    func kick(_ id: String) {
+    package func kick(_ id: String) {
         guard let run = run(id) else { return }
         let accountId = run.accountId
         queue.withLock { q in
@@ -248,7 +429,7 @@ package final class ScenarioEngine: ChatActivityObserver {
 
     /// Waits until no thread is draining the account's runs (for a clock advance to return
     /// settled). Blocks on a condition, never spins; `timeout` bounds a runaway drain.
-    func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
+    package func waitUntilIdle(accountId: String, timeout: TimeInterval = 10) {
         let deadline = Date().addingTimeInterval(timeout)
         drained.lock()
         defer { drained.unlock() }
@@ -257,47 +438,71 @@ package final class ScenarioEngine: ChatActivityObserver {
         }
     }
 
-    /// Runs steps until the run waits or ends.
+    /// Runs transitions until the run waits or ends.
     private func advance(_ run: ScenarioRun) {
         for _ in 0..<Self.stepBudget {
-            guard !run.isFinished else { return }
-            switch run.state.withLock({ $0.wait }) {
-            case .timer?:
-                return
-            case .message(let matcher, let deadline, _, let line)?:
-                let found: String?
-                do {
-                    found = try consumeMatch(run, matcher)
-                } catch {
-                    fail(run, line: line, kind: "expect", "cannot read the chat's messages: \(error)")
-                    return
-                }
-                guard let text = found else {
-                    if chatEnded(run) {
-                        if let deadline { dropTimer(deadline) }
-                        if run.role == .agent {
-                            record(run, line: line, kind: "expect", status: "chatEnded", detail: "the chat ended while waiting")
-                            finish(run, .passed, failure: nil)
-                        } else {
-                            fail(run, line: line, kind: "expect.agent", "the chat ended before a message matching \(matcher.text)")
-                        }
-                    }
-                    return
-                }
-                if let deadline { dropTimer(deadline) }
-                record(run, line: line, kind: "expect", status: "matched", detail: text)
-                run.state.withLock { $0.wait = nil }
-            case nil:
-                break
-            }
-            let more: Bool
-            switch run.role {
-            case .agent: more = stepAgent(run)
-            case .customer: more = stepCustomer(run)
-            }
-            if !more { return }
+            guard !run.isFinished, advanceOnce(run) else { return }
         }
         fail(run, line: 0, kind: "run", "more than \(Self.stepBudget) steps without waiting")
+    }
+
+    /// One transition: a waited-for message is consumed, or the next step runs. Returns whether
+    /// to go on. A step that throws fails the run at its line, in a transition of its own (the
+    /// step's writes were rolled back with the first).
+    private func advanceOnce(_ run: ScenarioRun) -> Bool {
+        let at = instant(run)
+        do {
+            return try transition(run) { tx, outcome, state in
+                guard state.status == .running else { return false }
+                switch state.wait {
+                case .timer?:
+                    return false
+                case .message(let matcher, let deadline, _, let line)?:
+                    return try awaitMessage(tx, run, &state, matcher, deadline: deadline, line: line, at: at)
+                case nil:
+                    switch run.role {
+                    case .agent: return try stepAgent(tx, outcome, run, &state, at: at)
+                    case .customer: return try stepCustomer(tx, outcome, run, &state, at: at)
+                    }
+                }
+            }
+        } catch let failure as StepFailure {
+            fail(run, line: failure.line, kind: failure.kind, failure.detail)
+        } catch is Superseded {
+            // The copy read back (if the run is still stored) goes on from the stored position.
+            kick(run.id)
+        } catch {
+            logger.error("a scenario run's transition failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
+        return false
+    }
+
+    /// An expectation's wait: the first unconsumed message of the other side that matches ends
+    /// it; with none, a chat that ended ends the run. Returns whether to go on.
+    private func awaitMessage(
+        _ tx: ChatTransaction, _ run: ScenarioRun, _ state: inout ScenarioRun.State, _ matcher: TextMatcher, deadline: Int64?, line: Int, at: Date
+    ) throws -> Bool {
+        let found: String?
+        do {
+            found = try consumeMatch(tx, run.role, &state, matcher)
+        } catch {
+            throw StepFailure(line: line, kind: "expect", detail: "cannot read the chat's messages: \(error)")
+        }
+        guard let text = found else {
+            if try chatEnded(tx, state) {
+                if run.role == .agent {
+                    record(&state, line: line, kind: "expect", status: "chatEnded", detail: "the chat ended while waiting", at: at)
+                    try finish(tx, &state, .passed, failure: nil, at: at)
+                } else {
+                    try fail(tx, &state, line: line, kind: "expect.agent", "the chat ended before a message matching \(matcher.text)", at: at)
+                }
+            }
+            return false
+        }
+        if let deadline { _ = try tx.takeTimer(deadline) }
+        record(&state, line: line, kind: "expect", status: "matched", detail: text, at: at)
+        state.wait = nil
+        return true
     }
 
     // MARK: Shared step helpers
@@ -307,9 +512,9 @@ package final class ScenarioEngine: ChatActivityObserver {
         try env.clocks.now(accountId: run.accountId)
     }
 
-    /// The account clock for progress entries. When the clock cannot be read (a store failure),
-    /// the failure is logged and the run's last recorded instant is used: progress is never
-    /// stamped with the wall clock of another time line.
+    /// The account clock for a transition (read before its transaction). When the clock cannot be
+    /// read (a store failure), the failure is logged and the run's last recorded instant is used:
+    /// progress is never stamped with the wall clock of another time line.
     private func instant(_ run: ScenarioRun) -> Date {
         do {
             return try now(run)
@@ -319,103 +524,61 @@ package final class ScenarioEngine: ChatActivityObserver {
         }
     }
 
-    /// Deletes a timer the run no longer waits for; a store failure is logged (the timer then
-    /// fires into a run that ignores it).
-    private func dropTimer(_ timerId: Int64) {
-        do {
-            _ = try env.store.chatWrite { try $0.takeTimer(timerId) }
-        } catch {
-            logger.error("cannot delete a scenario timer", metadata: ["timer": "\(timerId)", "error": "\(error)"])
-        }
-    }
-
-    package func record(_ run: ScenarioRun, line: Int, kind: String, status: String = "done", detail: String? = nil) {
-        let at = instant(run)
-        run.state.withLock { $0.progress.append(.init(line: line, kind: kind, status: status, at: at, detail: detail)) }
-    }
-
-    /// Schedules the run's wake-up `seconds` from now on its account clock.
-    func sleep(_ run: ScenarioRun, seconds: Double) throws -> Int64 {
-        let due = try now(run).addingTimeInterval(seconds)
-        let timer = try env.store.chatWrite { tx in
-            try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: due, kind: .scenarioStep, target: run.id))
-        }
-        env.chat.timerSignal.signal()
+    /// Schedules the run's wake-up `seconds` after `at` on its account clock, in the transition.
+    package func sleep(_ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, seconds: Double, at: Date) throws -> Int64 {
+        let timer = try tx.insertTimer(ScheduledTimer(accountId: run.accountId, dueAt: at.addingTimeInterval(seconds), kind: .scenarioStep, target: run.id))
+        outcome.emission.timersChanged = true
         return timer.timerId
     }
 
     /// Waits `seconds` on the account clock (an `after` step).
-    func pause(_ run: ScenarioRun, seconds: Double, line: Int, kind: String) throws {
-        let timer = try sleep(run, seconds: seconds)
-        run.state.withLock { $0.wait = .timer(timer) }
-        record(run, line: line, kind: kind, status: "waiting", detail: "\(seconds)s")
+    package func pause(
+        _ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, seconds: Double, line: Int, kind: String,
+        at: Date
+    ) throws {
+        state.wait = .timer(try sleep(tx, outcome, run, seconds: seconds, at: at))
+        record(&state, line: line, kind: kind, status: "waiting", detail: "\(seconds)s", at: at)
     }
 
-    /// Waits for a message of the other side matching `matcher`, until `within` seconds pass.
-    package func expect(_ run: ScenarioRun, _ matcher: TextMatcher, within: Double?, onTimeout: [ScenarioStepEntry]?, line: Int) throws {
-        let deadline = try within.map { try sleep(run, seconds: $0) }
-        run.state.withLock { $0.wait = .message(matcher, deadline: deadline, onTimeout: onTimeout, line: line) }
+    /// Waits for a message of the other side matching `matcher`, until `within` seconds pass
+    /// (then the steps at the `onTimeout` path run, when given).
+    package func expect(
+        _ tx: ChatTransaction, _ outcome: Outcome, _ run: ScenarioRun, _ state: inout ScenarioRun.State, _ matcher: TextMatcher, within: Double?,
+        onTimeout: [Int]?, line: Int, at: Date
+    ) throws {
+        let deadline = try within.map { try sleep(tx, outcome, run, seconds: $0, at: at) }
+        state.wait = .message(matcher, deadline: deadline, onTimeout: onTimeout, line: line)
     }
 
-    /// Runs one step; an error fails the run at the step's line. Returns whether to go on.
-    package func attempt(_ run: ScenarioRun, line: Int, kind: String, _ body: () throws -> Bool) -> Bool {
+    /// Runs one step's body; an error becomes the step's ``StepFailure`` (failing the run at its line).
+    package func attempt<T>(line: Int, kind: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as AXPSimError {
-            fail(run, line: line, kind: kind, error.detail)
+            throw StepFailure(line: line, kind: kind, detail: error.detail)
+        } catch let failure as StepFailure {
+            throw failure
         } catch {
-            fail(run, line: line, kind: kind, "\(error)")
+            throw StepFailure(line: line, kind: kind, detail: "\(error)")
         }
-        return false
     }
 
     /// The first unconsumed message of the other side that matches (consuming those before it).
-    private func consumeMatch(_ run: ScenarioRun, _ matcher: TextMatcher) throws -> String? {
-        let (engagementId, cursor) = run.state.withLock { ($0.engagementId, $0.cursor) }
-        guard let engagementId else { return nil }
-        let messages = try env.store.chatRead { try $0.messages(engagementId, pageSize: 10_000, pageNumber: 1, ascending: true) }
-        let wanted: (ParticipantType) -> Bool = run.role == .agent ? { $0 == .customer } : { $0 != .customer }
-        var consumed = cursor
-        defer { run.state.withLock { $0.cursor = max($0.cursor, consumed) } }
-        for message in messages where message.messageIndex > cursor && wanted(message.participantType) {
-            consumed = message.messageIndex
+    private func consumeMatch(_ tx: ChatTransaction, _ role: ScenarioRun.Role, _ state: inout ScenarioRun.State, _ matcher: TextMatcher) throws -> String? {
+        guard let engagementId = state.engagementId else { return nil }
+        let messages = try tx.messages(engagementId, pageSize: 10_000, pageNumber: 1, ascending: true)
+        let wanted: (ParticipantType) -> Bool = role == .agent ? { $0 == .customer } : { $0 != .customer }
+        for message in messages where message.messageIndex > state.cursor && wanted(message.participantType) {
+            state.cursor = message.messageIndex
             if let text = message.text, matcher.matches(text) { return text }
         }
         return nil
     }
 
     /// True once the run's chat has ended.
-    /// A store failure is logged and counts as "not ended" (the run then waits on).
-    func chatEnded(_ run: ScenarioRun) -> Bool {
-        guard let engagementId = run.state.withLock({ $0.engagementId }) else { return false }
-        do {
-            return try env.store.chatRead { try $0.engagement(engagementId) }?.isEnded ?? false
-        } catch {
-            logger.error("cannot read a scenario's chat", metadata: ["run": "\(run.id)", "error": "\(error)"])
-            return false
-        }
-    }
-
-    package func fail(_ run: ScenarioRun, line: Int, kind: String, _ text: String) {
-        record(run, line: line, kind: kind, status: "failed", detail: text)
-        finish(run, .failed, failure: line > 0 ? "line \(line): \(kind): \(text)" : text)
-    }
-
-    package func finish(_ run: ScenarioRun, _ status: ScenarioRun.Status, failure: String?) {
-        let at = instant(run)
-        let waitTimer = run.state.withLock { s -> Int64? in
-            guard s.status == .running else { return nil }
-            s.status = status
-            s.failure = failure
-            s.finishedAt = at
-            switch s.wait {
-            case .timer(let id)?: return id
-            case .message(_, let deadline, _, _)?: return deadline
-            case nil: return nil
-            }
-        }
-        if let waitTimer { dropTimer(waitTimer) }
-        run.state.withLock { $0.wait = nil }
+    package func chatEnded(_ tx: ChatTransaction, _ state: ScenarioRun.State) throws -> Bool {
+        guard let engagementId = state.engagementId else { return false }
+        return try tx.engagement(engagementId)?.isEnded ?? false
     }
 }
 

@@ -26,12 +26,18 @@ package struct TokenService: Sendable {
 
     /// Validates `request` against the account's integration, signs and records the token.
     package func mint(accountId: String, request: TokenRequest, issuer: String) throws -> Minted {
-        guard let integration = try store.integration(accountId: accountId, integrationId: request.integrationId) else {
+        let now = try clocks.now(accountId: accountId)
+        return try store.chatWrite { tx in try mint(tx, accountId: accountId, request: request, issuer: issuer, at: now) }
+    }
+
+    /// ``mint(accountId:request:issuer:)`` inside the caller's transaction, at `now` on the account
+    /// clock (a scenario's device gets its token in the same commit as the step that needs it).
+    package func mint(_ tx: ChatTransaction, accountId: String, request: TokenRequest, issuer: String, at now: Date) throws -> Minted {
+        guard let integration = try tx.integration(accountId: accountId, integrationId: request.integrationId) else {
             throw AXPSimError.notFound(resource: "integration", id: request.integrationId)
         }
         var lifetime = try request.lifetimeSeconds(for: integration)
         if request.ttlMinutes == nil, request.ttlSeconds == nil, let tokenTTLOverride { lifetime = tokenTTLOverride }
-        let now = try clocks.now(accountId: accountId)
         let issuedAt = Date(timeIntervalSince1970: (now.timeIntervalSince1970).rounded(.down))
         let expiresAt = issuedAt.addingTimeInterval(TimeInterval(lifetime))
         let jti = Identifiers.newUUID()
@@ -46,7 +52,7 @@ package struct TokenService: Sendable {
         let customer = Customer(
             accountId: accountId, customerId: request.customerId, verified: request.verifiedCustomer, displayName: request.customerName,
             customerIdentifiers: request.customerIdentifiers)
-        try store.recordIssuedToken(issued, customer: customer, now: now)
+        try tx.recordIssuedToken(issued, customer: customer, now: now)
         return Minted(jwtToken: token, issued: issued)
     }
 }

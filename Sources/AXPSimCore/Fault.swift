@@ -5,7 +5,8 @@ import Foundation
 /// that a run is repeatable.
 public struct Fault: Sendable, Equatable {
     /// What a rule applies to. Unset fields match anything; `path` may use `*` for any characters.
-    public struct Match: Sendable, Equatable {
+    /// Codable (synthesised) for the stored definition of a scenario run whose steps hold one.
+    public struct Match: Sendable, Equatable, Codable {
         public var method: String?
         public var path: String?
         /// An event type: the rule acts on event delivery to sockets instead of HTTP requests.
@@ -18,8 +19,8 @@ public struct Fault: Sendable, Equatable {
         }
     }
 
-    /// What happens instead.
-    public enum Action: Sendable, Equatable {
+    /// What happens instead. Codable (synthesised), as ``Match``.
+    public enum Action: Sendable, Equatable, Codable {
         /// Answer normally, but only after this many milliseconds.
         case delay(milliseconds: Int)
         /// Answer with this status (a problem+json body with code `fault_injected`).

@@ -5,7 +5,7 @@ import AXPSimCore
 /// A customer may chat from several devices (sessions) at once: `chat.start` opens the first (its
 /// `device`, default ``defaultDevice``), `join` adds another. A step without `device` acts on the device
 /// that started the chat (``Scenario/primaryDevice``).
-public enum CustomerStep: Sendable, Equatable {
+public enum CustomerStep: Sendable, Equatable, Codable {
     /// `chat.start: {}` or `chat.start: {device: laptop, parameters: {topic: refund}}` — mint a JWT, open
     /// a session and create the chat (the first customer step; once per scenario).
     case chatStart(device: String?, parameters: [String: String])

@@ -1,7 +1,7 @@
 import AXPSimCore
 /// One customer step with the place in its YAML file where it was written (see ``ScenarioStepEntry``).
 /// `==` compares the steps only; ``line`` and ``column`` are provenance (0 for a step built in code).
-public struct CustomerStepEntry: Sendable, Equatable {
+public struct CustomerStepEntry: Sendable, Equatable, Codable {
     /// What the customer does.
     public var step: CustomerStep
     /// The 1-based line of the step's kind, 0 when not read from a file.

@@ -2,7 +2,7 @@ import AXPSimCore
 /// A fault to inject while the scenario runs (the `fault:` step), in the shape of the control plane's
 /// `PUT /__sim/faults` rules:
 /// `fault: {match: {method: POST, path: /sdk/…}, action: {status: 503}, probability: 0.5, seed: 7, count: 2}`.
-public struct FaultRule: Sendable, Equatable {
+public struct FaultRule: Sendable, Equatable, Codable {
     /// Which requests or events the fault hits.
     public var match: FaultMatch
     /// What happens to them.

@@ -8,7 +8,10 @@ import Foundation
 /// Equality compares what the scenario *does*: ``file`` and the source positions of the entries are
 /// provenance and are ignored by `==`, so a scenario written by ``ScenarioWriter`` and parsed again is
 /// equal to the original.
-public struct Scenario: Sendable, Equatable {
+///
+/// The model is `Codable` (synthesised, source positions included): a scenario run stores the
+/// scenario it executes beside its position, so it resumes after a restart without the file.
+public struct Scenario: Sendable, Equatable, Codable {
     /// The scenario's name, used by the control plane (`/__sim/scenarios/{name}/run`) and by an
     /// integration's `scenario`. When the YAML has no `name:`, the file name without its extension.
     public var name: String

@@ -8,7 +8,7 @@ import AXPSimCore
 ///
 /// A run is over when the chat ends (`chat.end`, or the customer's `disconnect`); steps written after a
 /// `chat.end` on the same path are reported by the parser.
-public enum ScenarioStep: Sendable, Equatable {
+public enum ScenarioStep: Sendable, Equatable, Codable {
     /// `after: 20s` — wait on the account clock. Accepts `250ms`, `20s`, `5m`, `1h`, `1m30s`, `1.5s`
     /// or a number of seconds (see ``ScenarioDuration``).
     case after(seconds: Double)

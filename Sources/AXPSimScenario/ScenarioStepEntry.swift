@@ -4,7 +4,7 @@ import AXPSimCore
 /// Lists of steps hold entries so that progress reports and replay diffs can name the line; switch over
 /// ``step`` to run it. `==` compares the steps only; ``line`` and ``column`` are provenance (both 0 for
 /// a step built in code).
-public struct ScenarioStepEntry: Sendable, Equatable {
+public struct ScenarioStepEntry: Sendable, Equatable, Codable {
     /// What to do.
     public var step: ScenarioStep
     /// The 1-based line of the step's kind (`agent.say` in `- agent.say: "Hi"`), 0 when not read from a file.

@@ -3,7 +3,7 @@ import Foundation
 
 /// How an `expect.*` step recognises a message: `matches: "(?i)refund"` (a regular expression, found
 /// anywhere in the text) or `equals: "exact text"` (the whole text, exactly).
-public enum TextMatcher: Sendable, Equatable {
+public enum TextMatcher: Sendable, Equatable, Codable {
     /// An `NSRegularExpression` pattern; it matches when found anywhere in the message.
     case regex(String)
     /// The exact message text.

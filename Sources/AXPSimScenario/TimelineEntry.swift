@@ -5,7 +5,7 @@ import Foundation
 /// replay: `- {at: 20, actor: "agent:Alice", kind: message, text: "Hi"}`.
 ///
 /// `==` ignores ``line`` (provenance).
-public struct TimelineEntry: Sendable, Equatable {
+public struct TimelineEntry: Sendable, Equatable, Codable {
     /// Seconds since the chat started (on the account clock).
     public var at: Double
     /// Who: `agent:NAME`, `bot:NAME`, `customer` (or `customer:DEVICE` for a device other than the primary

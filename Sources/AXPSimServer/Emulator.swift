@@ -92,7 +92,11 @@ public final class Emulator: Sendable {
         scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
         retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
         scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
-        resets = StateResets(store: store, clocks: clocks, keys: keys, journal: journal, hub: hub, scheduler: scheduler, fixtures: fixtures)
+        resets = StateResets(
+            store: store, clocks: clocks, keys: keys, journal: journal, hub: hub, scheduler: scheduler, scenarios: scenarios, fixtures: fixtures)
+        // The stored scenario runs go on where they were (before the scheduler starts: a run whose
+        // timer is due finds itself loaded when the timer fires).
+        try scenarios.reload()
         errors = ErrorResponder(logger: logger)
         middleware = Self.middlewareChain(
             journal: journal, controlGuard: controlGuard, faults: faults, cors: CORSPolicy(origins: configuration.corsOrigins), errors: errors)

@@ -15,6 +15,8 @@ struct StateResets: Sendable {
     let journal: RequestJournal
     let hub: EventHub
     let scheduler: Scheduler
+    /// Scenario runs are rows of the accounts' data: after a reset the engine reads them back.
+    let scenarios: ScenarioEngine
     /// The fixture accounts, restored by resets.
     let fixtures: [ProvisionedAccount]
 
@@ -24,6 +26,8 @@ struct StateResets: Sendable {
         clocks.invalidate()
         journal.clear()
         hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+        // The runs went with their accounts' rows: memory follows the store.
+        try scenarios.reload()
         scheduler.poke()
     }
 
@@ -33,6 +37,8 @@ struct StateResets: Sendable {
         try store.resetAccount(accountId, to: fixture, now: Date())
         clocks.invalidate(accountId: accountId)
         hub.dropAccount(accountId, response: JSONResponses.problem(.sessionNotFound))
+        // The account's runs went with its rows; other accounts' runs are read back unchanged.
+        try scenarios.reload()
         scheduler.poke()
         return fixture != nil
     }
@@ -42,6 +48,8 @@ struct StateResets: Sendable {
         try store.deleteAccount(accountId)
         clocks.invalidate(accountId: accountId)
         hub.dropAccount(accountId, response: JSONResponses.problem(.sessionNotFound))
+        // Its runs went with its rows.
+        try scenarios.reload()
     }
 
     /// The whole state replaced by a snapshot; false when there is no such snapshot.
@@ -50,6 +58,8 @@ struct StateResets: Sendable {
         try keys.replace(with: try Emulator.storedKeys(store: store))
         clocks.invalidate()
         hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
+        // The snapshot holds the runs as they were (rows and timers): they go on from there.
+        try scenarios.reload()
         scheduler.poke()
         return true
     }

@@ -176,7 +176,37 @@ extension Store {
                 CREATE INDEX timer_target ON timer(target, kind);
                 """)
         }
-        migrator.registerMigration("v3-conversations") { db in
+        migrator.registerMigration("v3-scenario-runs") { db in
+            // One row per scenario run: what it executes and where it is (see StoredScenarioRun);
+            // its progress lines apart, appended as they come (a run's state stays small).
+            try db.execute(sql: """
+                CREATE TABLE scenario_run (
+                    run_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    scenario TEXT NOT NULL,
+                    integration TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER
+                );
+                CREATE INDEX scenario_run_account ON scenario_run(account_id);
+                CREATE INDEX scenario_run_finished ON scenario_run(finished_at);
+                CREATE TABLE scenario_run_step (
+                    run_id TEXT NOT NULL REFERENCES scenario_run(run_id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    line INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    detail TEXT,
+                    PRIMARY KEY (run_id, position)
+                );
+                """)
+        }
+        migrator.registerMigration("v4-conversations") { db in
             try db.execute(sql: """
                 CREATE TABLE conversation (
                     conversation_id TEXT PRIMARY KEY NOT NULL,

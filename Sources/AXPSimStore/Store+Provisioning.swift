@@ -162,12 +162,12 @@ extension Store {
         ]
     }
 
-    private static let integrationColumns = """
+    static let integrationColumns = """
         integration_id, account_id, name, default_ttl_minutes, min_ttl_minutes, max_ttl_minutes,
         reminder_lead_seconds, idle_timeout_seconds, queue, routing_attributes, scenario, max_open_engagements
         """
 
-    private static func integration(row: Row) -> Integration {
+    static func integration(row: Row) -> Integration {
         Integration(
             integrationId: row[0], accountId: row[1], name: row[2], defaultTtlMinutes: row[3], minTtlMinutes: row[4],
             maxTtlMinutes: row[5], reminderLeadSeconds: row[6], idleTimeoutSeconds: row[7], queue: row[8],
@@ -176,12 +176,14 @@ extension Store {
 
     /// One integration of the account (nil for unknown ids and ids of other accounts).
     public func integration(accountId: String, integrationId: String) throws -> Integration? {
-        try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT \(Self.integrationColumns) FROM integration WHERE integration_id = ? AND account_id = ?",
-                arguments: [integrationId.lowercased(), accountId]
-            ).map(Self.integration(row:))
-        }
+        try read { db in try Self.integration(accountId: accountId, integrationId: integrationId, db: db) }
+    }
+
+    static func integration(accountId: String, integrationId: String, db: Database) throws -> Integration? {
+        try Row.fetchOne(
+            db, sql: "SELECT \(integrationColumns) FROM integration WHERE integration_id = ? AND account_id = ?",
+            arguments: [integrationId.lowercased(), accountId]
+        ).map(integration(row:))
     }
 
     /// An integration by id alone (for SDK calls, whose path names only the integration).

@@ -28,29 +28,31 @@ extension Store {
 
     /// Records a minted chat JWT and upserts its customer, in one transaction.
     public func recordIssuedToken(_ token: IssuedToken, customer: Customer, now: Date) throws {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO customer (account_id, customer_id, verified, display_name, identifiers, created_at, updated_at)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-                    ON CONFLICT (account_id, customer_id) DO UPDATE SET
-                      verified = excluded.verified, display_name = excluded.display_name,
-                      identifiers = excluded.identifiers, updated_at = excluded.updated_at
-                    """,
-                arguments: [
-                    customer.accountId, customer.customerId, customer.verified, customer.displayName,
-                    JSONColumn.encode(customer.customerIdentifiers), Timestamp.millis(now),
-                ])
-            try db.execute(
-                sql: """
-                    INSERT INTO issued_token (jti, account_id, integration_id, customer_id, issued_at, expires_at, revoked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, NULL)
-                    """,
-                arguments: [
-                    token.jti, token.accountId, token.integrationId, token.customerId, Timestamp.millis(token.issuedAt),
-                    Timestamp.millis(token.expiresAt),
-                ])
-        }
+        try write { db in try Self.recordIssuedToken(token, customer: customer, now: now, db: db) }
+    }
+
+    static func recordIssuedToken(_ token: IssuedToken, customer: Customer, now: Date, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO customer (account_id, customer_id, verified, display_name, identifiers, created_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                ON CONFLICT (account_id, customer_id) DO UPDATE SET
+                  verified = excluded.verified, display_name = excluded.display_name,
+                  identifiers = excluded.identifiers, updated_at = excluded.updated_at
+                """,
+            arguments: [
+                customer.accountId, customer.customerId, customer.verified, customer.displayName,
+                JSONColumn.encode(customer.customerIdentifiers), Timestamp.millis(now),
+            ])
+        try db.execute(
+            sql: """
+                INSERT INTO issued_token (jti, account_id, integration_id, customer_id, issued_at, expires_at, revoked_at)
+                VALUES (?, ?, ?, ?, ?, ?, NULL)
+                """,
+            arguments: [
+                token.jti, token.accountId, token.integrationId, token.customerId, Timestamp.millis(token.issuedAt),
+                Timestamp.millis(token.expiresAt),
+            ])
     }
 
     /// An issued token by `jti`, or nil.
@@ -76,11 +78,13 @@ extension Store {
     /// Marks a token revoked; false when unknown.
     @discardableResult
     public func revokeToken(jti: String, at date: Date) throws -> Bool {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE issued_token SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?", arguments: [Timestamp.millis(date), jti])
-            return db.changesCount > 0
-        }
+        try write { db in try Self.revokeToken(jti: jti, at: date, db: db) }
+    }
+
+    static func revokeToken(jti: String, at date: Date, db: Database) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE issued_token SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?", arguments: [Timestamp.millis(date), jti])
+        return db.changesCount > 0
     }
 
     /// A customer of the account, or nil.

@@ -59,6 +59,15 @@ public final class ChatCustomer: Sendable {
         state.withLock { $0.sessionId = sessionId }
     }
 
+    /// The same device (token, session and poll cursor) talking to `emulator`: after
+    /// ``TestEmulator/restarted()``, the customer's browser reaches the new process.
+    public func reconnected(to emulator: TestEmulator) -> ChatCustomer {
+        let device = ChatCustomer(emulator, tenant: tenant, customerId: customerId, jwt: jwt)
+        let current = state.withLock { $0 }
+        device.state.withLock { $0 = current }
+        return device
+    }
+
     /// Starts a chat; the engagement as answered.
     public func startChat(parameters: [String: String] = [:]) async throws -> TestChat {
         let answer = try await expect(

@@ -106,9 +106,26 @@ public struct ControlClient: Sendable {
         return id
     }
 
+    /// Runs a loaded scenario headless (its customer side starts the chat) on an integration (by
+    /// default the scenario's, else the first); returns the run id of the customer side.
+    public func runHeadless(_ name: String, integrationId: String? = nil) async throws -> String {
+        var body: [String: JSONValue] = [:]
+        if let integrationId { body["integrationId"] = .string(integrationId) }
+        let answer = try await emulator.expect(201, "POST", "/__sim/scenarios/\(name)/run", json: .object(body)).object()
+        guard let id = answer["runId"]?.stringValue else { throw AXPSimTestError.unexpectedBody(path: "run", detail: "no runId") }
+        return id
+    }
+
     /// A scenario run's state.
     public func scenarioRun(_ runId: String) async throws -> [String: JSONValue] {
         try await emulator.expect(200, "GET", "/__sim/scenario-runs/\(runId)").object()
+    }
+
+    /// Every scenario run the emulator keeps, in the order they started.
+    public func scenarioRuns() async throws -> [[String: JSONValue]] {
+        let answer = try await emulator.expect(200, "GET", "/__sim/scenario-runs").object()
+        guard case .array(let runs)? = answer["runs"] else { throw AXPSimTestError.unexpectedBody(path: "scenario-runs", detail: "no runs") }
+        return runs.map(\.objectValue)
     }
 
     /// The account's journal events after `sinceId`, waiting up to `wait` seconds for one.

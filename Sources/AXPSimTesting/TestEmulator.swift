@@ -43,7 +43,7 @@ public final class TestEmulator: Sendable {
 
     /// Starts an emulator. `configure` may change any setting (database path, clock mode, …)
     /// before it opens.
-    public init(
+    public convenience init(
         transport: Transport = .portless, fixtures: String? = TestEmulator.bundledFixtures,
         configure: (inout EmulatorConfiguration) -> Void = { _ in }
     ) throws {
@@ -55,6 +55,11 @@ public final class TestEmulator: Sendable {
         configuration.scenariosPath = nil
         configuration.logLevel = .error
         configure(&configuration)
+        try self.init(transport: transport, configuration: configuration)
+    }
+
+    /// Starts an emulator with exactly `configuration`.
+    public init(transport: Transport, configuration: EmulatorConfiguration) throws {
         emulator = try Emulator(configuration: configuration, logger: Logger(label: "axpsim.testing"))
         self.transport = transport
         switch transport {
@@ -66,6 +71,23 @@ public final class TestEmulator: Sendable {
     /// Stops the emulator (idempotent).
     public func stop() {
         emulator.stop()
+    }
+
+    /// Stops this emulator and starts a new one with the same configuration, as a restart of the
+    /// process does: on a file database (`databasePath`) the new one knows exactly what was
+    /// committed — accounts, chats, clocks, timers and scenario runs — and nothing that was only
+    /// in memory (fault rules, held polls, recordings). Everything committed is in the WAL before
+    /// the stop, so this is what a `kill -9` at this point leaves too. Use the returned emulator
+    /// from here on.
+    public func restarted() throws -> TestEmulator {
+        stop()
+        return try TestEmulator(transport: transport, configuration: emulator.configuration)
+    }
+
+    /// A fresh database file path under the temporary directory (its folder is created by the
+    /// emulator), for tests that restart on the same file.
+    public static func temporaryDatabasePath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("axpsim-test-\(UUID().uuidString)").appendingPathComponent("axpsim.sqlite").path
     }
 
     /// The control plane.

@@ -213,8 +213,14 @@ struct ChatHarness {
         let ann = try core.caller("ann")
         let session = try core.session(ann)
         let chat = try core.chat.createEngagement(ann, SDKRequests.CreateEngagement(sessionId: session, engagementParameters: [:]))
-        #expect(try core.chat.revokeTokens(following: chat.engagement.engagementId) == [ann.jti])
-        try core.chat.dropConnections(following: chat.engagement.engagementId)
+        let engagementId = chat.engagement.engagementId
+        let revoked = try core.chat.commit { tx, emission in
+            let jtis = try core.chat.revokeTokens(tx, emission, following: engagementId, at: ChatHarness.start)
+            try core.chat.dropConnections(tx, emission, following: engagementId)
+            #expect(core.sink.all.filter { $0 == .tokenRevoked(ann.jti) }.isEmpty, "nothing reaches the sink before the commit")
+            return jtis
+        }
+        #expect(revoked == [ann.jti])
         #expect(core.sink.all.suffix(2) == [.tokenRevoked(ann.jti), .dropped(session)])
         #expect(try core.store.issuedToken(jti: ann.jti)?.revokedAt != nil)
     }

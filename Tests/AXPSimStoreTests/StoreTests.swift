@@ -96,4 +96,85 @@ import Testing
         #expect(try !store.revokeToken(jti: "missing", at: now))
         #expect(try store.customer(accountId: "DEMOAA", customerId: "c")?.customerIdentifiers == ["e": ["x"]])
     }
+
+    func scenarioRun(_ id: String, status: String = "running", finishedAt: Date? = nil) -> StoredScenarioRun {
+        StoredScenarioRun(
+            runId: id, accountId: "DEMOAA", role: "agent", status: status, revision: 0, scenario: "{}", integration: "{}", state: "{\"at\":0}",
+            startedAt: Date(timeIntervalSince1970: 1000), finishedAt: finishedAt)
+    }
+
+    @Test func scenarioRunsAreStoredAndUpdatedAtTheirRevision() throws {
+        let path = temporaryPath()
+        do {
+            let store = try Store(path: path)
+            try store.loadFixtures([fixture], now: Date())
+            try store.chatWrite { tx in try tx.insertScenarioRun(scenarioRun("r1")) }
+            #expect(throws: AXPSimError.duplicate(resource: "scenario_run", id: "r1")) {
+                try store.chatWrite { tx in try tx.insertScenarioRun(scenarioRun("r1")) }
+            }
+            let done = Date(timeIntervalSince1970: 2000)
+            try store.chatWrite { tx in
+                try tx.updateScenarioRun(runId: "r1", revision: 0, status: "passed", state: "{\"at\":1}", finishedAt: done)
+            }
+            // A writer that read revision 0 is now behind: its update fails and its transaction rolls back.
+            #expect(throws: AXPSimError.conflict(code: "scenario_run_superseded", detail: "The stored scenario run r1 is no longer at revision 0 (reset or restored)")) {
+                try store.chatWrite { tx in
+                    try tx.insertTimer(ScheduledTimer(accountId: "DEMOAA", dueAt: done, kind: .scenarioStep, target: "r1"))
+                    try tx.updateScenarioRun(runId: "r1", revision: 0, status: "failed", state: "{}", finishedAt: done)
+                }
+            }
+            #expect(try store.chatRead { try $0.timers(accountId: "DEMOAA") }.isEmpty, "rolled back with the failed update")
+        }
+        let reopened = try Store(path: path)
+        let lines = [
+            StoredScenarioRunStep(line: 3, kind: "agent.join", status: "done", at: Date(timeIntervalSince1970: 1000), detail: nil),
+            StoredScenarioRunStep(line: 4, kind: "after", status: "waiting", at: Date(timeIntervalSince1970: 1000.5), detail: "20.0s"),
+        ]
+        try reopened.chatWrite { tx in try tx.appendScenarioRunSteps(runId: "r1", from: 0, lines) }
+        #expect(throws: AXPSimError.duplicate(resource: "scenario_run_step", id: "r1#1")) {
+            try reopened.chatWrite { tx in try tx.appendScenarioRunSteps(runId: "r1", from: 1, lines) }
+        }
+        #expect(try reopened.scenarioRuns() == [
+            StoredScenarioRun(
+                runId: "r1", accountId: "DEMOAA", role: "agent", status: "passed", revision: 1, scenario: "{}", integration: "{}",
+                state: "{\"at\":1}", startedAt: Date(timeIntervalSince1970: 1000), finishedAt: Date(timeIntervalSince1970: 2000), steps: lines)
+        ])
+        #expect(try reopened.chatRead { try $0.scenarioRun("r1") }?.steps == lines)
+    }
+
+    @Test func finishedScenarioRunsArePrunedByCountAndRunningOnesNever() throws {
+        let store = try Store(path: ":memory:")
+        try store.loadFixtures([fixture], now: Date())
+        try store.chatWrite { tx in
+            for index in 1...5 {
+                try tx.insertScenarioRun(scenarioRun("f\(index)", status: "passed", finishedAt: Date(timeIntervalSince1970: Double(2000 + index))))
+            }
+            try tx.insertScenarioRun(scenarioRun("live"))
+        }
+        try store.chatWrite { tx in
+            try tx.appendScenarioRunSteps(
+                runId: "f1", from: 0, [StoredScenarioRunStep(line: 1, kind: "queue", status: "done", at: Date(timeIntervalSince1970: 1000), detail: nil)])
+        }
+        #expect(try store.pruneFinishedScenarioRuns(keeping: 2).sorted() == ["f1", "f2", "f3"])
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scenario_run_step") } == 0, "the lines went with their run")
+        #expect(try store.scenarioRuns().map(\.runId).sorted() == ["f4", "f5", "live"])
+        #expect(try store.pruneFinishedScenarioRuns(keeping: 2).isEmpty)
+    }
+
+    @Test func resettingAnAccountDropsItsScenarioRuns() throws {
+        let store = try Store(path: ":memory:")
+        try store.loadFixtures([fixture], now: Date())
+        let other = ProvisionedAccount(account: Account(accountId: "OTHER", name: "Other"), clients: [], appKeys: [], integrations: [])
+        try store.createAccount(other.account, now: Date())
+        try store.chatWrite { tx in
+            try tx.insertScenarioRun(scenarioRun("mine"))
+            var theirs = scenarioRun("theirs")
+            theirs.accountId = "OTHER"
+            try tx.insertScenarioRun(theirs)
+        }
+        try store.resetAccount("OTHER", to: nil, now: Date())
+        #expect(try store.scenarioRuns().map(\.runId) == ["mine"])
+        try store.resetAccount("DEMOAA", to: fixture, now: Date())
+        #expect(try store.scenarioRuns().isEmpty)
+    }
 }

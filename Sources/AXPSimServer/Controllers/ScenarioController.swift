@@ -81,7 +81,7 @@ struct ScenarioController: Sendable {
         }
         table.add("GET", "/__sim/scenario-runs", .control, "Every scenario run",
             .json(200, .record(["runs": .array(ScenarioRun.schema)]))) { _ in
-            let runs = self.scenarios.allRuns.sorted { $0.state.withLock { $0.startedAt } < $1.state.withLock { $0.startedAt } }
+            let runs = self.scenarios.allRuns.sorted { ($0.state.withLock { $0.startedAt }, $0.id) < ($1.state.withLock { $0.startedAt }, $1.id) }
             return .respond(JSONResponses.json(200, JSONValue.object(["runs": .array(runs.map { $0.json() })])))
         }
         table.add("GET", "/__sim/scenario-runs/{runId}", .control, "A run's step-by-step progress, failures and timings",
