@@ -10,7 +10,7 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     public var participantId: String
     public var participantType: ParticipantType
     public var displayName: String
-    /// The body as sent (`{"elementType":"TEXT","elementText":{…}}`).
+    /// The body as sent (`{"elementType":"TEXT","elementText":{…}}`); ``messageBody`` reads it.
     public var body: JSONValue
     public var receivedAt: Date
     /// The session that sent it (customer messages only).
@@ -41,19 +41,19 @@ public struct ChatMessage: Sendable, Equatable, Codable {
         self.senderSessionId = senderSessionId
     }
 
-    /// The text of a TEXT body, or nil.
+    /// The element text of the body (of any kind: a caption, a prompt), or nil when it has none.
     public var text: String? { Self.text(of: body) }
 
-    /// The text of a TEXT body, or nil.
+    /// The body as a model (``MessageBody/init(stored:)``: never fails, reads legacy `TEXT` rows).
+    public var messageBody: MessageBody { MessageBody(stored: body) }
+
+    /// The element text of a stored body (of any kind), or nil when it has no `elementText.text`.
     public static func text(of body: JSONValue) -> String? {
-        guard case .object(let body) = body, case .object(let element)? = body["elementText"], case .string(let text)? = element["text"] else {
-            return nil
-        }
-        return text
+        body.objectValue["elementText"]?.objectValue["text"]?.stringValue
     }
 
-    /// A plain-text TEXT body.
+    /// A plain-text TEXT body, as the Chat SDK reads it (``MessageBody/json(family:)`` of a text body).
     public static func textBody(_ text: String) -> JSONValue {
-        .object(["elementType": .string("TEXT"), "elementText": .object(["text": .string(text), "textFormat": .string("PLAINTEXT")])])
+        MessageBody.text(text).json(family: .chat)
     }
 }

@@ -12,8 +12,8 @@ import Synchronization
 public struct FieldReader: Sendable {
     public let object: [String: JSONValue]
     public private(set) var violations: [Violation] = []
-    /// The schema being recorded, in recording mode.
-    private var recording: Recording?
+    /// The schema being recorded, in recording mode (internal for the readers of `FieldReader+Collections.swift`).
+    var recording: Recording?
     /// A nested reader (``object(_:required:_:)``) leaves its schema to its parent.
     private var isNested = false
 
@@ -22,7 +22,8 @@ public struct FieldReader: Sendable {
         self.recording = Self.recorder != nil ? Recording() : nil
     }
 
-    private init(nested object: [String: JSONValue], recording: Bool) {
+    /// A reader of a nested object or array element; its violations and schema go to the caller.
+    init(nested object: [String: JSONValue], recording: Bool) {
         self.object = object
         self.recording = recording ? Recording() : nil
         self.isNested = true
@@ -249,11 +250,7 @@ public struct FieldReader: Sendable {
         case .object(let inner)?:
             var nested = FieldReader(nested: inner, recording: false)
             let value = read(&nested)
-            for violation in nested.violations {
-                var moved = violation
-                moved.field = "\(field).\(violation.field)"
-                violations.append(moved)
-            }
+            adopt(nested, under: field)
             return nested.violations.isEmpty ? value : nil
         case let other?:
             fail(field, "must be an object, not \(other.typeName)", .invalidType)
@@ -261,18 +258,33 @@ public struct FieldReader: Sendable {
         }
     }
 
+    /// Takes over the violations of a nested reader, their fields moved under `path`
+    /// (`elementText` + `text` → `elementText.text`).
+    mutating func adopt(_ nested: FieldReader, under path: String) {
+        for violation in nested.violations {
+            var moved = violation
+            moved.field = "\(path).\(violation.field)"
+            violations.append(moved)
+        }
+    }
+
     // MARK: Recording
 
     /// The schema recorded so far (in recording mode).
-    private struct Recording: Sendable {
+    struct Recording: Sendable {
         var properties: [String: JSONSchema] = [:]
         var required: [String] = []
         var closed = false
+        var description: String?
 
-        var schema: JSONSchema { .object(properties, required: required, closed: closed) }
+        var schema: JSONSchema {
+            let schema = JSONSchema.object(properties, required: required, closed: closed)
+            return description.map { schema.described($0) } ?? schema
+        }
     }
 
-    private mutating func record(_ field: String, _ schema: JSONSchema, required: Bool) {
+    /// Records `schema` for `field` (in recording mode; nothing otherwise).
+    mutating func record(_ field: String, _ schema: JSONSchema, required: Bool) {
         // Absent and null are the same to the reader: an optional field may be null.
         recording?.properties[field] = required ? schema : schema.nullable
         if required { recording?.required.append(field) }

@@ -52,6 +52,16 @@ public struct JSONSchema: Sendable, Equatable {
         return JSONSchema(json)
     }
 
+    /// A number (integer or decimal), optionally within `range`.
+    public static func number(range: ClosedRange<Double>?) -> JSONSchema {
+        var json: [String: JSONValue] = ["type": "number"]
+        if let range {
+            json["minimum"] = .double(range.lowerBound)
+            json["maximum"] = .double(range.upperBound)
+        }
+        return JSONSchema(json)
+    }
+
     /// A constant value.
     public static func constant(_ value: JSONValue) -> JSONSchema { JSONSchema(["const": value]) }
 

@@ -76,9 +76,12 @@ public enum SDKRequests {
         public var sessionId: String
         public var dialogId: String?
         public var parentMessageId: String?
-        /// The normalised body (`elementType`, `elementText{text,textFormat}`).
+        /// The normalised body as the Chat SDK reads it (`elementType` `TEXT`, `elementText{text,textFormat}`).
         public var body: JSONValue
         public var text: String
+
+        /// The body as a model.
+        public var messageBody: MessageBody { MessageBody(stored: body) }
 
         public init(sessionId: String, dialogId: String?, parentMessageId: String?, body: JSONValue, text: String) {
             self.sessionId = sessionId
@@ -90,29 +93,19 @@ public enum SDKRequests {
     }
 
     /// Text formats of a TEXT element.
-    public static let textFormats = ["PLAINTEXT", "HTML", "MARKDOWN"]
+    public static let textFormats = MessageBody.TextFormat.allCases.map(\.rawValue)
 
-    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`). The
+    /// message body is read by ``MessageBody/customer(chatSDK:maxTextLength:field:)``'s rules.
     public static func sendMessage(_ object: [String: JSONValue], maxTextLength: Int) throws(AXPSimError) -> SendMessage {
         var reader = FieldReader(object)
         let sessionId = reader.string("sessionId", required: true, length: 1...128)
         let dialogId = reader.string("dialogId", length: 1...128)
         let parent = reader.string("parentMessageId", length: 1...128)
-        let element = reader.object("body", required: true) { body -> (text: String, format: String)? in
-            let elementType = body.string("elementType", required: true, oneOf: ["TEXT"])
-            let element = body.object("elementText", required: true) { element -> (text: String, format: String)? in
-                let text = element.string("text", required: true, length: 1...maxTextLength)
-                let format = element.string("textFormat", oneOf: textFormats) ?? "PLAINTEXT"
-                return text.map { (text: $0, format: format) }
-            }
-            return elementType == nil ? nil : element
-        }
+        let body = reader.messageBody("body", required: true, from: .chatSDKCustomer, maxTextLength: maxTextLength)
         try reader.check()
-        guard let sessionId, let element else { throw .constraintViolation(reader.violations) }
-        let body = JSONValue.object([
-            "elementType": .string("TEXT"), "elementText": .object(["text": .string(element.text), "textFormat": .string(element.format)]),
-        ])
-        return SendMessage(sessionId: sessionId, dialogId: dialogId, parentMessageId: parent, body: body, text: element.text)
+        guard let sessionId, let body else { throw .constraintViolation(reader.violations) }
+        return SendMessage(sessionId: sessionId, dialogId: dialogId, parentMessageId: parent, body: body.json(family: .chat), text: body.text)
     }
 
     /// Query of `GET …/messages`.
