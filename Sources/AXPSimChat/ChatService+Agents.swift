@@ -60,12 +60,20 @@ extension ChatService {
         return participant
     }
 
-    /// An agent (or bot) message: stored, MESSAGE to every follower.
+    /// An agent (or bot) message of plain text: stored, MESSAGE to every follower.
     package func participantMessage(_ engagementId: String, text: String, participantId: String?, types: [ParticipantType]) throws -> ChatMessage {
-        try checkText(text)
+        try participantMessage(engagementId, body: .text(text), participantId: participantId, types: types)
+    }
+
+    /// An agent (or bot) message of any kind: stored, MESSAGE to every follower (each SDK family
+    /// reads the body its own way).
+    package func participantMessage(_ engagementId: String, body: MessageBody, participantId: String?, types: [ParticipantType]) throws
+        -> ChatMessage
+    {
+        try checkText(body)
         let now = try now(try accountOf(engagementId))
         return try commit { tx, emission in
-            try participantMessage(tx, emission, engagementId, text: text, participantId: participantId, types: types, at: now)
+            try participantMessage(tx, emission, engagementId, body: body, participantId: participantId, types: types, at: now)
         }
     }
 
@@ -74,23 +82,33 @@ extension ChatService {
         _ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, text: String, participantId: String?, types: [ParticipantType],
         at now: Date
     ) throws -> ChatMessage {
-        try checkText(text)
+        try participantMessage(tx, emission, engagementId, body: .text(text), participantId: participantId, types: types, at: now)
+    }
+
+    /// ``participantMessage(_:body:participantId:types:)`` inside the caller's transaction.
+    package func participantMessage(
+        _ tx: ChatTransaction, _ emission: Emission, _ engagementId: String, body: MessageBody, participantId: String?,
+        types: [ParticipantType], at now: Date
+    ) throws -> ChatMessage {
+        try checkText(body)
         let engagement = try requireOpen(tx, engagementId)
         let sender = try actor(tx, engagementId, participantId, types: types)
         let message = try tx.appendMessage(
             ChatMessage(
                 messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
                 parentMessageId: nil, participantId: sender.participantId, participantType: sender.participantType,
-                displayName: sender.displayName, body: ChatMessage.textBody(text), receivedAt: now, senderSessionId: nil),
+                displayName: sender.displayName, body: body.stored, receivedAt: now, senderSessionId: nil),
             accountId: engagement.accountId)
         try emitMessage(tx, emission, engagement, message, at: now)
         emission.activities.append(.agentMessage(engagementId: engagementId))
         return message
     }
 
-    /// A text of 1…``maxTextLength`` characters, else a 400 violation on `text`.
-    private func checkText(_ text: String) throws {
-        guard (1...maxTextLength).contains(text.count) else {
+    /// A text body of 1…``maxTextLength`` characters (other kinds may have an empty text), else a
+    /// 400 violation on `text`.
+    private func checkText(_ body: MessageBody) throws {
+        let text = body.text
+        guard body.elementType != .text || (1...maxTextLength).contains(text.count), text.count <= maxTextLength else {
             throw AXPSimError.constraintViolation([
                 Violation(field: "text", message: "size must be between 1 and \(maxTextLength)", code: .sizeOutOfRange)
             ])

@@ -4,6 +4,11 @@ import Foundation
 
 /// Conversations: the customer's durable history on an integration (the Omni SDK's view).
 extension ChatService {
+    /// The conversation an engagement belongs to (nil for chats stored before conversations).
+    package func conversationId(ofEngagement engagementId: String) throws -> String? {
+        try store.chatRead { try $0.engagement(engagementId)?.conversationId }
+    }
+
     /// `GET …/conversations/{id}/messages`: one page of the conversation's messages, across its
     /// chats. Only the conversation's own customer, on its integration, may read it (404 otherwise,
     /// as for another account's ids).

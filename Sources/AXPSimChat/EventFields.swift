@@ -25,7 +25,7 @@ package enum EventFields {
         let index = family == .omni && m.conversationIndex > 0 ? m.conversationIndex : m.messageIndex
         return .object([
             "messageId": .string(m.messageId), "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(index),
-            "receivedAt": .date(m.receivedAt), "lastUpdatedAt": .date(m.receivedAt), "body": m.body,
+            "receivedAt": .date(m.receivedAt), "lastUpdatedAt": .date(m.receivedAt), "body": MessageBody(stored: m.body).json(family: family),
         ])
     }
 }

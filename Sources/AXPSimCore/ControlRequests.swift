@@ -52,19 +52,27 @@ public enum ControlRequests {
 
     /// `POST /__sim/engagements/{e}/agent/message`.
     public struct ParticipantMessage: Sendable, Equatable {
-        public var text: String
+        /// What is said: a plain `text`, or a whole `body` of any kind.
+        public var body: MessageBody
         public var participantId: String?
     }
 
-    /// Validates the body, reporting every violation at once (400 `constraint_violation`).
+    /// Validates the body, reporting every violation at once (400 `constraint_violation`):
+    /// exactly one of `text` (plain text) and `body` (any message kind the contact center sends,
+    /// ``MessageBody/agent(_:maxTextLength:field:)``).
     public static func participantMessage(_ object: [String: JSONValue]) throws(AXPSimError) -> ParticipantMessage {
         var reader = FieldReader(object)
-        reader.rejectUnknown(allowed: ["text", "participantId"])
-        let text = reader.string("text", required: true)
+        reader.rejectUnknown(allowed: ["text", "body", "participantId"])
+        let text = reader.string("text")
+        let body = reader.messageBody("body", required: false, from: .contactCenter)
         let participantId = reader.string("participantId")
         try reader.check()
-        guard let text else { throw .constraintViolation(reader.violations) }
-        return ParticipantMessage(text: text, participantId: participantId)
+        switch (text, body) {
+        case (let text?, nil): return ParticipantMessage(body: .text(text), participantId: participantId)
+        case (nil, let body?): return ParticipantMessage(body: body, participantId: participantId)
+        default:
+            throw .constraintViolation([Violation(field: "text", message: "give exactly one of text and body", code: .invalidValue)])
+        }
     }
 
     /// `POST /__sim/engagements/{e}/agent/typing|leave`: which participant (default: the latest agent).

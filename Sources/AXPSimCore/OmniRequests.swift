@@ -23,6 +23,19 @@ public enum OmniRequests {
             sessionId: sessionId, dialogId: nil, pageSize: pageSize, pageNumber: pageNumber, ascending: order.lowercased() == "asc")
     }
 
+    /// `POST …/engagements/{id}/messages`: the Omni SDK's send, with any body its customer may send
+    /// (``MessageBody/customer(omni:maxTextLength:field:)``).
+    public static func sendMessage(_ object: [String: JSONValue], maxTextLength: Int) throws(AXPSimError) -> SDKRequests.SendMessage {
+        var reader = FieldReader(object)
+        let sessionId = reader.string("sessionId", required: true, length: 1...128)
+        let dialogId = reader.string("dialogId", length: 1...128)
+        let parent = reader.string("parentMessageId", length: 1...128)
+        let body = reader.messageBody("body", required: true, from: .omniCustomer, maxTextLength: maxTextLength)
+        try reader.check()
+        guard let sessionId, let body else { throw .constraintViolation(reader.violations) }
+        return SDKRequests.SendMessage(sessionId: sessionId, dialogId: dialogId, parentMessageId: parent, body: body.stored, text: body.text)
+    }
+
     /// `DELETE …/sessions/{id}?reason=`: the SDK's shutdown reasons.
     public static let shutdownReasonQuery = QueryParameter.text(
         "reason", oneOf: ["USER_CLOSED", "USER_INACTIVE", "UNKNOWN"], "Why the SDK shuts down (default USER_CLOSED)")

@@ -23,7 +23,8 @@ extension Emulator {
         ChatSDKController(
             chat: chat, store: store, poll: poll, authentication: authentication, publicBase: publicBase, maxMessageLength: configuration.maxMessageLength
         ).addRoutes(to: &table)
-        OmniSDKController(chat: chat, authentication: authentication, poll: poll).addRoutes(to: &table)
+        OmniSDKController(chat: chat, authentication: authentication, poll: poll, maxMessageLength: configuration.maxMessageLength)
+            .addRoutes(to: &table)
         ChatControlController(chat: chat, store: store, hub: hub).addRoutes(to: &table)
         FaultController(faults: faults).addRoutes(to: &table)
         SnapshotController(store: store, resets: resets).addRoutes(to: &table)

@@ -30,6 +30,7 @@ enum OmniWireFormat {
         var object = WireFormat.message(m).objectValue
         object["conversationId"] = .optional(conversationId)
         if m.conversationIndex > 0 { object["messageIndex"] = .int(m.conversationIndex) }
+        object["body"] = MessageBody(stored: m.body).json(family: .omni)
         object["attachments"] = .array([])
         return .object(object)
     }
@@ -73,15 +74,18 @@ extension OmniWireFormat {
     static let attachmentSchema = JSONSchema.ref(
         "Attachment", .record(["attachmentId": .string(), "name": .string(), "size": .integer(), "contentType": .string(), "url": .string()]))
 
-    static let messageSchema = JSONSchema.ref(
-        "OmniMessage",
-        .record([
+    static let messageSchema = JSONSchema.ref("OmniMessage", messageObject)
+
+    /// The send answer: the flat message and the session that sent it.
+    static let sentMessageSchema = JSONSchema.ref("OmniSentMessage", messageObject.adding(["sessionId": .string()], required: ["sessionId"]))
+
+    static let messageObject = JSONSchema.record([
             "messageId": .string(), "conversationId": JSONSchema.string().nullable, "engagementId": .string(), "dialogId": .string(),
             "parentMessageId": JSONSchema.string().nullable, "messageIndex": .integer(), "receivedAt": .timestamp, "lastUpdatedAt": .timestamp,
             "body": WireFormat.messageBodySchema, "senderParticipantId": .string(),
             "participantType": .string(oneOf: ParticipantType.allCases.map(\.rawValue)), "displayName": .string(),
             "attachments": .array(attachmentSchema),
-        ]))
+        ])
 
     static let historySchema = JSONSchema.ref(
         "ConversationHistory",

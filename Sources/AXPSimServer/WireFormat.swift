@@ -30,7 +30,8 @@ enum WireFormat {
         .object([
             "messageId": .string(m.messageId), "engagementId": .string(m.engagementId), "dialogId": .string(m.dialogId),
             "parentMessageId": .optional(m.parentMessageId), "messageIndex": .int(m.messageIndex), "receivedAt": .date(m.receivedAt),
-            "lastUpdatedAt": .date(m.receivedAt), "body": m.body, "senderParticipantId": .string(m.participantId),
+            "lastUpdatedAt": .date(m.receivedAt), "body": MessageBody(stored: m.body).json(family: .chat),
+            "senderParticipantId": .string(m.participantId),
             "participantType": .string(m.participantType.rawValue), "displayName": .string(m.displayName),
         ])
     }

@@ -36,7 +36,7 @@ struct ChatControlController: Sendable {
             request in
             let body = try ControlRequests.participantMessage(try request.jsonObject())
             let message = try self.chat.participantMessage(
-                request.parameter("engagementId"), text: body.text, participantId: body.participantId, types: ControlRequests.contactCenterTypes)
+                request.parameter("engagementId"), body: body.body, participantId: body.participantId, types: ControlRequests.contactCenterTypes)
             return .respond(JSONResponses.json(201, WireFormat.message(message)))
         }
         table.add("POST", "\(base)/agent/typing", .control, "The agent is typing (TYPING on the socket)",

@@ -12,6 +12,8 @@ struct OmniSDKController: Sendable {
     let authentication: SDKAuthentication
     /// The long poll of a session's events (the same as the Chat SDK's).
     let poll: SessionEventPoll
+    /// Longest message text (`--max-message-length`).
+    let maxMessageLength: Int
 
     static let base = "/sdk/digital/chat/v1/messaging-integrations/{integrationId}"
 
@@ -60,6 +62,16 @@ struct OmniSDKController: Sendable {
             .json(200, OmniWireFormat.engagementSchema).body(SDKRequests.dialogAction), sdk) { request, caller in
             let body = try SDKRequests.dialogAction(request.jsonObject())
             return .respond(JSONResponses.json(200, OmniWireFormat.engagement(try self.chat.join(caller, request.parameter("engagementId"), body))))
+        }
+        table.add("POST", "\(engagement)/messages", .sdk, "Omni SDK: send a message of any kind its customer may send (200, flat)",
+            .json(200, OmniWireFormat.sentMessageSchema).body { try OmniRequests.sendMessage($0, maxTextLength: self.maxMessageLength) }, sdk) {
+            request, caller in
+            let body = try OmniRequests.sendMessage(request.jsonObject(), maxTextLength: self.maxMessageLength)
+            let message = try self.chat.sendMessage(caller, request.parameter("engagementId"), body)
+            let conversationId = try self.chat.conversationId(ofEngagement: message.engagementId)
+            var flat = OmniWireFormat.message(message, conversationId: conversationId).objectValue
+            flat["sessionId"] = .string(body.sessionId)
+            return .respond(JSONResponses.json(200, JSONValue.object(flat)))
         }
         table.add("GET", "\(base)/conversations/{conversationId}/messages", .sdk,
             "Omni SDK: one page of the conversation's history across its chats (links.next is a path from the root)",
