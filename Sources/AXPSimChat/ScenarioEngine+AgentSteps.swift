@@ -53,9 +53,10 @@ extension ScenarioEngine {
         case .agentJoin(let name, let label):
             let agent = try chat.participantJoin(tx, emission, engagementId, type: .agent, displayName: name, at: now)
             state.labels[label ?? name ?? "agent"] = agent.participantId
-        case .agentSay(let text, let agent):
+        case .agentSay(let text, let agent, let stored):
+            let body = stored.map(MessageBody.init(stored:)) ?? .text(text)
             _ = try chat.participantMessage(
-                tx, emission, engagementId, text: text, participantId: try label(agent), types: [.agent, .supervisor], at: now)
+                tx, emission, engagementId, body: body, participantId: try label(agent), types: [.agent, .supervisor], at: now)
         case .agentTyping(let agent):
             _ = try chat.participantTyping(tx, emission, engagementId, participantId: try label(agent), at: now)
         case .agentLeave(let agent):

@@ -32,7 +32,7 @@ package enum ScenarioRecorder {
                 agentSteps.append(ScenarioStepEntry(.agentJoin(name: name, as: nil)))
             case (let actor, "message") where actor.hasPrefix("agent:"):
                 agentAt(at)
-                agentSteps.append(ScenarioStepEntry(.agentSay(text: entry.text ?? "", agent: name)))
+                agentSteps.append(ScenarioStepEntry(.agentSay(text: entry.text ?? "", agent: name, body: entry.body)))
             case (let actor, "typing") where actor.hasPrefix("agent:"):
                 agentAt(at)
                 agentSteps.append(ScenarioStepEntry(.agentTyping(agent: name)))

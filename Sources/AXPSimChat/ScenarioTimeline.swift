@@ -17,8 +17,11 @@ package enum ScenarioTimeline {
             let actor = type == "CUSTOMER" ? "customer" : type == "BOT" ? "bot:\(name)" : "agent:\(name)"
             switch event.eventType {
             case .message:
-                let text = ChatMessage.text(of: event.fields["message"]?.objectValue["body"] ?? .null)
-                return TimelineEntry(at: at, actor: actor, kind: "message", text: text)
+                let body = MessageBody(stored: event.fields["message"]?.objectValue["body"] ?? .null)
+                guard body.elementType != .text || body.richMediaPayload != nil else {
+                    return TimelineEntry(at: at, actor: actor, kind: "message", text: body.text)
+                }
+                return TimelineEntry(at: at, actor: actor, kind: "message", text: body.summary, body: body.stored)
             case .participantAdded:
                 return type == "CUSTOMER" ? nil : TimelineEntry(at: at, actor: actor, kind: "join")
             case .participantDisconnected:

@@ -47,11 +47,21 @@ extension ScenarioReader {
             return .agentJoin(name: name, as: label)
         case "agent.say":
             if isText(value), let value { return message(value, "agent.say").map { .agentSay(text: $0, agent: nil) } }
-            guard let fields = arguments(value, at: key, kind: kind, allowed: ["text", "agent"], required: ["text"]) else { return nil }
-            let text = fields["text"].flatMap { message($0, "text") }
+            guard let fields = arguments(value, at: key, kind: kind, allowed: ["text", "body", "agent"]) else { return nil }
             let agent = optionalWord(fields["agent"], "agent")
-            guard let text, let agent else { return nil }
-            return .agentSay(text: text, agent: agent)
+            switch (fields["text"], fields["body"]) {
+            case (let textNode?, nil):
+                guard let text = message(textNode, "text"), let agent else { return nil }
+                return .agentSay(text: text, agent: agent)
+            case (nil, let bodyNode?):
+                guard let body = messageBody(bodyNode), let agent else { return nil }
+                return .agentSay(text: body.summary, agent: agent, body: body.stored)
+            default:
+                yaml.report(
+                    value ?? key, "agent.say needs exactly one of text and body",
+                    hint: "agent.say: \"Hi\", or agent.say: {body: {elementType: carousel, richMediaPayload: {items: [...]}}}")
+                return nil
+            }
         case "agent.typing", "agent.leave":
             let agent: String??
             if isText(value), let value {

@@ -17,8 +17,11 @@ public enum ScenarioStep: Sendable, Equatable, Codable {
     /// `agent.join: {name: Alice, as: first}` — an agent joins; `as` is the label later steps use.
     /// Both are optional (`agent.join: {}`).
     case agentJoin(name: String?, as: String?)
-    /// `agent.say: "text"` or `agent.say: {text: "…", agent: first}` — an agent sends a message.
-    case agentSay(text: String, agent: String?)
+    /// `agent.say: "text"`, `agent.say: {text: "…", agent: first}` or `agent.say: {body: {…}}` —
+    /// an agent sends a message: plain text, or any message body the contact center may send
+    /// (a postback or reply prompt, a carousel, a location request, a file…; `body` holds its stored
+    /// form and `text` its summary).
+    case agentSay(text: String, agent: String?, body: JSONValue? = nil)
     /// `agent.typing: {}` or `agent.typing: {agent: first}` — an agent is typing.
     case agentTyping(agent: String?)
     /// `agent.leave: {}` or `agent.leave: {agent: first}` — an agent leaves the chat.
@@ -82,7 +85,7 @@ public enum ScenarioStep: Sendable, Equatable, Codable {
     /// For `agent.say|typing|leave`, the agent it names (nil: the most recently joined agent).
     public var agentReference: String? {
         switch self {
-        case .agentSay(_, let agent), .agentTyping(let agent), .agentLeave(let agent): agent
+        case .agentSay(_, let agent, _), .agentTyping(let agent), .agentLeave(let agent): agent
         default: nil
         }
     }

@@ -53,7 +53,11 @@ public enum ScenarioWriter {
             return "queue: " + flow([("position", "\(position)"), ("estimatedWaitSeconds", wait.map { "\($0)" })])
         case .agentJoin(let name, let label):
             return "agent.join: " + flow([("name", name.map(plain)), ("as", label.map(plain))])
-        case .agentSay(let text, let agent):
+        case .agentSay(let text, let agent, let body?):
+            // JSON is YAML's flow style: the body is written as its JSON text.
+            _ = text
+            return "agent.say: " + flow([("body", String(decoding: body.jsonData, as: UTF8.self)), ("agent", agent.map(plain))])
+        case .agentSay(let text, let agent, nil):
             guard let agent else { return "agent.say: \(quoted(text))" }
             return "agent.say: " + flow([("text", quoted(text)), ("agent", plain(agent))])
         case .agentTyping(let agent), .agentLeave(let agent):

@@ -18,8 +18,12 @@ public struct TimelineEntry: Sendable, Equatable, Codable {
     public var text: String?
     /// The 1-based line of the entry in its file, 0 when not read from a file.
     public var line: Int
+    /// A message's whole body when it is not plain text (its `text` is then the body's summary):
+    /// what a recording turns into `agent.say: {body: …}`. Not part of the written timeline.
+    public var body: JSONValue?
 
-    public init(at: Double, actor: String, kind: String, text: String? = nil, line: Int = 0) {
+    public init(at: Double, actor: String, kind: String, text: String? = nil, line: Int = 0, body: JSONValue? = nil) {
+        self.body = body
         self.at = at
         self.actor = actor
         self.kind = kind

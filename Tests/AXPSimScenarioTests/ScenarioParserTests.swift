@@ -192,7 +192,7 @@ import Testing
         #expect(found.has(line: 7, "missing 'position'"))
         #expect(found.has(line: 8, "name is empty"))
         #expect(found.has(line: 8, "as 'two words' is not a single word"))
-        #expect(found.has(line: 9, "missing 'text'"))
+        #expect(found.has(line: 9, "needs exactly one of text and body"))
         #expect(found.has(line: 10, "agent.say is empty"))
         #expect(found.has(line: 11, "not a valid regular expression"))
         #expect(found.has(line: 12, "not both"))
@@ -434,5 +434,64 @@ import Testing
         #expect(ScenarioStep.agentJoin(name: "Alice", as: nil).definedAgentLabel == "Alice")
         #expect(ScenarioStep.agentJoin(name: "Alice", as: "first").definedAgentLabel == "first")
         #expect(ScenarioStep.agentSay(text: "x", agent: "first").agentReference == "first")
+    }
+}
+
+/// `agent.say: {body: …}`: any message the contact center may send, checked as the control plane
+/// checks it, written back as JSON flow YAML.
+@Suite struct ScenarioRichMessageTests {
+    static let carousel = """
+        name: rich
+        steps:
+          - agent.join: Alice
+          - agent.say:
+              body:
+                elementType: carousel
+                elementText: {text: "Pick one"}
+                richMediaPayload:
+                  items:
+                    - title: Red
+                      actions: [{type: postback, text: Red, payload: red}]
+                    - title: Blue
+                      description: "Deep blue"
+                      actions: [{type: postback, text: Blue, payload: blue}]
+          - agent.say: {body: {elementType: text, elementText: {text: "Where are you?"}, richMediaPayload: {actions: [{type: locationRequest}]}}, agent: Alice}
+        """
+
+    @Test func aBodyIsReadCheckedAndKeptInItsStoredForm() throws {
+        let (parsed, found) = parse(Self.carousel)
+        #expect(found.isEmpty, "\(found.text)")
+        let steps = try #require(parsed).steps.map(\.step)
+        guard case .agentSay(let summary, nil, let stored?) = steps[1] else {
+            Issue.record("not a body: \(steps[1])")
+            return
+        }
+        let body = MessageBody(stored: stored)
+        #expect(body.elementType == .carousel && body.richMediaPayload?.items.map(\.title) == ["Red", "Blue"])
+        #expect(summary == body.summary)
+        guard case .agentSay(_, "Alice", let request?) = steps[2] else {
+            Issue.record("not a labelled body: \(steps[2])")
+            return
+        }
+        #expect(MessageBody(stored: request).actions.map(\.type) == [.locationRequest])
+    }
+
+    @Test func aBodyRoundTripsThroughTheWriter() throws {
+        let scenario = try #require(parse(Self.carousel).0)
+        let (again, found) = parse(ScenarioWriter.yaml(scenario))
+        #expect(found.isEmpty, "\(found.text)")
+        #expect(again?.steps.map(\.step) == scenario.steps.map(\.step))
+    }
+
+    @Test func aBadBodyIsReportedAtItsLineWithItsField() {
+        let (_, found) = parse(
+            """
+            steps:
+              - agent.join: Alice
+              - agent.say: {body: {elementType: carousel, richMediaPayload: {items: []}}}
+              - agent.say: {text: "Hi", body: {elementType: text, elementText: {text: "Hi"}}}
+            """)
+        #expect(found.contains { $0.line == 3 && $0.message.contains("richMediaPayload.items") }, "\(found.text)")
+        #expect(found.contains { $0.line == 4 && $0.message.contains("exactly one of text and body") }, "\(found.text)")
     }
 }

@@ -194,3 +194,38 @@ def test_public_host_is_checked_covered_by_the_certificate_and_used_in_written_u
         assert page["links"]["next"].startswith("https://axp.test/sdk/digital/chat/v1/integrations/"), page["links"]
     finally:
         server.stop()
+
+
+def test_a_scenario_sends_rich_bodies_to_an_omni_customer(tmp_path):
+    from axpsim import Server
+
+    (tmp_path / "rich.yaml").write_text("""
+name: rich
+steps:
+  - agent.join: Alice
+  - agent.say:
+      body:
+        elementType: postback
+        elementText: {text: "Shall I go on?"}
+        richMediaPayload: {actions: [{type: postback, text: "Yes", payload: "yes"}, {type: postback, text: "No", payload: "no"}]}
+  - expect.customer: {matches: ".*", within: 1m}
+  - agent.say: {body: {elementType: carousel, richMediaPayload: {items: [{title: Red, actions: [{type: link, text: Open, uri: "https://example.com/red"}]}]}}}
+""")
+    server = Server("--scenarios", str(tmp_path)).start()
+    try:
+        ann = OmniCustomer(server, "omni-rich")
+        ann.init()
+        chat = ann.start_chat()
+        r = server.post("/__sim/scenarios/rich/run", json={"engagementId": chat["engagementId"]})
+        assert r.status_code == 201, r.text
+        run = r.json()["runId"]
+        messages = [e for e in ann.poll() if e["eventType"] == "MESSAGE"]
+        assert [m["message"]["body"]["elementType"] for m in messages] == ["postback"]
+        assert [a["payload"] for a in messages[0]["message"]["body"]["richMediaPayload"]["actions"]] == ["yes", "no"]
+        assert ann.send(postback("Yes", "yes")).status_code == 200
+        messages = [e for e in ann.poll() if e["eventType"] == "MESSAGE"]
+        assert [m["message"]["body"]["elementType"] for m in messages] == ["postback", "carousel"]
+        assert messages[1]["message"]["body"]["richMediaPayload"]["items"][0]["actions"][0]["uri"] == "https://example.com/red"
+        assert server.get(f"/__sim/scenario-runs/{run}").json()["status"] == "passed"
+    finally:
+        server.stop()
