@@ -182,7 +182,7 @@ extension ChatService {
 extension AXPSimError {
     /// A new chat while the customer's conversation has the most open chats allowed: the platform's
     /// violation, on which the Omni SDK joins the open chat instead.
-    static let engagementLimitReached = AXPSimError.constraintViolation([
+    package static let engagementLimitReached = AXPSimError.constraintViolation([
         Violation(field: "engagementId", message: "Maximum number of engagements allowed for an user has exceeded", code: .invalidValue)
     ])
 
