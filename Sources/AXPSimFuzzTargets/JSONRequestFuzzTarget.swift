@@ -36,6 +36,20 @@ public enum JSONRequestFuzzTarget {
             guard Fault.parse(.object(object), field: "rule", into: &violations) != nil else { throw .constraintViolation(violations) }
             return "Fault"
         }),
+        (UInt8(ascii: "o"), "OmniSendMessage", { object throws(AXPSimError) in
+            let sent = try OmniRequests.sendMessage(object, maxTextLength: 4096)
+            // What is stored must read back as the same body (MessageBody's stored form).
+            let body = MessageBody(stored: sent.body)
+            guard MessageBody(stored: body.stored) == body, body.text == sent.text else {
+                throw .internalError("the stored body does not read back: \(sent.body)")
+            }
+            return body.summary
+        }),
+        (UInt8(ascii: "g"), "AgentMessage", { object throws(AXPSimError) in
+            let body = try ControlRequests.participantMessage(object).body
+            guard MessageBody(stored: body.stored) == body else { throw .internalError("the stored body does not read back: \(body.stored)") }
+            return body.summary
+        }),
     ]
 
     /// The integration a PATCH applies to.
