@@ -11,7 +11,7 @@ extension ChatService {
 
     /// `:generateUploadUrl`: a pending attachment of the caller's session on an open chat it
     /// follows, whose upload URL works until ``AttachmentPolicy/uploadWindow`` on the account's clock.
-    package func announceUpload(_ caller: SDKCaller, _ engagementId: String, _ request: OmniRequests.UploadRequest) throws -> Attachment {
+    package func announceUpload(_ caller: SDKCaller, _ engagementId: String, _ request: OmniRequests.UploadRequest) throws -> ChatAttachment {
         if let sessionId = request.sessionId { try adoptToken(caller, sessionId: sessionId) }
         let now = try now(caller.accountId)
         return try store.chatWrite { tx in try announceUpload(tx, caller, engagementId, request, at: now) }
@@ -20,11 +20,11 @@ extension ChatService {
     /// ``announceUpload(_:_:_:)`` inside the caller's transaction.
     package func announceUpload(
         _ tx: ChatTransaction, _ caller: SDKCaller, _ engagementId: String, _ request: OmniRequests.UploadRequest, at now: Date
-    ) throws -> Attachment {
+    ) throws -> ChatAttachment {
         let engagement = try requireEngagement(tx, caller, engagementId)
         guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
         let session = try uploadingSession(tx, caller, engagement, sessionId: request.sessionId)
-        let attachment = Attachment(
+        let attachment = ChatAttachment(
             attachmentId: Identifiers.newUUID(), accountId: caller.accountId, engagementId: engagementId, sessionId: session.sessionId,
             name: request.name, contentType: request.contentType, declaredSize: request.size, state: .pending, createdAt: now,
             uploadExpiresAt: now.addingTimeInterval(AttachmentPolicy.uploadWindow))
@@ -58,7 +58,7 @@ extension ChatService {
 
     /// An attachment's record (no bytes), or nil (any account: the server checks the URL's
     /// signature against the record's account).
-    package func attachment(_ attachmentId: String) throws -> Attachment? {
+    package func attachment(_ attachmentId: String) throws -> ChatAttachment? {
         try store.chatRead { try $0.attachment(attachmentId) }
     }
 
@@ -66,14 +66,14 @@ extension ChatService {
     /// type. Refused, storing nothing, with 404 (unknown id), 409 `attachment_already_uploaded`,
     /// 403 `signed_url_expired` (the upload window is over), 409 `engagement_ended`,
     /// 413/400 `attachment_size_mismatch`, 400 on `mediaFile` (another type).
-    package func receiveUpload(_ attachmentId: String, _ file: AttachmentFile) throws -> Attachment {
+    package func receiveUpload(_ attachmentId: String, _ file: AttachmentFile) throws -> ChatAttachment {
         guard let known = try attachment(attachmentId) else { throw AXPSimError.notFound(resource: "attachment", id: attachmentId) }
         let now = try now(known.accountId)
         return try store.chatWrite { tx in try receiveUpload(tx, attachmentId, file, at: now) }
     }
 
     /// ``receiveUpload(_:_:)`` inside the caller's transaction.
-    package func receiveUpload(_ tx: ChatTransaction, _ attachmentId: String, _ file: AttachmentFile, at now: Date) throws -> Attachment {
+    package func receiveUpload(_ tx: ChatTransaction, _ attachmentId: String, _ file: AttachmentFile, at now: Date) throws -> ChatAttachment {
         guard var attachment = try tx.attachment(attachmentId) else { throw AXPSimError.notFound(resource: "attachment", id: attachmentId) }
         guard attachment.state == .pending else { throw AXPSimError.attachmentAlreadyUploaded(attachmentId) }
         guard now < attachment.uploadExpiresAt else { throw AXPSimError.signedURLRejected(expired: true) }
@@ -104,23 +104,24 @@ extension ChatService {
     /// The contact center uploads a file to an open chat (control plane): stored at once, ready
     /// to be sent by an agent message. Its name is the part's filename; name, type and size
     /// follow the same rules as a customer's (400 violations on `mediaFile`).
-    package func contactCenterUpload(_ engagementId: String, _ file: AttachmentFile) throws -> Attachment {
+    package func contactCenterUpload(_ engagementId: String, _ file: AttachmentFile) throws -> ChatAttachment {
         let accountId = try store.chatRead { tx in try requireEngagement(tx, engagementId).accountId }
         let now = try now(accountId)
         return try store.chatWrite { tx in try contactCenterUpload(tx, engagementId, file, at: now) }
     }
 
     /// ``contactCenterUpload(_:_:)`` inside the caller's transaction.
-    package func contactCenterUpload(_ tx: ChatTransaction, _ engagementId: String, _ file: AttachmentFile, at now: Date) throws -> Attachment {
+    package func contactCenterUpload(_ tx: ChatTransaction, _ engagementId: String, _ file: AttachmentFile, at now: Date) throws -> ChatAttachment {
         let engagement = try requireEngagement(tx, engagementId)
         guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
-        let type = file.contentType ?? AttachmentPolicy.defaultType
+        // Stored without parameters: a type of the allow-list once checked.
+        let type = AttachmentPolicy.essence(file.contentType ?? AttachmentPolicy.defaultType)
         let size = Int64(file.data.count)
         let violations = AttachmentPolicy.violations(
             name: file.filename, type: type, size: size, maxBytes: maxAttachmentBytes, nameField: "mediaFile", typeField: "mediaFile",
             sizeField: "mediaFile")
         if !violations.isEmpty { throw AXPSimError.constraintViolation(violations) }
-        let attachment = Attachment(
+        let attachment = ChatAttachment(
             attachmentId: Identifiers.newUUID(), accountId: engagement.accountId, engagementId: engagementId, sessionId: nil, name: file.filename,
             contentType: type, declaredSize: size, size: size, state: .uploaded, createdAt: now, uploadExpiresAt: now, uploadedAt: now)
         try tx.insertAttachment(attachment, data: file.data)
@@ -175,7 +176,7 @@ extension ChatService {
     }
 
     /// An attachment's record and bytes, to serve them (404 when unknown or never uploaded).
-    package func attachmentContent(_ attachmentId: String) throws -> (Attachment, Data) {
+    package func attachmentContent(_ attachmentId: String) throws -> (ChatAttachment, Data) {
         try store.chatRead { tx in
             guard let attachment = try tx.attachment(attachmentId), attachment.state != .pending, let data = try tx.attachmentData(attachmentId)
             else { throw AXPSimError.notFound(resource: "attachment", id: attachmentId) }
@@ -184,7 +185,7 @@ extension ChatService {
     }
 
     /// The attachments of a chat (control plane), oldest first.
-    package func attachments(ofEngagement engagementId: String) throws -> [Attachment] {
+    package func attachments(ofEngagement engagementId: String) throws -> [ChatAttachment] {
         try store.chatRead { tx in
             _ = try requireEngagement(tx, engagementId)
             return try tx.attachments(engagementId: engagementId)

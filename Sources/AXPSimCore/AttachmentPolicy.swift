@@ -81,6 +81,16 @@ public enum AttachmentPolicy {
     public static func violations(
         name: String, type: String, size: Int64, maxBytes: Int, nameField: String, typeField: String, sizeField: String
     ) -> [Violation] {
+        var violations = violations(name: name, type: type, nameField: nameField, typeField: typeField)
+        if !(1...Int64(maxBytes)).contains(size) {
+            violations.append(Violation(field: sizeField, message: "must be between 1 and \(maxBytes)", code: .numberOutOfRange))
+        }
+        return violations
+    }
+
+    /// The violations of a file's name and type (nil: the type is not checked, it was refused
+    /// already), reported on `nameField` and `typeField`.
+    public static func violations(name: String, type: String?, nameField: String, typeField: String) -> [Violation] {
         var violations: [Violation] = []
         if !nameLength.contains(name.count) {
             violations.append(
@@ -88,8 +98,8 @@ public enum AttachmentPolicy {
         } else if !isPlainName(name) {
             violations.append(Violation(field: nameField, message: FieldPattern.attachmentName.message, code: .patternMismatch))
         } else if let types = fileExtension(of: name).flatMap({ typesByExtension[$0] }) {
-            let essence = essence(type)
-            if !types.contains(essence) {
+            if let type, !types.contains(essence(type)) {
+                let essence = essence(type)
                 violations.append(
                     Violation(
                         field: typeField, message: "\(essence) is not a type of .\(fileExtension(of: name) ?? "") files (\(types.sorted().joined(separator: ", ")))",
@@ -99,9 +109,6 @@ public enum AttachmentPolicy {
             violations.append(
                 Violation(
                     field: nameField, message: "the file extension must be one of \(allowed.map(\.ext).joined(separator: ", "))", code: .invalidValue))
-        }
-        if !(1...Int64(maxBytes)).contains(size) {
-            violations.append(Violation(field: sizeField, message: "must be between 1 and \(maxBytes)", code: .numberOutOfRange))
         }
         return violations
     }

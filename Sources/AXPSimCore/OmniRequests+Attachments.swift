@@ -35,13 +35,16 @@ extension OmniRequests {
         let type = reader.string("attachmentType", length: 1...255, pattern: .mediaType)
         let size = reader.int("attachmentSize", required: true, range: 1...maxBytes)
         let sessionId = reader.string("sessionId", length: 1...128)
+        // The extension and the type's fit with it, reported with the other mistakes (a type
+        // already refused for its form is not checked again).
+        let typeRefused = type == nil && !(object["attachmentType"] == nil || object["attachmentType"] == .null)
+        if let name {
+            let checks = AttachmentPolicy.violations(
+                name: name, type: typeRefused ? nil : type ?? AttachmentPolicy.defaultType, nameField: "attachmentName", typeField: "attachmentType")
+            for violation in checks { reader.fail(violation.field, violation.message, ViolationCode(rawValue: violation.code) ?? .invalidValue) }
+        }
         try reader.check()
         guard let name, let size else { throw .constraintViolation(reader.violations) }
-        let contentType = type ?? AttachmentPolicy.defaultType
-        let violations = AttachmentPolicy.violations(
-            name: name, type: contentType, size: Int64(size), maxBytes: maxBytes, nameField: "attachmentName", typeField: "attachmentType",
-            sizeField: "attachmentSize")
-        if !violations.isEmpty { throw .constraintViolation(violations) }
-        return UploadRequest(name: name, contentType: contentType, size: Int64(size), sessionId: sessionId)
+        return UploadRequest(name: name, contentType: type ?? AttachmentPolicy.defaultType, size: Int64(size), sessionId: sessionId)
     }
 }

@@ -29,7 +29,7 @@ struct AttachmentLinks: Sendable {
     static let downloadPath = "/sdk/digital/chat/v1/attachments"
 
     /// The upload URL of a pending attachment, valid until its upload deadline.
-    func uploadURL(_ attachment: Attachment, for request: HTTPRequest?) -> String {
+    func uploadURL(_ attachment: ChatAttachment, for request: HTTPRequest?) -> String {
         let expires = Int64(attachment.uploadExpiresAt.timeIntervalSince1970.rounded(.down))
         return url(Self.uploadPath, .upload, attachmentId: attachment.attachmentId, accountId: attachment.accountId, expires: expires, request)
     }
@@ -51,7 +51,7 @@ struct AttachmentLinks: Sendable {
     /// Checks the `expires` and `signature` of a request on an attachment's URL for `purpose`
     /// (403 `signed_url_invalid` or `signed_url_expired`): the signature must be the one of this
     /// purpose, this attachment and its own account, and unexpired on that account's clock.
-    func check(_ request: HTTPRequest, _ purpose: URLSigner.Purpose, _ attachment: Attachment) throws {
+    func check(_ request: HTTPRequest, _ purpose: URLSigner.Purpose, _ attachment: ChatAttachment) throws {
         let now = try clocks.now(accountId: attachment.accountId)
         do throws(URLSigner.Rejection) {
             try signer.check(

@@ -7,7 +7,7 @@ import GRDB
 /// everything else).
 extension ChatTransaction {
     /// Stores a new attachment, with its bytes when it arrives whole (the contact center's upload).
-    public func insertAttachment(_ a: Attachment, data: Data? = nil) throws {
+    public func insertAttachment(_ a: ChatAttachment, data: Data? = nil) throws {
         try db.execute(
             sql: """
                 INSERT INTO attachment (attachment_id, account_id, session_id, engagement_id, name, content_type, declared_size, size, data,
@@ -21,13 +21,13 @@ extension ChatTransaction {
     }
 
     /// An attachment's record (without its bytes), or nil.
-    public func attachment(_ attachmentId: String) throws -> Attachment? {
+    public func attachment(_ attachmentId: String) throws -> ChatAttachment? {
         try Row.fetchOne(db, sql: "SELECT \(Self.attachmentColumns) FROM attachment WHERE attachment_id = ?", arguments: [attachmentId])
             .map(Self.attachment(row:))
     }
 
     /// The attachments of a chat, oldest first (records only).
-    public func attachments(engagementId: String) throws -> [Attachment] {
+    public func attachments(engagementId: String) throws -> [ChatAttachment] {
         try Row.fetchAll(
             db, sql: "SELECT \(Self.attachmentColumns) FROM attachment WHERE engagement_id = ? ORDER BY created_at, attachment_id",
             arguments: [engagementId]
@@ -65,11 +65,11 @@ extension ChatTransaction {
         uploaded_at, message_id
         """
 
-    static func attachment(row: Row) -> Attachment {
-        Attachment(
+    static func attachment(row: Row) -> ChatAttachment {
+        ChatAttachment(
             attachmentId: row["attachment_id"], accountId: row["account_id"], engagementId: row["engagement_id"], sessionId: row["session_id"],
             name: row["name"], contentType: row["content_type"], declaredSize: row["declared_size"], size: row["size"],
-            state: Attachment.State(rawValue: row["state"]) ?? .pending, createdAt: row.date("created_at"),
+            state: ChatAttachment.State(rawValue: row["state"]) ?? .pending, createdAt: row.date("created_at"),
             uploadExpiresAt: row.date("upload_expires_at"), uploadedAt: row.optionalDate("uploaded_at"), messageId: row["message_id"])
     }
 }

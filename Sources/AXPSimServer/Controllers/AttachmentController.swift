@@ -110,7 +110,7 @@ struct AttachmentController: Sendable {
 
     /// The bytes of a file, inline, as the type it was uploaded with, never sniffed or cached by
     /// a shared cache.
-    static func fileResponse(_ attachment: Attachment, _ data: Data) -> HTTPResponse {
+    static func fileResponse(_ attachment: ChatAttachment, _ data: Data) -> HTTPResponse {
         var response = HTTPResponse(status: 200, body: data)
         response.setHeader("Content-Type", attachment.contentType)
         response.setHeader("Content-Disposition", contentDisposition(attachment.name))
@@ -129,7 +129,7 @@ struct AttachmentController: Sendable {
     }
 
     /// An attachment as the control plane shows it; `url` (a signed download URL) once uploaded.
-    func inspected(_ attachment: Attachment, _ request: HTTPRequest) throws -> JSONValue {
+    func inspected(_ attachment: ChatAttachment, _ request: HTTPRequest) throws -> JSONValue {
         var object: [String: JSONValue] = [
             "attachmentId": .string(attachment.attachmentId), "engagementId": .string(attachment.engagementId),
             "sessionId": .optional(attachment.sessionId), "name": .string(attachment.name), "contentType": .string(attachment.contentType),
@@ -169,7 +169,7 @@ struct AttachmentController: Sendable {
         .record([
             "attachmentId": .string(), "engagementId": .string(), "sessionId": JSONSchema.string().nullable, "name": .string(),
             "contentType": .string(), "declaredSize": .integer(), "size": JSONSchema.integer().nullable,
-            "state": .string(oneOf: Attachment.State.allCases.map(\.rawValue)), "createdAt": .timestamp,
+            "state": .string(oneOf: ChatAttachment.State.allCases.map(\.rawValue)), "createdAt": .timestamp,
             "uploadedAt": JSONSchema.timestamp.nullable, "messageId": JSONSchema.string().nullable, "url": JSONSchema.string().nullable,
         ]))
 }

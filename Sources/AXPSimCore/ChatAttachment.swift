@@ -4,14 +4,14 @@ import Foundation
 /// (``State/pending``), then uploaded through its signed URL (``State/uploaded``), then sent in
 /// one message (``State/attached``); or uploaded by the contact center through the control plane.
 /// Its bytes are stored with the account's data (read apart, only to serve them).
-public struct Attachment: Sendable, Equatable {
+public struct ChatAttachment: Sendable, Equatable {
     /// Where an attachment is in its life.
     public enum State: String, Sendable, Equatable, CaseIterable {
-        /// Announced; its upload URL waits for the bytes until ``Attachment/uploadExpiresAt``.
+        /// Announced; its upload URL waits for the bytes until ``ChatAttachment/uploadExpiresAt``.
         case pending
         /// The bytes are stored; no message carries it yet.
         case uploaded
-        /// A message carries it (``Attachment/messageId``); it can be used only once.
+        /// A message carries it (``ChatAttachment/messageId``); it can be used only once.
         case attached
     }
 
