@@ -391,3 +391,19 @@ def test_urls_survive_a_restart(tmp_path):
         assert ann.upload(upload, "invoice.pdf", PDF, "application/pdf").status_code == 202
     finally:
         assert s.stop() == 0
+
+
+def test_urls_are_written_on_the_public_host(tmp_path):
+    s = Server("--public-host", "axp.test", workdir=tmp_path).start()
+    try:
+        ann = customer_in_chat(s, "att-host")
+        announced = announce(ann)
+        assert announced["presignedUrl"].startswith("https://axp.test/sdk/digital/chat/v1/uploads/"), announced
+        # The signature does not depend on the host: the same path and query reach this server.
+        local = announced["presignedUrl"].replace("https://axp.test", s.http)
+        assert ann.upload(local, "invoice.pdf", PDF, "application/pdf").status_code == 202
+        [attachment] = ann.send(file_body(announced["attachmentId"])).json()["attachments"]
+        assert attachment["url"].startswith("https://axp.test/sdk/digital/chat/v1/attachments/")
+        assert requests.get(attachment["url"].replace("https://axp.test", s.http), timeout=30).content == PDF
+    finally:
+        assert s.stop() == 0
