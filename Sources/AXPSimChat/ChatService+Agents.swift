@@ -93,12 +93,14 @@ extension ChatService {
         try checkText(body)
         let engagement = try requireOpen(tx, engagementId)
         let sender = try actor(tx, engagementId, participantId, types: types)
+        let attachments = try attachmentsToSend(tx, body, accountId: engagement.accountId, engagementId: engagementId, sessionId: nil)
         let message = try tx.appendMessage(
             ChatMessage(
                 messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
                 parentMessageId: nil, participantId: sender.participantId, participantType: sender.participantType,
-                displayName: sender.displayName, body: body.stored, receivedAt: now, senderSessionId: nil),
+                displayName: sender.displayName, body: body.stored, receivedAt: now, senderSessionId: nil, attachments: attachments),
             accountId: engagement.accountId)
+        try markSent(tx, message)
         try emitMessage(tx, emission, engagement, message, at: now)
         emission.activities.append(.agentMessage(engagementId: engagementId))
         return message

@@ -130,12 +130,16 @@ extension ChatService {
                 Violation(field: "parentMessageId", message: "is not a message of this engagement", code: .invalidValue)
             ])
         }
+        let attachments = try attachmentsToSend(
+            tx, MessageBody(stored: request.body), accountId: caller.accountId, engagementId: engagementId, sessionId: session.sessionId)
         let message = try tx.appendMessage(
             ChatMessage(
                 messageId: Identifiers.newUUID(), engagementId: engagementId, dialogId: engagement.dialogId, messageIndex: 0,
                 parentMessageId: request.parentMessageId, participantId: customer.participantId, participantType: .customer,
-                displayName: customer.displayName, body: request.body, receivedAt: now, senderSessionId: session.sessionId),
+                displayName: customer.displayName, body: request.body, receivedAt: now, senderSessionId: session.sessionId,
+                attachments: attachments),
             accountId: caller.accountId)
+        try markSent(tx, message)
         try tx.touchCustomerActivity(engagementId, at: now)
         try emitMessage(tx, emission, engagement, message, at: now)
         try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)

@@ -29,6 +29,8 @@ package final class ChatService: Sendable {
     package let sink: any ChatEventSink
     package let reminderLeadOverride: Int?
     package let maxTextLength: Int
+    /// Largest attachment, bytes (`--max-attachment-size`).
+    package let maxAttachmentBytes: Int
     package let logger = Logger(label: "axpsim.chat")
     /// Wakes the real-clock scheduler when timers were added or removed.
     package let timerSignal: TimerSignal
@@ -37,7 +39,7 @@ package final class ChatService: Sendable {
 
     package init(
         store: Store, clocks: ClockService, sink: any ChatEventSink, observers: ChatObservers, timerSignal: TimerSignal,
-        reminderLeadOverride: Int?, maxTextLength: Int = 4096
+        reminderLeadOverride: Int?, maxTextLength: Int = 4096, maxAttachmentBytes: Int = AttachmentPolicy.defaultMaxBytes
     ) {
         self.store = store
         self.clocks = clocks
@@ -46,6 +48,7 @@ package final class ChatService: Sendable {
         self.timerSignal = timerSignal
         self.reminderLeadOverride = reminderLeadOverride
         self.maxTextLength = maxTextLength
+        self.maxAttachmentBytes = maxAttachmentBytes
     }
 
     /// What one transaction emitted, delivered by ``publish(_:)`` once it committed: sessions whose

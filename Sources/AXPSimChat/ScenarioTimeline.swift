@@ -17,7 +17,13 @@ package enum ScenarioTimeline {
             let actor = type == "CUSTOMER" ? "customer" : type == "BOT" ? "bot:\(name)" : "agent:\(name)"
             switch event.eventType {
             case .message:
-                let body = MessageBody(stored: event.fields["message"]?.objectValue["body"] ?? .null)
+                let message = event.fields["message"]?.objectValue ?? [:]
+                let files = message[EventFields.attachmentsField]?.arrayValue ?? []
+                // A file message becomes a line of text (a replay cannot send the file again).
+                if !files.isEmpty {
+                    return TimelineEntry(at: at, actor: actor, kind: "message", text: Self.fileSummary(message["body"] ?? .null, files))
+                }
+                let body = MessageBody(stored: message["body"] ?? .null)
                 guard body.elementType != .text || body.richMediaPayload != nil else {
                     return TimelineEntry(at: at, actor: actor, kind: "message", text: body.text)
                 }
@@ -46,6 +52,20 @@ package enum ScenarioTimeline {
                 return nil
             }
         }
+    }
+
+    /// A message with files, in one line: `[file] the caption: invoice.pdf (application/pdf, 1234 bytes)`
+    /// (the transcript keeps what was sent, not the bytes).
+    static func fileSummary(_ body: JSONValue, _ files: [JSONValue]) -> String {
+        let model = MessageBody(stored: body)
+        let names = files.map { file -> String in
+            let fields = file.objectValue
+            let name = fields["name"]?.stringValue ?? "?"
+            let type = fields["contentType"]?.stringValue ?? "?"
+            return "\(name) (\(type), \(fields["size"]?.intValue ?? 0) bytes)"
+        }
+        let caption = model.text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return "[\(model.elementType.rawValue)] " + (caption.isEmpty ? "" : "\(caption): ") + names.joined(separator: ", ")
     }
 
     /// One readable line per entry: `  12.000s  agent:Alice    message  "text"`.

@@ -84,6 +84,16 @@ public enum AXPSimError: Error, Sendable, Equatable {
     case tokenRejected(TokenRejection)
     /// A fault rule answered instead of the emulator, with this status.
     case faultInjected(status: Int)
+    /// A `multipart/form-data` body could not be read (no boundary, a part without a name, no
+    /// closing delimiter…).
+    case malformedMultipart(String)
+    /// A signed URL (an attachment's upload or download URL) was refused: no signature, a
+    /// signature that is not this URL's (tampered, another account's, another purpose's), or
+    /// an expired one (on the account's clock).
+    case signedURLRejected(expired: Bool)
+    /// An uploaded file is not the size its upload URL was announced with: 413 when larger, 400
+    /// when smaller.
+    case attachmentSizeMismatch(declared: Int64, received: Int64)
     /// The emulator itself failed (never for bad input).
     case internalError(String)
 
@@ -113,6 +123,9 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .rateLimited: "rate_limited"
         case .tokenRejected(let reason): reason.code
         case .faultInjected: "fault_injected"
+        case .malformedMultipart: "malformed_multipart"
+        case .signedURLRejected(let expired): expired ? "signed_url_expired" : "signed_url_invalid"
+        case .attachmentSizeMismatch: "attachment_size_mismatch"
         case .internalError: "internal_error"
         }
     }
@@ -120,7 +133,9 @@ public enum AXPSimError: Error, Sendable, Equatable {
     /// The HTTP status this error is answered with.
     public var status: Int {
         switch self {
-        case .malformedJSON, .constraintViolation, .nonCanonicalPath: 400
+        case .malformedJSON, .constraintViolation, .nonCanonicalPath, .malformedMultipart: 400
+        case .attachmentSizeMismatch(let declared, let received): received > declared ? 413 : 400
+        case .signedURLRejected: 403
         case .missingCredentials, .invalidCredentials, .expiredCredentials, .missingAppKey, .invalidAppKey: 401
         case .tokenRejected, .controlTokenRejected: 401
         case .forbidden, .controlPlaneDenied, .crossOriginDenied: 403
@@ -138,7 +153,9 @@ public enum AXPSimError: Error, Sendable, Equatable {
     /// The problem's `title`, as the platform words it.
     public var title: String {
         switch self {
-        case .malformedJSON, .nonCanonicalPath: "Bad Request"
+        case .malformedJSON, .nonCanonicalPath, .malformedMultipart: "Bad Request"
+        case .attachmentSizeMismatch(let declared, let received): received > declared ? "Payload Too Large" : "Bad Request"
+        case .signedURLRejected: "Forbidden"
         case .constraintViolation: "Constraint Violation"
         case .unsupportedMediaType: "Unsupported Media Type"
         case .payloadTooLarge: "Payload Too Large"
@@ -181,6 +198,13 @@ public enum AXPSimError: Error, Sendable, Equatable {
         case .rateLimited: "Rate limit exceeded"
         case .tokenRejected(let reason): reason.detail
         case .faultInjected(let status): "A fault rule answered \(status) (PUT /__sim/faults)"
+        case .malformedMultipart(let why): "The multipart/form-data body cannot be read: \(why)"
+        case .signedURLRejected(let expired):
+            expired
+                ? "This URL has expired (on the account's clock); ask for a new one"
+                : "This URL's signature is missing or not valid for it (expires and signature must be exactly as issued)"
+        case .attachmentSizeMismatch(let declared, let received):
+            "The file has \(received) bytes; its upload URL was issued for exactly \(declared)"
         case .internalError(let why): "Internal error: \(why)"
         }
     }

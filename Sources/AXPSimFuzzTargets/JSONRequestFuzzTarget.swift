@@ -31,6 +31,9 @@ public enum JSONRequestFuzzTarget {
         (UInt8(ascii: "I"), "IntegrationPatch", { object throws(AXPSimError) in
             try ProvisioningRequests.integration(object, accountId: "FUZZAA", current: integration).name
         }),
+        (UInt8(ascii: "u"), "GenerateUploadUrl", { object throws(AXPSimError) in
+            try OmniRequests.generateUploadUrl(object, maxBytes: AttachmentPolicy.defaultMaxBytes).contentType
+        }),
         (UInt8(ascii: "f"), "Fault", { object throws(AXPSimError) in
             var violations: [Violation] = []
             guard Fault.parse(.object(object), field: "rule", into: &violations) != nil else { throw .constraintViolation(violations) }

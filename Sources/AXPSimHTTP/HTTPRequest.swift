@@ -16,8 +16,11 @@ public struct HTTPRequest: Sendable {
     public var query: [String: String]
     /// Header fields with lower-cased names (the last value wins for repeated names).
     public var headers: [String: String]
-    /// The raw body.
+    /// The raw body (empty for a `multipart/form-data` body, which arrives read: ``multipart``).
     public var body: Data
+    /// A `multipart/form-data` body, read by the server while it arrived (libmicrohttpd's post
+    /// processor): its parts, or why it is malformed; nil for any other body.
+    public var multipart: MultipartBody?
     /// The peer's numeric IP address.
     public var remoteAddress: String
     /// Path parameters filled in by the ``Router``.
@@ -27,15 +30,15 @@ public struct HTTPRequest: Sendable {
     /// `rawPath`, as sent on the wire, then decoded and checked here.
     public init(
         method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: Data = Data(),
-        remoteAddress: String = "127.0.0.1"
+        multipart: MultipartBody? = nil, remoteAddress: String = "127.0.0.1"
     ) {
-        self.init(method: method, rawPath: path, query: query, headers: headers, body: body, remoteAddress: remoteAddress)
+        self.init(method: method, rawPath: path, query: query, headers: headers, body: body, multipart: multipart, remoteAddress: remoteAddress)
     }
 
     /// A request whose path is given as sent (percent-escapes kept).
     public init(
         method: String, rawPath: String, query: [String: String] = [:], headers: [String: String] = [:], body: Data = Data(),
-        remoteAddress: String = "127.0.0.1"
+        multipart: MultipartBody? = nil, remoteAddress: String = "127.0.0.1"
     ) {
         self.method = method
         self.rawPath = rawPath
@@ -49,6 +52,7 @@ public struct HTTPRequest: Sendable {
         self.query = query
         self.headers = headers
         self.body = body
+        self.multipart = multipart
         self.remoteAddress = remoteAddress
     }
 

@@ -19,11 +19,15 @@ func httpAccessHandler(
         // First call: headers only. Answering here would force `Connection: close`, so only
         // set up the context (and refuse an announced oversize body at once).
         guard server.beginRequest() else { return .NO }
-        let context = RequestContext()
+        let context = RequestContext(
+            limit: server.configuration.bodyLimit(method: method.map { String(cString: $0) } ?? "GET", rawPath: url.map { String(cString: $0) } ?? "/"))
         conCls.pointee = Unmanaged.passRetained(context).toOpaque()
-        if let length = headerValue(connection, "Content-Length").flatMap(Int.init), length > server.configuration.maxBodySize {
+        if let length = headerValue(connection, "Content-Length").flatMap(Int.init), length > context.limit {
             context.tooLarge = true
-            return queue(server.oversizeResponse(server.configuration.maxBodySize), on: connection)
+            return queue(server.oversizeResponse(context.limit), on: connection)
+        }
+        if MultipartBody.isFormData(headerValue(connection, "Content-Type")) {
+            context.multipart = MultipartReader(connection: connection)
         }
         return .YES
     }
@@ -32,11 +36,17 @@ func httpAccessHandler(
     if uploadDataSize.pointee > 0 {
         let count = uploadDataSize.pointee
         if !context.tooLarge, let uploadData {
-            if context.body.count + count > server.configuration.maxBodySize {
+            if context.received + count > context.limit {
                 context.tooLarge = true
                 context.body = Data()
+                context.multipart = nil
             } else {
-                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { context.body.append($0, count: count) }
+                context.received += count
+                if let reader = context.multipart {
+                    reader.feed(uploadData, count: count)
+                } else {
+                    uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { context.body.append($0, count: count) }
+                }
             }
         }
         uploadDataSize.pointee = 0
@@ -49,7 +59,7 @@ func httpAccessHandler(
         return queue(response, on: connection)
     }
     if context.tooLarge {
-        return queue(server.oversizeResponse(server.configuration.maxBodySize), on: connection)
+        return queue(server.oversizeResponse(context.limit), on: connection)
     }
 
     let request = HTTPRequest(
@@ -58,8 +68,10 @@ func httpAccessHandler(
         query: values(connection, .GET_ARGUMENT_KIND, lowercaseKeys: false, percentDecode: true),
         headers: values(connection, .HEADER_KIND, lowercaseKeys: true),
         body: context.body,
+        multipart: context.multipart?.finish(),
         remoteAddress: clientAddress(connection))
     context.body = Data()
+    context.multipart = nil
 
     switch server.handler(request) {
     case .drop:

@@ -19,6 +19,10 @@ public final class HTTPServer: Sendable {
         public var port: UInt16
         /// Largest accepted body; larger requests are answered by ``oversizeResponse``.
         public var maxBodySize: Int
+        /// Routes allowed a body larger (or smaller) than ``maxBodySize`` (uploads): method and
+        /// route pattern, as the ``Router`` matches them, to their limit. Looked up once per
+        /// request on its canonical path (``bodyLimit(method:rawPath:)``).
+        public var bodyLimits = Router<Int>()
         /// Number of MHD worker threads.
         public var threadCount: Int
         /// Idle connection timeout, seconds.
@@ -38,6 +42,21 @@ public final class HTTPServer: Sendable {
             self.connectionTimeout = connectionTimeout
             self.tlsKeyPEM = tlsKeyPEM
             self.tlsCertificatePEM = tlsCertificatePEM
+        }
+
+        /// The largest body accepted for `method` on `rawPath` (the path as sent): the limit of the
+        /// route in ``bodyLimits`` that matches it, else ``maxBodySize`` (also for a path without
+        /// a canonical form, which is refused anyway).
+        public func bodyLimit(method: String, rawPath: String) -> Int {
+            let path: String
+            do {
+                path = try CanonicalPath(raw: rawPath).path
+            } catch {
+                // Refused before routing (non_canonical_path): the default limit is enough.
+                return maxBodySize
+            }
+            if case .found(let limit, _, _) = bodyLimits.match(method: method, path: path) { return limit }
+            return maxBodySize
         }
     }
 
@@ -171,6 +190,16 @@ public final class HTTPServer: Sendable {
 /// Per-request state kept in MHD's `con_cls` while the request is read and answered.
 final class RequestContext {
     var body = Data()
+    /// Body bytes received so far.
+    var received = 0
+    /// The largest body this request may have (``HTTPServer/Configuration/bodyLimit(method:rawPath:)``).
+    var limit: Int
     var tooLarge = false
+    /// Reads a `multipart/form-data` body as it arrives (instead of keeping ``body``).
+    var multipart: MultipartReader?
     var pending: PendingResponse?
+
+    init(limit: Int) {
+        self.limit = limit
+    }
 }

@@ -60,7 +60,8 @@ enum DashboardPage {
           const table = document.getElementById("events");
           for (const ev of page.events) {
             const detail = ev.event.message ? ev.event.message.body?.elementText?.text : (ev.event.participant?.displayName ?? ev.event.reason ?? "");
-            table.insertAdjacentHTML("afterbegin", row([`<span class="dim">${esc(ev.createdAt.slice(11, 23))}</span>`, `<code>${esc(ev.accountId)}</code>`, esc(ev.eventType), esc(detail)]));
+            const files = (ev.event.message?.attachments ?? []).map(f => ` <a href="${esc(f.url)}" target="_blank" rel="noopener noreferrer">[${esc(f.name)}, ${esc(f.size)} bytes]</a>`).join("");
+            table.insertAdjacentHTML("afterbegin", row([`<span class="dim">${esc(ev.createdAt.slice(11, 23))}</span>`, `<code>${esc(ev.accountId)}</code>`, esc(ev.eventType), esc(detail) + files]));
           }
           while (table.rows.length > 200) table.deleteRow(-1);
           if (page.events.length) refresh();

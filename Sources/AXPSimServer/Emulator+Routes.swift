@@ -19,13 +19,17 @@ extension Emulator {
         ).addRoutes(to: &table)
         ConsoleController(controlGuard: controlGuard, secureCookies: configuration.tls).addRoutes(to: &table)
         ClockController(store: store, clocks: clocks, scheduler: scheduler, errors: errors).addRoutes(to: &table)
-        let poll = SessionEventPoll(chat: chat, store: store, hub: hub, holdSeconds: configuration.longPollHoldSeconds)
+        let poll = SessionEventPoll(chat: chat, store: store, hub: hub, holdSeconds: configuration.longPollHoldSeconds, links: attachmentLinks)
         ChatSDKController(
             chat: chat, store: store, poll: poll, authentication: authentication, publicBase: publicBase, maxMessageLength: configuration.maxMessageLength
         ).addRoutes(to: &table)
-        OmniSDKController(chat: chat, authentication: authentication, poll: poll, maxMessageLength: configuration.maxMessageLength)
-            .addRoutes(to: &table)
-        ChatControlController(chat: chat, store: store, hub: hub).addRoutes(to: &table)
+        OmniSDKController(
+            chat: chat, authentication: authentication, poll: poll, maxMessageLength: configuration.maxMessageLength, links: attachmentLinks
+        ).addRoutes(to: &table)
+        AttachmentController(
+            chat: chat, authentication: authentication, links: attachmentLinks, maxAttachmentBytes: configuration.maxAttachmentBytes
+        ).addRoutes(to: &table)
+        ChatControlController(chat: chat, store: store, hub: hub, links: attachmentLinks).addRoutes(to: &table)
         FaultController(faults: faults).addRoutes(to: &table)
         SnapshotController(store: store, resets: resets).addRoutes(to: &table)
         ScenarioController(
@@ -36,7 +40,7 @@ extension Emulator {
     }
 
     /// The base of the absolute URLs written for clients.
-    var publicBase: PublicBase { PublicBase(publicHost: configuration.publicHost, bound: baseURL) }
+    var publicBase: PublicBase { attachmentLinks.publicBase }
 
     /// The event sockets' endpoint.
     var eventSockets: EventSocketController {

@@ -41,6 +41,10 @@ public final class Emulator: Sendable {
     let hub: EventHub
     let faults = FaultInjector()
     let chat: ChatService
+    /// Signs the URLs of attachments (its secret is kept in the database).
+    let urlSigner: URLSigner
+    /// Writes and checks the signed URLs of attachments.
+    let attachmentLinks: AttachmentLinks
     let scheduler: Scheduler
     /// Prunes ended state past its retention.
     let retention: RetentionService
@@ -80,20 +84,25 @@ public final class Emulator: Sendable {
         clocks = ClockService(store: store, defaultMode: configuration.defaultClockMode)
         tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
+        urlSigner = URLSigner(secret: try Self.urlSigningSecret(store: store))
+        attachmentLinks = AttachmentLinks(
+            signer: urlSigner, clocks: clocks, publicBase: PublicBase(publicHost: configuration.publicHost, bound: baseURL))
         hub = EventHub(
-            store: store, faults: faults, maxPollsPerSession: configuration.maxPollsPerSession,
+            store: store, faults: faults, links: attachmentLinks, maxPollsPerSession: configuration.maxPollsPerSession,
             maxSocketsPerSession: configuration.maxSocketsPerSession)
         let timerSignal = TimerSignal()
         chat = ChatService(
             store: store, clocks: clocks, sink: hub, observers: ChatObservers(), timerSignal: timerSignal,
-            reminderLeadOverride: configuration.reminderLeadOverride, maxTextLength: configuration.maxMessageLength)
+            reminderLeadOverride: configuration.reminderLeadOverride, maxTextLength: configuration.maxMessageLength,
+            maxAttachmentBytes: configuration.maxAttachmentBytes)
         let environment = ScenarioEngine.Environment(
             chat: chat, store: store, clocks: clocks, keys: keys, faults: faults, tokens: tokens, issuer: baseURL)
         scenarios = ScenarioEngine(env: environment, library: ScenarioLibrary(directory: configuration.scenariosPath, logger: logger))
         retention = RetentionService(store: store, clocks: clocks, scenarios: scenarios, retention: TimeInterval(configuration.retentionSeconds))
         scheduler = Scheduler(store: store, clocks: clocks, chat: chat, scenarios: scenarios, retention: retention, wake: timerSignal)
         resets = StateResets(
-            store: store, clocks: clocks, keys: keys, journal: journal, hub: hub, scheduler: scheduler, scenarios: scenarios, fixtures: fixtures)
+            store: store, clocks: clocks, keys: keys, urlSigner: urlSigner, journal: journal, hub: hub, scheduler: scheduler, scenarios: scenarios,
+            fixtures: fixtures)
         // The stored scenario runs go on where they were (before the scheduler starts: a run whose
         // timer is due finds itself loaded when the timer fires).
         try scenarios.reload()
@@ -120,6 +129,19 @@ public final class Emulator: Sendable {
         return try ordered.map { try SigningKey(kid: $0.kid, privateKeyPEM: $0.privateKeyPEM) }
     }
 
+    /// The secret of signed URLs, from the database; generated (and stored) on first start, and
+    /// kept as it is afterwards, so the URLs written before a restart keep working.
+    static func urlSigningSecret(store: Store) throws -> Data {
+        let text = try store.setting(urlSigningSecretSetting, orInsert: URLSigner.generateSecret().base64EncodedString())
+        guard let secret = Data(base64Encoded: text), secret.count >= 16 else {
+            throw StartupError.configuration("the stored \(urlSigningSecretSetting) setting is not a base64 secret of at least 16 bytes")
+        }
+        return secret
+    }
+
+    /// The `setting` row holding the secret of signed URLs.
+    static let urlSigningSecretSetting = "url_signing_secret"
+
     /// The HTTP base URL (after ``start()``).
     public var httpURL: String { listeners.current.withLock { $0?.httpURL ?? "" } }
     /// The WebSocket base URL (after ``start()``).
@@ -130,9 +152,7 @@ public final class Emulator: Sendable {
         routes.install(makeRoutes())
         let tls = try tlsMaterial()
         let http = HTTPServer(
-            configuration: HTTPServer.Configuration(
-                host: configuration.host, port: configuration.httpPort, maxBodySize: configuration.maxBodySize,
-                threadCount: configuration.httpThreads, tlsKeyPEM: tls?.keyPEM, tlsCertificatePEM: tls?.certificatePEM),
+            configuration: httpConfiguration(tls),
             logger: Logger(label: "axpsim.http"),
             oversizeResponse: { limit in JSONResponses.problem(.payloadTooLarge(limit: limit)) },
             handler: { [weak self] request in
@@ -164,6 +184,16 @@ public final class Emulator: Sendable {
         scheduler.start()
         logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
         if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
+    }
+
+    /// The HTTP server's settings: the upload routes alone take bodies as large as an attachment.
+    private func httpConfiguration(_ tls: TLSMaterial?) -> HTTPServer.Configuration {
+        var http = HTTPServer.Configuration(
+            host: configuration.host, port: configuration.httpPort, maxBodySize: configuration.maxBodySize, threadCount: configuration.httpThreads,
+            tlsKeyPEM: tls?.keyPEM, tlsCertificatePEM: tls?.certificatePEM)
+        let uploadLimit = max(configuration.maxBodySize, configuration.maxAttachmentBytes + AttachmentController.multipartOverhead)
+        for (method, pattern) in AttachmentController.uploadRoutes { http.bodyLimits.add(method, pattern, uploadLimit) }
+        return http
     }
 
     /// Starts everything but the two listeners: the routes and the real-clock scheduler. Requests

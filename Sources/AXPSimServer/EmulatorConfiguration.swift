@@ -41,8 +41,12 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public var controlToken: String?
     /// Where to write the ready JSON once serving.
     public var readyFile: String?
-    /// Largest accepted request body, bytes.
+    /// Largest accepted request body, bytes (but on the two upload routes, see ``maxAttachmentBytes``).
     public var maxBodySize = 1 << 20
+    /// Largest attachment, bytes (`--max-attachment-size`): what `:generateUploadUrl` may announce
+    /// and the contact center may upload; the upload routes alone accept a body this large plus
+    /// its multipart framing.
+    public var maxAttachmentBytes = AttachmentPolicy.defaultMaxBytes
     /// Number of HTTP worker threads.
     public var httpThreads = 4
     /// Frames an event socket may have queued before it is closed as a slow consumer (4408).
@@ -92,6 +96,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if let value = environment["AXPSIM_MAX_POLLS_PER_SESSION"].flatMap(Int.init) { maxPollsPerSession = value }
         if let value = environment["AXPSIM_MAX_SOCKETS_PER_SESSION"].flatMap(Int.init) { maxSocketsPerSession = value }
         if let value = environment["AXPSIM_RETENTION"].flatMap(Int.init) { retentionSeconds = value }
+        if let value = environment["AXPSIM_MAX_ATTACHMENT_SIZE"].flatMap(Int.init) { maxAttachmentBytes = value }
         if let value = environment["AXPSIM_CORS_ORIGINS"] { corsOrigins = Self.splitList(value) }
         if let value = environment["AXPSIM_CLOCK"].flatMap(ClockMode.init(rawValue:)) { defaultClockMode = value }
         if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
@@ -119,6 +124,9 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if !(1...10_000).contains(maxPollsPerSession) { problems.append("--max-polls-per-session must be between 1 and 10000") }
         if !(1...10_000).contains(maxSocketsPerSession) { problems.append("--max-sockets-per-session must be between 1 and 10000") }
         if retentionSeconds < 60 { problems.append("--retention must be at least 60 seconds") }
+        if !(1...AttachmentPolicy.maxConfigurableBytes).contains(maxAttachmentBytes) {
+            problems.append("--max-attachment-size must be between 1 and \(AttachmentPolicy.maxConfigurableBytes) bytes")
+        }
         if let publicHost, !Self.isOmniHost(publicHost) {
             problems.append(
                 "--public-host must be a lowercase dotted host name without scheme, port or path, whose last label is not a number "
@@ -156,7 +164,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
             "tokenTTL=\(tokenTTLOverride.map(String.init) ?? "per integration")",
             "reminderLead=\(reminderLeadOverride.map(String.init) ?? "per integration")", "accessTokenTTL=\(accessTokenTTL)",
             "clock=\(defaultClockMode)", "controlToken=\(controlToken == nil ? "off (loopback only)" : "on")",
-            "maxBody=\(maxBodySize)", "httpThreads=\(httpThreads)", "wsQueueFrames=\(wsQueueFrames)",
+            "maxBody=\(maxBodySize)", "maxAttachment=\(maxAttachmentBytes)", "httpThreads=\(httpThreads)", "wsQueueFrames=\(wsQueueFrames)",
             "longPollHold=\(longPollHoldSeconds)s", "maxPollsPerSession=\(maxPollsPerSession)",
             "maxSocketsPerSession=\(maxSocketsPerSession)", "retention=\(retentionSeconds)s", "publicHost=\(publicHost ?? "-")",
             "logLevel=\(logLevel)",

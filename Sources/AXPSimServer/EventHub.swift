@@ -55,6 +55,9 @@ final class EventHub: Sendable {
     let faults: FaultInjector
     let state = Mutex(State())
     let logger = Logger(label: "axpsim.events")
+    /// Writes the signed URLs of the files MESSAGE events carry into socket frames (nil: frames
+    /// as stored, for tests of delivery alone).
+    let links: AttachmentLinks?
     /// Most long polls one session may have held at once (more answer 429 `too_many_followers`).
     let maxPollsPerSession: Int
     /// Most event sockets one session may have at once (more are closed with 4429).
@@ -62,11 +65,24 @@ final class EventHub: Sendable {
     /// Most events one long-poll answer carries.
     static let pollBatch = 200
 
-    init(store: Store, faults: FaultInjector, maxPollsPerSession: Int = 16, maxSocketsPerSession: Int = 16) {
+    init(store: Store, faults: FaultInjector, links: AttachmentLinks? = nil, maxPollsPerSession: Int = 16, maxSocketsPerSession: Int = 16) {
         self.store = store
         self.faults = faults
+        self.links = links
         self.maxPollsPerSession = maxPollsPerSession
         self.maxSocketsPerSession = maxSocketsPerSession
+    }
+
+    /// The frame a socket sends for `event` (`fieldsText`: its fields as encoded when stored):
+    /// with the signed URL of each file it carries. A URL that cannot be written (the account's
+    /// clock cannot be read) is logged and the frame goes without it.
+    func frame(_ event: SessionEvent, fieldsText: String?) -> Data {
+        do {
+            if let links { return try links.frame(event, fieldsText: fieldsText) }
+        } catch {
+            logger.error("cannot write the attachment URLs of an event", metadata: ["session": "\(event.sessionId)", "error": "\(error)"])
+        }
+        return fieldsText.map(event.frame(fieldsText:)) ?? event.wire.jsonData
     }
 
     /// What a failed store read answers a held request with: a logged 500, never a silent `[]`.
@@ -143,7 +159,7 @@ final class EventHub: Sendable {
     func sessionClosed(_ sessionId: String, response: HTTPResponse) {
         releasePolls(sessionId: sessionId, with: response)
         for subscriber in subscribers(sessionId: sessionId) {
-            subscriber.pump(store: store, faults: faults, logger: logger)
+            subscriber.pump(hub: self)
             subscriber.connection.close(code: SocketClose.sessionClosed, reason: "session closed")
         }
     }
@@ -203,7 +219,7 @@ final class EventHub: Sendable {
             state.subscribers[subscriber.sessionId, default: [:]][subscriber.connection.id] = subscriber
             return true
         }
-        if added { subscriber.pump(store: store, faults: faults, logger: logger) }
+        if added { subscriber.pump(hub: self) }
         return added
     }
 
@@ -270,7 +286,7 @@ final class EventHub: Sendable {
             // Answered: no longer registered (its hold timer then finds nothing to do).
             removeWaiter(sessionId: waiter.sessionId, id: id)
         }
-        for subscriber in subscribers { subscriber.pump(store: store, faults: faults, logger: logger, cache: self) }
+        for subscriber in subscribers { subscriber.pump(hub: self, useCache: true) }
         for (id, waiter) in journal where !waiter.pending.isFulfilled {
             do {
                 let events = try store.chatRead { try $0.journal(accountId: waiter.accountId, after: waiter.after, limit: waiter.limit) }
@@ -348,7 +364,7 @@ enum SocketState: Sendable {
 /// revoked tokens end theirs.
 extension EventHub: ChatEventSink {
     func published(_ events: [CommittedEvent], sessions: Set<String>) {
-        notify(sessions: sessions, events: events.map { CachedEvent(event: $0.event, frame: $0.event.frame(fieldsText: $0.fieldsText)) })
+        notify(sessions: sessions, events: events.map { CachedEvent(event: $0.event, frame: frame($0.event, fieldsText: $0.fieldsText)) })
     }
 
     func sessionClosed(_ sessionId: String) {
@@ -387,7 +403,11 @@ final class EventSubscriber: Sendable {
     /// that replay and live pushes never interleave or repeat.
     /// A store that cannot be read closes the socket with 1011: the client resumes from its last
     /// event id, so nothing is silently skipped.
-    func pump(store: Store, faults: FaultInjector, logger: Logger, cache: EventHub? = nil) {
+    func pump(hub: EventHub, useCache: Bool = false) {
+        let store = hub.store
+        let faults = hub.faults
+        let logger = hub.logger
+        let cache = useCache ? hub : nil
         progress.withLock { progress in
             if let ready = progress.ready {
                 progress.ready = nil
@@ -407,7 +427,7 @@ final class EventSubscriber: Sendable {
                         connection.close(code: SocketClose.internalError, reason: "cannot read the event log")
                         return
                     }
-                    batch = events.map { EventHub.CachedEvent(event: $0, frame: $0.wire.jsonData) }
+                    batch = events.map { EventHub.CachedEvent(event: $0, frame: hub.frame($0, fieldsText: nil)) }
                 }
                 guard !batch.isEmpty else { return }
                 for item in batch {

@@ -25,19 +25,20 @@ enum OmniWireFormat {
     }
 
     /// A message, flat (the send answer and history items): `messageIndex` counts across the
-    /// conversation.
-    static func message(_ m: ChatMessage, conversationId: String?) -> JSONValue {
+    /// conversation; `attachments` are its files with their signed URLs (``AttachmentLinks/json(_:accountId:for:)``).
+    static func message(_ m: ChatMessage, conversationId: String?, attachments: JSONValue) -> JSONValue {
         var object = WireFormat.message(m).objectValue
         object["conversationId"] = .optional(conversationId)
         if m.conversationIndex > 0 { object["messageIndex"] = .int(m.conversationIndex) }
         object["body"] = MessageBody(stored: m.body).json(family: .omni)
-        object["attachments"] = .array([])
+        object["attachments"] = attachments
         return .object(object)
     }
 
     /// A page of a conversation's history, newest first by default; `links.next` is a path from
     /// the root (the SDK appends it to its host), or exactly `""` on the last page.
-    static func history(_ page: ConversationPage, path: String) -> JSONValue {
+    /// `attachments` holds each message's rendered files, in the page's order.
+    static func history(_ page: ConversationPage, path: String, attachments: [JSONValue]) -> JSONValue {
         let request = page.request
         var next = ""
         if page.hasNext {
@@ -48,7 +49,8 @@ enum OmniWireFormat {
             next = "\(path)?\(query.joined(separator: "&"))"
         }
         return .object([
-            "messages": .array(page.messages.map { message($0, conversationId: page.conversationId) }),
+            "messages": .array(
+                zip(page.messages, attachments).map { message($0, conversationId: page.conversationId, attachments: $1) }),
             "pagination": .object([
                 "pageNumber": .int(Int64(request.pageNumber)), "pageSize": .int(Int64(request.pageSize)), "total": .int(Int64(page.total)),
                 "totalPages": .int(Int64(page.totalPages)),

@@ -64,6 +64,12 @@ enum OpenAPIDocument {
                 "type": "http", "scheme": "bearer",
                 "description": "The --control-token of the server; without one, the control plane answers loopback clients only.",
             ]),
+            "signedURL": .object([
+                "type": "apiKey", "in": "query", "name": "signature",
+                "description": .string(
+                    "A signed URL written by axpsim (an attachment's presignedUrl or url): its expires and signature query parameters "
+                        + "are the credential, HMAC-SHA256 over purpose, account, id and expiry; no Authorization or app key."),
+            ]),
             "consoleSession": .object([
                 "type": "apiKey", "in": "cookie", "name": .string(ControlGuard.cookieName),
                 "description": "The console's session cookie, set by POST /__sim/login (HttpOnly, SameSite=Strict).",
@@ -109,7 +115,7 @@ enum OpenAPIDocument {
         var operation: [String: JSONValue] = [
             "summary": .string(entry.summary), "tags": .array([.string(entry.group.rawValue)]),
             "operationId": .string(operationIds["\(method) \(pattern)"] ?? operationId(method, pattern)),
-            "security": security(entry.group, pattern: pattern),
+            "security": doc.isSignedURL ? .array([.object(["signedURL": .array([])])]) : security(entry.group, pattern: pattern),
         ]
         if !parameters.isEmpty { operation["parameters"] = .array(parameters) }
         switch doc.body {
@@ -120,6 +126,10 @@ enum OpenAPIDocument {
         case .form(let schema)?:
             operation["requestBody"] = .object([
                 "required": true, "content": .object(["application/x-www-form-urlencoded": .object(["schema": use(schema)])]),
+            ])
+        case .multipart(let schema)?:
+            operation["requestBody"] = .object([
+                "required": true, "content": .object(["multipart/form-data": .object(["schema": use(schema)])]),
             ])
         case nil:
             break

@@ -15,6 +15,8 @@ struct RouteDoc: Sendable {
         case json(JSONSchema, required: Bool)
         /// An `application/x-www-form-urlencoded` form.
         case form(JSONSchema)
+        /// A `multipart/form-data` body (uploads); file parts are strings of format `binary`.
+        case multipart(JSONSchema)
     }
 
     /// An OpenAPI link from this route's success answer to another operation.
@@ -38,6 +40,9 @@ struct RouteDoc: Sendable {
     var links: [Link] = []
     /// Other documented answers with a body of the success content type (status → schema).
     var otherAnswers: [Int: (description: String, schema: JSONSchema)] = [:]
+    /// True for a route whose URL carries its own credential (`expires` and `signature`, see
+    /// ``AttachmentLinks``) instead of its group's.
+    var isSignedURL = false
 
     /// A JSON answer.
     static func json(_ status: Int = 200, _ schema: JSONSchema) -> RouteDoc {
@@ -76,6 +81,20 @@ struct RouteDoc: Sendable {
     func form(_ schema: JSONSchema) -> RouteDoc {
         var copy = self
         copy.body = .form(schema)
+        return copy
+    }
+
+    /// A `multipart/form-data` body.
+    func multipartBody(_ schema: JSONSchema) -> RouteDoc {
+        var copy = self
+        copy.body = .multipart(schema)
+        return copy
+    }
+
+    /// The URL is the credential (a signed URL): no Authorization or app key.
+    func signedURL() -> RouteDoc {
+        var copy = self
+        copy.isSignedURL = true
         return copy
     }
 

@@ -12,6 +12,8 @@ struct SessionEventPoll: Sendable {
     let hub: EventHub
     /// Seconds a poll is held when there is nothing to send (`--long-poll-hold`).
     let holdSeconds: Int
+    /// Writes the signed URLs of the files MESSAGE events carry, at delivery.
+    let links: AttachmentLinks
 
     /// `GET …/sessions/{id}/events[?lastEventId=ID][&waitSeconds=N]`: answers at once with the
     /// SDK events after the cursor, or holds until one is stored or the hold time passes.
@@ -36,7 +38,13 @@ struct SessionEventPoll: Sendable {
         let hold = try Self.waitSecondsQuery(default: holdSeconds).int(in: request.query)
         return try hub.poll(
             accountId: caller.accountId, sessionId: sessionId, after: after, hold: TimeInterval(hold),
-            render: { events in JSONResponses.json(200, JSONValue.array(events.map(\.wire))) })
+            render: { [links] events in
+                do {
+                    return JSONResponses.json(200, JSONValue.array(try events.map { try links.wire($0, for: request) }))
+                } catch {
+                    return JSONResponses.problem(.internalError("cannot render the events: \(error)"))
+                }
+            })
     }
 
     /// The long poll's cursor.

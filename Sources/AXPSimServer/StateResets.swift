@@ -12,6 +12,8 @@ struct StateResets: Sendable {
     let store: Store
     let clocks: ClockService
     let keys: KeyRing
+    /// Its secret comes back from a restored snapshot too.
+    let urlSigner: URLSigner
     let journal: RequestJournal
     let hub: EventHub
     let scheduler: Scheduler
@@ -56,6 +58,8 @@ struct StateResets: Sendable {
     func restoreSnapshot(_ name: String) throws -> Bool {
         guard Store.isValidSnapshotName(name), try store.restoreSnapshot(name) else { return false }
         try keys.replace(with: try Emulator.storedKeys(store: store))
+        // The same secret unless the snapshot came from another database (then its URLs work).
+        urlSigner.replace(secret: try Emulator.urlSigningSecret(store: store))
         clocks.invalidate()
         hub.dropAccount(nil, response: JSONResponses.problem(.sessionNotFound))
         // The snapshot holds the runs as they were (rows and timers): they go on from there.

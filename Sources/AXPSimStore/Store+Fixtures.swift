@@ -54,7 +54,7 @@ extension Store {
     /// Tables holding an account's runtime (not provisioning) data.
     static let runtimeTables = [
         "access_token", "issued_token", "customer", "clock", "chat_session", "engagement", "participant", "message",
-        "engagement_follower", "event", "timer", "scenario_run",
+        "engagement_follower", "event", "timer", "scenario_run", "attachment", "conversation",
     ]
 
     private static func insertProvisioned(_ item: ProvisionedAccount, now: Date, db: Database) throws {

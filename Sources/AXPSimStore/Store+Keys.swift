@@ -51,4 +51,14 @@ extension Store {
                 arguments: [name, value])
         }
     }
+
+    /// The stored setting `name`; when there is none, `value` is stored and returned (in one
+    /// transaction, so two callers agree on the first value).
+    public func setting(_ name: String, orInsert value: String) throws -> String {
+        try write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name]) { return existing }
+            try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
+            return value
+        }
+    }
 }

@@ -243,6 +243,15 @@ extension Store {
                 CREATE INDEX attachment_engagement ON attachment(engagement_id);
                 """)
         }
+        migrator.registerMigration("v5-attachments") { db in
+            // The attachment table of v4 with when its bytes arrived (its `data` BLOB holds them,
+            // so they go with their account, reset, retention and snapshots), and the index the
+            // per-account deletes use.
+            try db.execute(sql: """
+                ALTER TABLE attachment ADD COLUMN uploaded_at INTEGER;
+                CREATE INDEX attachment_account ON attachment(account_id);
+                """)
+        }
         return migrator
     }
 }

@@ -12,6 +12,9 @@ public struct PruneReport: Sendable, Equatable, Codable {
     public var engagements = 0
     /// Messages removed (of those chats).
     public var messages = 0
+    /// Attachments removed (with their bytes): those of the removed chats, and announced files
+    /// never uploaded whose upload URL ended before the cutoff.
+    public var attachments = 0
     /// Expired or revoked chat JWT records removed.
     public var tokens = 0
     /// Expired OAuth access tokens removed.
@@ -27,6 +30,7 @@ public struct PruneReport: Sendable, Equatable, Codable {
         events += other.events
         engagements += other.engagements
         messages += other.messages
+        attachments += other.attachments
         tokens += other.tokens
         accessTokens += other.accessTokens
         customers += other.customers
@@ -40,7 +44,8 @@ public struct PruneReport: Sendable, Equatable, Codable {
 extension Store {
     /// Removes, in one transaction, the account's state that ended before `cutoff` (an instant on
     /// the account's clock): closed sessions with their event logs, ended chats with their
-    /// messages and participants, expired or revoked chat JWT records no active session uses,
+    /// messages, participants and attachments (bytes included), announced files never uploaded,
+    /// expired or revoked chat JWT records no active session uses,
     /// expired OAuth access tokens, and customers left with nothing. Active sessions, open chats
     /// and anything newer are never touched.
     public func prune(accountId: String, before cutoff: Date) throws -> PruneReport {
@@ -59,6 +64,11 @@ extension Store {
             let endedChats = "SELECT engagement_id FROM engagement WHERE account_id = ? AND ended_at IS NOT NULL AND ended_at < ?"
             try db.execute(sql: "DELETE FROM message WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             report.messages = db.changesCount
+            try db.execute(sql: "DELETE FROM attachment WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
+            report.attachments = db.changesCount
+            try db.execute(
+                sql: "DELETE FROM attachment WHERE account_id = ? AND state = 'pending' AND upload_expires_at < ?", arguments: [accountId, at])
+            report.attachments += db.changesCount
             try db.execute(sql: "DELETE FROM participant WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM engagement_follower WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM timer WHERE account_id = ? AND target IN (\(endedChats))", arguments: [accountId, accountId, at])

@@ -33,6 +33,10 @@ struct ServeCommand: ParsableCommand {
     var controlToken: String?
     @Option(name: .customLong("ready-file"), help: "Write {httpUrl, wsUrl, pid} here once ready.") var readyFile: String?
     @Option(name: .customLong("max-body-size"), help: "Largest accepted request body in bytes.") var maxBodySize: Int?
+    @Option(
+        name: .customLong("max-attachment-size"),
+        help: "Largest attachment in bytes (default 52428800, 50 MiB; env AXPSIM_MAX_ATTACHMENT_SIZE); only the upload routes take bodies this large.")
+    var maxAttachmentSize: Int?
     @Option(name: .customLong("http-threads"), help: "HTTP worker threads.") var httpThreads: Int?
     @Option(name: .customLong("long-poll-hold"), help: "Seconds a long poll with nothing to send is held (default 25).")
     var longPollHold: Int?
@@ -113,6 +117,7 @@ struct ServeCommand: ParsableCommand {
         if let controlToken { configuration.controlToken = controlToken }
         if let readyFile { configuration.readyFile = readyFile }
         if let maxBodySize { configuration.maxBodySize = maxBodySize }
+        if let maxAttachmentSize { configuration.maxAttachmentBytes = maxAttachmentSize }
         if let httpThreads { configuration.httpThreads = httpThreads }
         if let longPollHold { configuration.longPollHoldSeconds = longPollHold }
         if let wsQueueFrames { configuration.wsQueueFrames = wsQueueFrames }

@@ -35,6 +35,8 @@ seeds = {
  'ok-fault-status': ('f', {"match":{"method":"post","path":"/sdk/*/messages"},"action":{"status":503},"probability":0.5,"seed":7,"count":2}),
  'ok-fault-event': ('f', {"match":{"event":"MESSAGE"},"action":{"closeSocket":True},"count":1}),
  'bad-fault': ('f', {"match":{"event":"NOPE","method":"GET"},"action":{"status":503,"drop":True},"probability":2}),
+ 'ok-upload-url': ('u', {"attachmentName":"Invoice 2030.pdf","attachmentType":"application/pdf","attachmentSize":1234}),
+ 'bad-upload-url': ('u', {"attachmentName":"../run.exe","attachmentType":"text/html\r\nX: 1","attachmentSize":0}),
 }
 for name,(sel,body) in seeds.items():
     open(os.path.join(d,name),'wb').write(sel.encode()+json.dumps(body,separators=(',',':'),ensure_ascii=False).encode())

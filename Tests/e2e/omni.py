@@ -24,6 +24,12 @@ def location(lat, long, name=None):
     return {"elementType": "location", "elementText": {"text": "", "textFormat": "PLAINTEXT"}, "richMediaPayload": payload}
 
 
+def file_body(attachment_id, caption="", kind="file"):
+    """A file (or image) message naming one uploaded attachment, as the SDK sends it."""
+    return {"elementType": kind, "elementText": {"text": caption, "textFormat": "PLAINTEXT"},
+            "richMediaPayload": {"attachmentIds": [attachment_id]}}
+
+
 class OmniCustomer:
     """One Omni SDK instance (one init) of one customer."""
 
@@ -101,3 +107,25 @@ class OmniCustomer:
 
     def shutdown(self, reason="USER_CLOSED"):
         return self.call("DELETE", f"/sessions/{self.session_id}?reason={reason}")
+
+    def generate_upload_url(self, name, size, content_type="application/octet-stream", engagement=None):
+        """`:generateUploadUrl` for a file of the current (or given) engagement."""
+        engagement_id = (engagement or self.engagement)["engagementId"]
+        body = {"attachmentName": name, "attachmentSize": size}
+        if content_type is not None:
+            body["attachmentType"] = content_type
+        return self.call("POST", f"/engagements/{engagement_id}:generateUploadUrl", body)
+
+    def upload(self, presigned_url, name, data, content_type, origin=None, part="mediaFile"):
+        """POST the file to its presigned URL as the SDK does: multipart, one part, no credentials."""
+        headers = {"Origin": origin} if origin else {}
+        return requests.post(presigned_url, files={part: (name, data, content_type)}, headers=headers, timeout=60,
+                             verify=self.server.verify if self.server.verify is not None else True)
+
+    def send_file(self, name, data, content_type, kind="file", caption=""):
+        """generate → upload → send; returns the send's answer."""
+        r = self.generate_upload_url(name, len(data), content_type)
+        assert r.status_code == 200, r.text
+        up = self.upload(r.json()["presignedUrl"], name, data, content_type)
+        assert up.status_code == 202, up.text
+        return self.send(file_body(up.json()["mediaId"], caption, kind))

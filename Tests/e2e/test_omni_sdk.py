@@ -229,3 +229,15 @@ steps:
         assert server.get(f"/__sim/scenario-runs/{run}").json()["status"] == "passed"
     finally:
         server.stop()
+
+
+def test_an_account_reset_forgets_its_conversations(fresh):
+    ann = OmniCustomer(fresh, "omni-reset")
+    ann.init()
+    before = ann.conversation_id
+    assert fresh.post(f"/__sim/accounts/{RETAIL['account']}/reset").status_code == 200
+    again = OmniCustomer(fresh, "omni-reset")
+    again.init()
+    assert again.conversation_id != before, "the conversation went with the account's other runtime data"
+    r = again.call("GET", f"/conversations/{before}/messages")
+    assert r.status_code == 404

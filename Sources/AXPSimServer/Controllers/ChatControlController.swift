@@ -11,6 +11,8 @@ struct ChatControlController: Sendable {
     let chat: ChatService
     let store: Store
     let hub: EventHub
+    /// Writes the signed download URLs of the files messages and MESSAGE events carry.
+    let links: AttachmentLinks
 
     func addRoutes(to table: inout RouteTable) {
         addAgentRoutes(to: &table)
@@ -32,12 +34,14 @@ struct ChatControlController: Sendable {
             return .respond(JSONResponses.json(201, Self.participantJSON(participant)))
         }
         table.add("POST", "\(base)/agent/message", .control, "The agent says something (the most recent agent unless participantId)",
-            .json(201, WireFormat.messageSchema).body(ControlRequests.participantMessage)) {
+            .json(201, Self.messageSchema).body(ControlRequests.participantMessage)) {
             request in
             let body = try ControlRequests.participantMessage(try request.jsonObject())
+            let engagementId = request.parameter("engagementId")
             let message = try self.chat.participantMessage(
-                request.parameter("engagementId"), body: body.body, participantId: body.participantId, types: ControlRequests.contactCenterTypes)
-            return .respond(JSONResponses.json(201, WireFormat.message(message)))
+                engagementId, body: body.body, participantId: body.participantId, types: ControlRequests.contactCenterTypes)
+            let accountId = try self.store.chatRead { tx in try self.chat.requireEngagement(tx, engagementId).accountId }
+            return .respond(JSONResponses.json(201, try self.message(message, accountId: accountId, request)))
         }
         table.add("POST", "\(base)/agent/typing", .control, "The agent is typing (TYPING on the socket)",
             .json(200, Self.participantDetailSchema).optionalBody(ControlRequests.participantId)) { request in
@@ -127,13 +131,14 @@ struct ChatControlController: Sendable {
             return .respond(JSONResponses.json(200, json))
         }
         table.add("GET", "/__sim/engagements/{engagementId}/messages", .control, "Every message of a chat, oldest first",
-            .json(200, .record(["messages": .array(WireFormat.messageSchema)]))) {
+            .json(200, .record(["messages": .array(Self.messageSchema)]))) {
             request in
-            let messages = try self.store.chatRead { tx -> [ChatMessage] in
+            let (messages, accountId) = try self.store.chatRead { tx -> ([ChatMessage], String) in
                 let engagement = try self.chat.requireEngagement(tx, request.parameter("engagementId"))
-                return try tx.messages(engagement.engagementId, pageSize: Int.max, pageNumber: 1, ascending: true)
+                return (try tx.messages(engagement.engagementId, pageSize: Int.max, pageNumber: 1, ascending: true), engagement.accountId)
             }
-            return .respond(JSONResponses.json(200, JSONValue.object(["messages": .array(messages.map(WireFormat.message))])))
+            let list = try messages.map { try self.message($0, accountId: accountId, request) }
+            return .respond(JSONResponses.json(200, JSONValue.object(["messages": .array(list)])))
         }
         table.add("GET", "/__sim/events", .control, "Journal of every event (?accountId, ?sinceId, ?limit, ?wait seconds)",
             RouteDoc.json(200, .record(["events": .array(WireFormat.journalEntrySchema), "lastId": .integer()])).query(Self.journalQuery)) {
@@ -146,11 +151,17 @@ struct ChatControlController: Sendable {
             if let accountId, try self.store.account(accountId) == nil { throw AXPSimError.notFound(resource: "account", id: accountId) }
             return try self.hub.pollJournal(
                 accountId: accountId, after: since, limit: limit, wait: TimeInterval(wait),
-                render: { events in
-                    let body = JSONValue.object([
-                        "events": .array(events.map(WireFormat.journalEntry)), "lastId": .int(events.last?.journalId ?? since),
-                    ])
-                    return JSONResponses.json(200, body)
+                render: { [links] events in
+                    do {
+                        let entries = try events.map { event in
+                            var entry = WireFormat.journalEntry(event).objectValue
+                            entry["event"] = try links.wire(event, for: request)
+                            return JSONValue.object(entry)
+                        }
+                        return JSONResponses.json(200, JSONValue.object(["events": .array(entries), "lastId": .int(events.last?.journalId ?? since)]))
+                    } catch {
+                        return JSONResponses.problem(.internalError("cannot render the journal: \(error)"))
+                    }
                 })
         }
     }
@@ -163,6 +174,29 @@ struct ChatControlController: Sendable {
         QueryParameter.integer("limit", default: 500, range: 1...5000, "At most this many entries"),
         QueryParameter.integer("wait", default: 0, range: 0...60, "Seconds of real time to wait for a newer entry"),
     ]
+
+    /// A message as the control plane shows it: the Chat SDK's flat shape, plus `attachments`
+    /// (each file with a signed download URL) when it carries files.
+    func message(_ message: ChatMessage, accountId: String, _ request: HTTPRequest) throws -> JSONValue {
+        var object = WireFormat.message(message).objectValue
+        if !message.attachments.isEmpty { object["attachments"] = try links.json(message.attachments, accountId: accountId, for: request) }
+        return .object(object)
+    }
+
+    /// The JSON shape of ``message(_:accountId:_:)``.
+    static let messageSchema = JSONSchema.ref(
+        "ControlMessage",
+        JSONSchema.object(
+            [
+                "messageId": .string(), "engagementId": .string(), "dialogId": .string(), "parentMessageId": JSONSchema.string().nullable,
+                "messageIndex": .integer(), "receivedAt": .timestamp, "lastUpdatedAt": .timestamp, "body": WireFormat.messageBodySchema,
+                "senderParticipantId": .string(), "participantType": .string(oneOf: ParticipantType.allCases.map(\.rawValue)),
+                "displayName": .string(), "attachments": .array(OmniWireFormat.attachmentSchema),
+            ],
+            required: [
+                "messageId", "engagementId", "dialogId", "parentMessageId", "messageIndex", "receivedAt", "lastUpdatedAt", "body",
+                "senderParticipantId", "participantType", "displayName",
+            ]))
 
     /// The JSON shape of ``inspectedEngagement(_:_:)``.
     static let inspectedEngagementSchema = JSONSchema.ref(

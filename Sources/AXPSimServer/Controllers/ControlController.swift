@@ -65,8 +65,8 @@ struct ControlController: Sendable {
     static let pruneReportSchema = JSONSchema.ref(
         "PruneReport",
         .record([
-            "sessions": .integer(), "events": .integer(), "engagements": .integer(), "messages": .integer(), "tokens": .integer(),
-            "accessTokens": .integer(), "customers": .integer(),
+            "sessions": .integer(), "events": .integer(), "engagements": .integer(), "messages": .integer(), "attachments": .integer(),
+            "tokens": .integer(), "accessTokens": .integer(), "customers": .integer(),
         ]))
 
     // MARK: Request journal

@@ -14,6 +14,8 @@ struct OmniSDKController: Sendable {
     let poll: SessionEventPoll
     /// Longest message text (`--max-message-length`).
     let maxMessageLength: Int
+    /// Writes the signed download URL of every file a message carries.
+    let links: AttachmentLinks
 
     static let base = "/sdk/digital/chat/v1/messaging-integrations/{integrationId}"
 
@@ -69,7 +71,8 @@ struct OmniSDKController: Sendable {
             let body = try OmniRequests.sendMessage(request.jsonObject(), maxTextLength: self.maxMessageLength)
             let message = try self.chat.sendMessage(caller, request.parameter("engagementId"), body)
             let conversationId = try self.chat.conversationId(ofEngagement: message.engagementId)
-            var flat = OmniWireFormat.message(message, conversationId: conversationId).objectValue
+            let attachments = try self.links.json(message.attachments, accountId: caller.accountId, for: request)
+            var flat = OmniWireFormat.message(message, conversationId: conversationId, attachments: attachments).objectValue
             flat["sessionId"] = .string(body.sessionId)
             return .respond(JSONResponses.json(200, JSONValue.object(flat)))
         }
@@ -77,7 +80,8 @@ struct OmniSDKController: Sendable {
             "Omni SDK: one page of the conversation's history across its chats (links.next is a path from the root)",
             .json(200, OmniWireFormat.historySchema).query(OmniRequests.historyQuery), sdk) { request, caller in
             let page = try self.chat.conversationMessages(caller, request.parameter("conversationId"), try OmniRequests.historyPage(request.query))
-            return .respond(JSONResponses.json(200, OmniWireFormat.history(page, path: request.path)))
+            let attachments = try page.messages.map { try self.links.json($0.attachments, accountId: caller.accountId, for: request) }
+            return .respond(JSONResponses.json(200, OmniWireFormat.history(page, path: request.path, attachments: attachments)))
         }
     }
 }
