@@ -351,8 +351,12 @@ extension EventHub: ChatEventSink {
         notify(sessions: sessions, events: events.map { CachedEvent(event: $0.event, frame: $0.event.frame(fieldsText: $0.fieldsText)) })
     }
 
-    func sessionClosed(_ sessionId: String) {
-        sessionClosed(sessionId, response: JSONResponses.problem(.sessionNotFound))
+    /// Held polls of a session the platform closed answer 404 `Session not found` (both SDK
+    /// families stop on it, the Omni SDK by shutting itself down). After the SDK's own shutdown they
+    /// answer `[]`: the SDK is still polling while its `DELETE` is answered, and a 404 there makes
+    /// the Omni SDK log an error and start a second shutdown (docs/omni-protocol.md).
+    func sessionClosed(_ sessionId: String, byItsClient: Bool) {
+        sessionClosed(sessionId, response: byItsClient ? JSONResponses.json(200, JSONValue.array([])) : JSONResponses.problem(.sessionNotFound))
     }
 
     func tokenRevoked(_ jti: String) {

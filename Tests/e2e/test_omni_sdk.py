@@ -194,3 +194,45 @@ def test_public_host_is_checked_covered_by_the_certificate_and_used_in_written_u
         assert page["links"]["next"].startswith("https://axp.test/sdk/digital/chat/v1/integrations/"), page["links"]
     finally:
         server.stop()
+
+
+def _held_poll(customer, server):
+    """Starts a long poll of `customer`'s session in a thread; returns (thread, answers) once it is held."""
+    import threading
+    import time
+
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(
+        customer.call("GET", f"/sessions/{customer.session_id}/events?lastEventId={customer.last_event_id}&waitSeconds=30")))
+    thread.start()
+    deadline = time.monotonic() + 20
+    while server.get("/__sim/health").json()["delivery"]["heldPolls"] < 1:
+        assert time.monotonic() < deadline, "the poll was never held"
+        time.sleep(0.02)
+    return thread, answers
+
+
+def test_the_sdks_own_shutdown_ends_its_held_poll_empty_and_a_platform_close_with_session_not_found(fresh):
+    """The Omni SDK keeps its long poll held while it sends DELETE …/sessions/{id}: a 404 'Session not
+    found' there makes it log an error and start a second shutdown (UNKNOWN) while the first runs.
+    Its own shutdown ends the poll with []; a close by the platform still answers 404, which is how
+    the SDK learns it lost its session."""
+    ann = OmniCustomer(fresh, "omni-kim")
+    ann.init()
+    ann.start_chat()
+    ann.poll()
+    thread, answers = _held_poll(ann, fresh)
+    assert ann.shutdown("USER_CLOSED").status_code == 204
+    thread.join(timeout=30)
+    assert answers[0].status_code == 200 and answers[0].json() == [], answers[0].text
+    after = ann.call("GET", f"/sessions/{ann.session_id}/events?waitSeconds=0")
+    assert after.status_code == 404 and after.json()["detail"] == "Session not found"
+
+    bob = OmniCustomer(fresh, "omni-lou")
+    bob.init()
+    bob.start_chat()
+    bob.poll()
+    thread, answers = _held_poll(bob, fresh)
+    assert fresh.post(f"/__sim/sessions/{bob.session_id}/close").status_code == 200
+    thread.join(timeout=30)
+    assert answers[0].status_code == 404 and answers[0].json()["detail"] == "Session not found", answers[0].text
