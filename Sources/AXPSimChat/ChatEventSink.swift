@@ -21,8 +21,8 @@ package protocol ChatEventSink: Sendable {
     func published(_ events: [CommittedEvent], sessions: Set<String>)
     /// A session closed: whoever follows it gets its last events, then is let go. `byItsClient`:
     /// the SDK shut the session down itself (`DELETE …/sessions/{id}`), so a poll it still holds
-    /// ends with nothing rather than with "Session not found" (which an SDK reads as the platform
-    /// having lost its session).
+    /// runs out quietly rather than ending with "Session not found" (which an SDK reads as the
+    /// platform having lost its session).
     func sessionClosed(_ sessionId: String, byItsClient: Bool)
     /// A chat JWT was revoked: connections authenticated with it end.
     func tokenRevoked(_ jti: String)

@@ -53,7 +53,7 @@ extension ChatService {
     /// customer's chats stay for their other sessions. Returns false when already closed. The
     /// state is checked and changed in one transaction, so two concurrent closes (SDK and control
     /// plane, or a scenario) store one `SESSION_CLOSED`. `byItsClient`: the SDK's own shutdown (its
-    /// held polls then end empty, not with "Session not found").
+    /// held polls then run out, not end with "Session not found").
     @discardableResult
     package func closeSession(_ sessionId: String, reason: String, byItsClient: Bool = false) throws -> Bool {
         guard let session = try store.chatRead({ try $0.session(sessionId) }) else {

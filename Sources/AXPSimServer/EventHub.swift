@@ -139,9 +139,10 @@ final class EventHub: Sendable {
         for subscriber in subscribers { subscriber.connection.close(code: SocketClose.sessionClosed, reason: "state reset") }
     }
 
-    /// After a session closed: held polls answer `response`; sockets get their last events, then 4410.
-    func sessionClosed(_ sessionId: String, response: HTTPResponse) {
-        releasePolls(sessionId: sessionId, with: response)
+    /// After a session closed: held polls answer `response` (or, when it is nil, keep being held
+    /// until their hold ends with `[]`); sockets get their last events, then 4410.
+    func sessionClosed(_ sessionId: String, response: HTTPResponse?) {
+        if let response { releasePolls(sessionId: sessionId, with: response) }
         for subscriber in subscribers(sessionId: sessionId) {
             subscriber.pump(store: store, faults: faults, logger: logger)
             subscriber.connection.close(code: SocketClose.sessionClosed, reason: "session closed")
@@ -351,12 +352,14 @@ extension EventHub: ChatEventSink {
         notify(sessions: sessions, events: events.map { CachedEvent(event: $0.event, frame: $0.event.frame(fieldsText: $0.fieldsText)) })
     }
 
-    /// Held polls of a session the platform closed answer 404 `Session not found` (both SDK
-    /// families stop on it, the Omni SDK by shutting itself down). After the SDK's own shutdown they
-    /// answer `[]`: the SDK is still polling while its `DELETE` is answered, and a 404 there makes
-    /// the Omni SDK log an error and start a second shutdown (docs/omni-protocol.md).
+    /// Held polls of a session the platform closed answer 404 `Session not found` at once (both
+    /// SDK families stop on it, the Omni SDK by shutting itself down). After the SDK's own shutdown
+    /// they are left to end with `[]` when their hold does: the SDK is still polling while its
+    /// `DELETE` is answered, and an answer then (404, or `[]` and a 404 to the next poll) can reach
+    /// it before it has stopped polling, which makes the Omni SDK log an error and start a second
+    /// shutdown (docs/omni-protocol.md).
     func sessionClosed(_ sessionId: String, byItsClient: Bool) {
-        sessionClosed(sessionId, response: byItsClient ? JSONResponses.json(200, JSONValue.array([])) : JSONResponses.problem(.sessionNotFound))
+        sessionClosed(sessionId, response: byItsClient ? nil : JSONResponses.problem(.sessionNotFound))
     }
 
     func tokenRevoked(_ jti: String) {
