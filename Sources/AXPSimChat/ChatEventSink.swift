@@ -19,8 +19,11 @@ package struct CommittedEvent: Sendable {
 package protocol ChatEventSink: Sendable {
     /// A commit appended `events` (in order) to the logs of `sessions`.
     func published(_ events: [CommittedEvent], sessions: Set<String>)
-    /// A session closed: whoever follows it gets its last events, then is let go.
-    func sessionClosed(_ sessionId: String)
+    /// A session closed: whoever follows it gets its last events, then is let go. `byItsClient`:
+    /// the SDK shut the session down itself (`DELETE …/sessions/{id}`), so a poll it still holds
+    /// runs out quietly rather than ending with "Session not found" (which an SDK reads as the
+    /// platform having lost its session).
+    func sessionClosed(_ sessionId: String, byItsClient: Bool)
     /// A chat JWT was revoked: connections authenticated with it end.
     func tokenRevoked(_ jti: String)
     /// A session's connections drop without a goodbye (a fault); returns how many.

@@ -46,20 +46,24 @@ extension ChatService {
     /// `DELETE …/sessions/{id}` by the SDK.
     package func shutdown(_ caller: SDKCaller, _ sessionId: String, reason: String) throws {
         _ = try store.chatRead { tx in try requireSession(tx, caller, sessionId) }
-        try closeSession(sessionId, reason: String(reason.prefix(64)))
+        try closeSession(sessionId, reason: String(reason.prefix(64)), byItsClient: true)
     }
 
     /// Closes a session (SDK shutdown or control plane): `SESSION_CLOSED` is its last event; the
     /// customer's chats stay for their other sessions. Returns false when already closed. The
     /// state is checked and changed in one transaction, so two concurrent closes (SDK and control
-    /// plane, or a scenario) store one `SESSION_CLOSED`.
+    /// plane, or a scenario) store one `SESSION_CLOSED`. `byItsClient`: the SDK's own shutdown (its
+    /// held polls then run out, not end with "Session not found").
     @discardableResult
-    package func closeSession(_ sessionId: String, reason: String) throws -> Bool {
+    package func closeSession(_ sessionId: String, reason: String, byItsClient: Bool = false) throws -> Bool {
         guard let session = try store.chatRead({ try $0.session(sessionId) }) else {
             throw AXPSimError.sessionNotFound
         }
         let now = try now(session.accountId)
-        return try commit { tx, emission in try closeSession(tx, emission, sessionId, reason: reason, at: now) }
+        return try commit { tx, emission in
+            if byItsClient { emission.shutDownByClient.insert(sessionId) }
+            return try closeSession(tx, emission, sessionId, reason: reason, at: now)
+        }
     }
 
     /// ``closeSession(_:reason:)`` inside the caller's transaction; the session's held polls and

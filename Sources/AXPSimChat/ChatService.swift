@@ -62,6 +62,8 @@ package final class ChatService: Sendable {
         package var timersChanged = false
         /// Sessions closed: their held polls and sockets end.
         package var closedSessions: [String] = []
+        /// Those of ``closedSessions`` that their own client shut down.
+        package var shutDownByClient = Set<String>()
         /// Chat JWTs revoked: connections authenticated with them end.
         package var revokedTokens: [String] = []
         /// Sessions whose connections drop without a goodbye.
@@ -84,7 +86,9 @@ package final class ChatService: Sendable {
     /// the scheduler's wake-up, and last the observers (which may start more work on this thread).
     package func publish(_ emission: Emission) {
         if !emission.touched.isEmpty { sink.published(emission.events, sessions: emission.touched) }
-        for sessionId in emission.closedSessions { sink.sessionClosed(sessionId) }
+        for sessionId in emission.closedSessions {
+            sink.sessionClosed(sessionId, byItsClient: emission.shutDownByClient.contains(sessionId))
+        }
         for jti in emission.revokedTokens { sink.tokenRevoked(jti) }
         for sessionId in emission.droppedConnections { sink.dropConnections(sessionId: sessionId) }
         if emission.timersChanged { timerSignal.signal() }

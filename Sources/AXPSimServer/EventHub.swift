@@ -155,9 +155,10 @@ final class EventHub: Sendable {
         for subscriber in subscribers { subscriber.connection.close(code: SocketClose.sessionClosed, reason: "state reset") }
     }
 
-    /// After a session closed: held polls answer `response`; sockets get their last events, then 4410.
-    func sessionClosed(_ sessionId: String, response: HTTPResponse) {
-        releasePolls(sessionId: sessionId, with: response)
+    /// After a session closed: held polls answer `response` (or, when it is nil, keep being held
+    /// until their hold ends with `[]`); sockets get their last events, then 4410.
+    func sessionClosed(_ sessionId: String, response: HTTPResponse?) {
+        if let response { releasePolls(sessionId: sessionId, with: response) }
         for subscriber in subscribers(sessionId: sessionId) {
             subscriber.pump(hub: self)
             subscriber.connection.close(code: SocketClose.sessionClosed, reason: "session closed")
@@ -367,8 +368,14 @@ extension EventHub: ChatEventSink {
         notify(sessions: sessions, events: events.map { CachedEvent(event: $0.event, frame: frame($0.event, fieldsText: $0.fieldsText)) })
     }
 
-    func sessionClosed(_ sessionId: String) {
-        sessionClosed(sessionId, response: JSONResponses.problem(.sessionNotFound))
+    /// Held polls of a session the platform closed answer 404 `Session not found` at once (both
+    /// SDK families stop on it, the Omni SDK by shutting itself down). After the SDK's own shutdown
+    /// they are left to end with `[]` when their hold does: the SDK is still polling while its
+    /// `DELETE` is answered, and an answer then (404, or `[]` and a 404 to the next poll) can reach
+    /// it before it has stopped polling, which makes the Omni SDK log an error and start a second
+    /// shutdown (docs/omni-protocol.md).
+    func sessionClosed(_ sessionId: String, byItsClient: Bool) {
+        sessionClosed(sessionId, response: byItsClient ? nil : JSONResponses.problem(.sessionNotFound))
     }
 
     func tokenRevoked(_ jti: String) {

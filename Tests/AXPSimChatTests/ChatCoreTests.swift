@@ -33,7 +33,7 @@ final class RecordingSink: ChatEventSink {
         calls.withLock { $0.append(.published(types: events.map(\.event.eventType.rawValue), sessions: sessions)) }
     }
 
-    func sessionClosed(_ sessionId: String) {
+    func sessionClosed(_ sessionId: String, byItsClient: Bool) {
         calls.withLock { $0.append(.sessionClosed(sessionId)) }
     }
 

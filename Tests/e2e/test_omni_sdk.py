@@ -241,3 +241,48 @@ def test_an_account_reset_forgets_its_conversations(fresh):
     assert again.conversation_id != before, "the conversation went with the account's other runtime data"
     r = again.call("GET", f"/conversations/{before}/messages")
     assert r.status_code == 404
+
+
+def _held_poll(customer, server, wait=30):
+    """Starts a long poll of `customer`'s session in a thread; returns (thread, answers) once it is held."""
+    import threading
+    import time
+
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(customer.call(
+        "GET", f"/sessions/{customer.session_id}/events?lastEventId={customer.last_event_id}&waitSeconds={wait}")))
+    thread.start()
+    deadline = time.monotonic() + 20
+    while server.get("/__sim/health").json()["delivery"]["heldPolls"] < 1:
+        assert time.monotonic() < deadline, "the poll was never held"
+        time.sleep(0.02)
+    return thread, answers
+
+
+def test_the_sdks_own_shutdown_leaves_its_held_poll_to_run_out_and_a_platform_close_ends_it_with_404(fresh):
+    """The Omni SDK keeps its long poll held while it sends DELETE …/sessions/{id}, and stops polling
+    only once that is answered. A 404 'Session not found' reaching it before then (for the held poll,
+    or for the poll after an early []) makes it log an error and start a second shutdown (UNKNOWN)
+    inside the first. So its own shutdown leaves the held poll to end with [] when its hold does; a
+    close by the platform still ends it at once with 404, which is how an SDK learns it lost its
+    session."""
+    ann = OmniCustomer(fresh, "omni-kim")
+    ann.init()
+    ann.start_chat()
+    ann.poll()
+    thread, answers = _held_poll(ann, fresh, wait=5)
+    assert ann.shutdown("USER_CLOSED").status_code == 204
+    assert not answers and fresh.get("/__sim/health").json()["delivery"]["heldPolls"] == 1, "still held"
+    thread.join(timeout=30)
+    assert answers[0].status_code == 200 and answers[0].json() == [], answers[0].text
+    after = ann.call("GET", f"/sessions/{ann.session_id}/events?waitSeconds=0")
+    assert after.status_code == 404 and after.json()["detail"] == "Session not found"
+
+    bob = OmniCustomer(fresh, "omni-lou")
+    bob.init()
+    bob.start_chat()
+    bob.poll()
+    thread, answers = _held_poll(bob, fresh)
+    assert fresh.post(f"/__sim/sessions/{bob.session_id}/close").status_code == 200
+    thread.join(timeout=30)
+    assert answers[0].status_code == 404 and answers[0].json()["detail"] == "Session not found", answers[0].text
