@@ -59,11 +59,7 @@ extension ChatService {
     package func join(
         _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction, at now: Date
     ) throws -> EngagementView {
-        try adoptToken(tx, emission, caller, sessionId: action.sessionId, at: now)
-        let session = try requireSession(tx, caller, action.sessionId)
-        let engagement = try requireEngagement(tx, caller, engagementId)
-        try checkDialog(engagement, action.dialogId)
-        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        let (session, engagement) = try openChat(tx, emission, caller, sessionId: action.sessionId, engagementId, dialogId: action.dialogId, at: now)
         try tx.follow(engagementId: engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
         let response = try engagementView(tx, engagement)
         if let existing = try customerParticipant(tx, engagementId, sessionId: session.sessionId) {
@@ -73,6 +69,20 @@ extension ChatService {
             try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
         }
         return response
+    }
+
+    /// What every customer write to a chat checks first, in the caller's transaction: the newer
+    /// JWT adopted, the caller's own session and chat, the chat's dialog, and that it has not ended.
+    private func openChat(
+        _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, sessionId: String, _ engagementId: String, dialogId: String?,
+        at now: Date
+    ) throws -> (ChatSession, Engagement) {
+        try adoptToken(tx, emission, caller, sessionId: sessionId, at: now)
+        let session = try requireSession(tx, caller, sessionId)
+        let engagement = try requireEngagement(tx, caller, engagementId)
+        try checkDialog(engagement, dialogId)
+        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        return (session, engagement)
     }
 
     /// Adds the session's CUSTOMER participant; PARTICIPANT_ADDED goes to that session only.
@@ -97,11 +107,7 @@ extension ChatService {
     package func disconnect(
         _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction, at now: Date
     ) throws -> EngagementView {
-        try adoptToken(tx, emission, caller, sessionId: action.sessionId, at: now)
-        _ = try requireSession(tx, caller, action.sessionId)
-        let engagement = try requireEngagement(tx, caller, engagementId)
-        try checkDialog(engagement, action.dialogId)
-        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        let (_, engagement) = try openChat(tx, emission, caller, sessionId: action.sessionId, engagementId, dialogId: action.dialogId, at: now)
         return try end(tx, emission, engagementId, reason: action.reason ?? "USER_CLOSED", at: now)
     }
 
@@ -117,11 +123,7 @@ extension ChatService {
     package func sendMessage(
         _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage, at now: Date
     ) throws -> ChatMessage {
-        try adoptToken(tx, emission, caller, sessionId: request.sessionId, at: now)
-        let session = try requireSession(tx, caller, request.sessionId)
-        let engagement = try requireEngagement(tx, caller, engagementId)
-        try checkDialog(engagement, request.dialogId)
-        guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }
+        let (session, engagement) = try openChat(tx, emission, caller, sessionId: request.sessionId, engagementId, dialogId: request.dialogId, at: now)
         guard let customer = try customerParticipant(tx, engagementId, sessionId: session.sessionId) else {
             throw AXPSimError.conflict(code: "engagement_not_joined", detail: "This session has not joined the engagement; join it first")
         }
