@@ -50,7 +50,7 @@ enum ConsolePage {
     code, .mono { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
     .pill { display: inline-block; font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 10px; background: #eef0f4; color: #374151; }
     .pill.PENDING { background: #fff4de; color: var(--warn); } .pill.ACTIVE { background: #e2f4e6; color: var(--ok); }
-    .pill.ENDED, .pill.CLOSED { background: #eef0f4; color: var(--dim); } .pill.virtual { background: #ede7fb; color: #5b21b6; }
+    .pill.TERMINATED, .pill.TERMINATING { background: #eef0f4; color: var(--dim); } .pill.virtual { background: #ede7fb; color: #5b21b6; }
     .badge { min-width: 20px; text-align: center; font-size: 11px; font-weight: 700; padding: 1px 6px; border-radius: 10px; background: var(--bad); color: #fff; }
     /* chats */
     .account { padding: 8px 12px; border-bottom: 1px solid var(--line); background: #fafbfc; }
@@ -84,7 +84,9 @@ enum ConsolePage {
     .tool { display: none; padding: 10px 12px; flex-direction: column; gap: 8px; overflow: auto; min-height: 0; flex: 1; }
     .tool.on { display: flex; }
     .device { border: 1px solid var(--line); border-radius: 8px; display: flex; flex-direction: column; min-height: 260px; max-height: 420px; overflow: hidden; }
-    .device .panel-head { background: #fafbfc; font-size: 12px; }
+    .device .panel-head { background: #fafbfc; font-size: 12px; padding: 6px 10px; }
+    .device .panel-head button, .panel-head .compact { padding: 2px 8px; font-size: 12px; }
+    .panel-head select, .panel-head input { width: auto; }
     .list { display: flex; flex-direction: column; gap: 4px; }
     .item { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; font-size: 12px; display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
     .item .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }

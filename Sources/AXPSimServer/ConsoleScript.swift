@@ -253,7 +253,7 @@ enum ConsoleScript {
       pane.participants = h("div", { class: "small dim" });
       pane.agentType = h("select", { testid: "agent-type", "aria-label": "Join as" },
         h("option", { value: "AGENT", text: "Agent" }), h("option", { value: "BOT", text: "Bot" }), h("option", { value: "SUPERVISOR", text: "Supervisor" }));
-      pane.agentName = h("input", { testid: "agent-name", placeholder: "Name (e.g. Alice)", "aria-label": "Agent name", value: "Alice", size: 12 });
+      pane.agentName = h("input", { testid: "agent-name", placeholder: "Name (e.g. Alice)", "aria-label": "Agent name", value: "Alice", style: "width:110px" });
       pane.join = h("button", { class: "primary", testid: "agent-join", onclick: action(error, joinAgent), text: "Join" });
       pane.leave = h("button", { testid: "agent-leave", onclick: action(error, leaveAgent), text: "Leave" });
       pane.end = h("button", { class: "danger", testid: "end-chat", onclick: action(error, endChat), text: "End chat" });
@@ -269,7 +269,7 @@ enum ConsoleScript {
       pane.file = h("input", { type: "file", testid: "composer-file", hidden: true, "aria-label": "File to send" });
       pane.hint = h("div", { class: "hint" });
       pane.send = h("button", { class: "primary", testid: "send", onclick: action(error, sendAgentMessage), text: "Send" });
-      pane.queue = h("input", { type: "number", min: 0, value: 1, size: 3, "aria-label": "Queue position", style: "width:60px" });
+      pane.queue = h("input", { type: "number", min: 0, value: 1, size: 3, "aria-label": "Queue position", title: "Queue position to tell the customer", style: "width:52px" });
       const chatpane = $("chatpane");
       chatpane.replaceChildren(
         h("div", { class: "panel-head" }, pane.title, pane.status),
@@ -277,7 +277,7 @@ enum ConsoleScript {
         h("div", { class: "panel-head" },
           h("div", { class: "row grow" }, pane.agentType, pane.agentName, pane.join, pane.leave,
             h("span", { class: "dim small", text: "queue" }), pane.queue,
-            h("button", { onclick: action(error, () => sim("POST", `/engagements/${state.openId}/queue-position`, { position: Number(pane.queue.value) })), text: "Tell" }),
+            h("button", { class: "compact", title: "Send QUEUE_POSITION to the customer", onclick: action(error, () => sim("POST", `/engagements/${state.openId}/queue-position`, { position: Number(pane.queue.value) })), text: "Tell" }),
             h("span", { class: "grow" }), pane.end)),
         pane.transcript, pane.typing,
         h("div", { class: "composer" },
@@ -312,7 +312,7 @@ enum ConsoleScript {
         h("span", { class: "dim small", text: integrationName(engagement.accountId, engagement.integrationId) }));
       pane.status.textContent = engagement.status;
       pane.status.className = "pill " + engagement.status;
-      const ended = engagement.status === "ENDED" || engagement.status === "CLOSED";
+      const ended = engagement.status === "TERMINATED" || engagement.status === "TERMINATING";
       const mine = state.agents.get(engagement.engagementId);
       pane.join.disabled = ended;
       pane.leave.disabled = ended || !mine;
@@ -544,7 +544,7 @@ enum ConsoleScript {
       if (!play.identity) throw new Error("start a chat first");
       const device = await openDevice(play.identity);
       const session = device.session;
-      const open = (session.engagements || []).find(e => e.engagementStatus !== "ENDED" && e.status !== "ENDED") || (session.engagements || [])[0];
+      const open = (session.engagements || []).find(e => e.status !== "TERMINATED") || (session.engagements || [])[0];
       const target = open || (play.devices[0] && play.devices[0].engagement);
       if (!target) return;
       const dialogId = target.dialogs ? target.dialogs[0].dialogId : target.dialogId;
