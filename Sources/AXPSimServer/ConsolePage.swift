@@ -32,7 +32,7 @@ enum ConsolePage {
     header .spacer { flex: 1; }
     header form { margin: 0; }
     header button { background: transparent; color: #fff; border-color: #ffffff55; }
-    .app { display: grid; grid-template-columns: 270px minmax(0, 1fr) 400px; gap: 12px; padding: 12px; height: calc(100vh - 46px); }
+    .app { display: grid; grid-template-columns: 260px minmax(0, 1fr) 430px; gap: 12px; padding: 12px; height: calc(100vh - 46px); }
     .panel { background: var(--panel); border-radius: 8px; box-shadow: 0 1px 2px #0002; display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
     .panel > h2, .panel-head { font-size: 14px; margin: 0; padding: 10px 12px; border-bottom: 1px solid var(--line); display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     .scroll { overflow: auto; min-height: 0; flex: 1; }
@@ -79,7 +79,7 @@ enum ConsolePage {
     .placeholder { flex: 1; display: grid; place-items: center; color: var(--dim); padding: 24px; text-align: center; }
     /* tools */
     .tabs { display: flex; gap: 2px; padding: 6px 8px 0; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
-    .tabs button { border: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 6px 10px; color: var(--dim); }
+    .tabs button { border: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 6px 7px; color: var(--dim); font-size: 12.5px; }
     .tabs button.on { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
     .tool { display: none; padding: 10px 12px; flex-direction: column; gap: 8px; overflow: auto; min-height: 0; flex: 1; }
     .tool.on { display: flex; }
@@ -97,7 +97,7 @@ enum ConsolePage {
     @media (max-width: 1100px) { .app { grid-template-columns: 240px minmax(0, 1fr); } .tools { grid-column: 1 / -1; min-height: 520px; } }
     @media (max-width: 720px) {
       .app { display: flex; flex-direction: column; height: auto; padding: 8px; gap: 8px; }
-      .chats { max-height: 260px; } .chatpane { min-height: 480px; } .tools { min-height: 520px; }
+      .chats { max-height: 260px; } .chatpane { min-height: 480px; } .chatpane:has(.placeholder) { min-height: 0; } .tools { min-height: 520px; }
       .msg { max-width: 92%; }
     }
     """#

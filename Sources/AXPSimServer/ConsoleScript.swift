@@ -272,13 +272,13 @@ enum ConsoleScript {
       pane.queue = h("input", { type: "number", min: 0, value: 1, size: 3, "aria-label": "Queue position", title: "Queue position to tell the customer", style: "width:52px" });
       const chatpane = $("chatpane");
       chatpane.replaceChildren(
-        h("div", { class: "panel-head" }, pane.title, pane.status),
+        h("div", { class: "panel-head" }, pane.title, pane.status, pane.end),
         h("div", { class: "panel-head" }, pane.participants),
         h("div", { class: "panel-head" },
           h("div", { class: "row grow" }, pane.agentType, pane.agentName, pane.join, pane.leave,
             h("span", { class: "dim small", text: "queue" }), pane.queue,
             h("button", { class: "compact", title: "Send QUEUE_POSITION to the customer", onclick: action(error, () => sim("POST", `/engagements/${state.openId}/queue-position`, { position: Number(pane.queue.value) })), text: "Tell" }),
-            h("span", { class: "grow" }), pane.end)),
+            )),
         pane.transcript, pane.typing,
         h("div", { class: "composer" },
           h("div", { class: "row" }, pane.kind, pane.hint),
@@ -411,15 +411,15 @@ enum ConsoleScript {
       const actions = payload.actions || [];
       if (actions.length) node.append(h("div", { class: "actions" }, actions.map(a => h("button", {
         type: "button", disabled: !onAction, title: a.payload ? "payload " + a.payload : a.type,
-        text: a.type === "locationRequest" ? "📍 " + (a.text || "Share location") : (a.text || a.type),
+        text: a.type === "locationRequest" ? "Share location: " + (a.text || "where are you?") : (a.text || a.type),
         onclick: () => onAction && onAction(a) }))));
       if (payload.selectedAction) node.append(h("div", { class: "small dim", text: `chose “${payload.selectedAction.text || payload.selectedAction.payload}”` }));
       if ((payload.items || []).length) node.append(h("div", { class: "cards" }, payload.items.map(item => h("div", { class: "card" },
         h("div", { class: "title", text: item.title }), item.description ? h("div", { class: "small dim", text: item.description }) : null,
         h("div", { class: "actions" }, (item.actions || []).map(a => h("button", { type: "button", disabled: !onAction, text: a.text || a.type, onclick: () => onAction && onAction(a) })))))));
-      if (payload.coordinates) node.append(h("div", { class: "small", text: `📍 ${(payload.location && payload.location.name) || "location"} (${payload.coordinates.lat}, ${payload.coordinates.long})` }));
+      if (payload.coordinates) node.append(h("div", { class: "small", text: `Location: ${(payload.location && payload.location.name) || "location"} (${payload.coordinates.lat}, ${payload.coordinates.long})` }));
       for (const file of message.attachments || []) {
-        node.append(h("div", { class: "small" }, h("a", { href: file.url, target: "_blank", rel: "noopener noreferrer", text: `📎 ${file.name}` }), ` ${file.size} bytes`));
+        node.append(h("div", { class: "small" }, h("a", { href: file.url, target: "_blank", rel: "noopener noreferrer", text: `File: ${file.name}` }), ` ${file.size} bytes`));
       }
       return node;
     }
@@ -432,8 +432,8 @@ enum ConsoleScript {
         case "PARTICIPANT_DISCONNECTED": return `${who} left${event.reason ? " · " + event.reason : ""}`;
         case "ENGAGEMENT_TERMINATED": return `Chat ended · ${event.reason || ""}`;
         case "QUEUE_POSITION": return `Queue position ${event.position}${event.estimatedWaitSeconds != null ? ", about " + duration(event.estimatedWaitSeconds) : ""}`;
-        case "TOKEN_EXPIRY_REMINDER": return `⏰ Token expiry reminder: ${event.secondsRemaining}s left (session ${short(entry.sessionId)})`;
-        case "TOKEN_EXPIRED": return `⏰ Token expired (session ${short(entry.sessionId)})`;
+        case "TOKEN_EXPIRY_REMINDER": return `Token expiry reminder: ${event.secondsRemaining}s left (session ${short(entry.sessionId)})`;
+        case "TOKEN_EXPIRED": return `Token expired (session ${short(entry.sessionId)})`;
         case "SESSION_CLOSED": return `Session ${short(entry.sessionId)} closed · ${event.reason || ""}`;
         case "ENGAGEMENT_ERROR": return `Engagement error: ${(event.error && event.error.detail) || ""}`;
         case "IDLE_TIMEOUT": return "Idle timeout";
@@ -638,7 +638,7 @@ enum ConsoleScript {
           const participant = event.participant || event.senderParticipant || {};
           device.typing.textContent = "";
           appendDevice(device, renderMessage(event.message || event, participant, participant.participantType === "CUSTOMER",
-            chosen => sendCustomer(device, chosen.type === "locationRequest" ? "📍 51.5007, -0.1246" : (chosen.text || chosen.payload))));
+            chosen => sendCustomer(device, chosen.type === "locationRequest" ? "My location: 51.5007, -0.1246" : (chosen.text || chosen.payload))));
           break;
         }
         case "PARTICIPANT_ADDED": case "PARTICIPANT_DISCONNECTED": case "ENGAGEMENT_ERROR": case "ENGAGEMENT_CREATED":
@@ -797,13 +797,13 @@ enum ConsoleScript {
       const error = h("div", { class: "error", role: "alert" });
       faults.error = error;
       faults.method = h("select", { "aria-label": "Method" }, ["", "GET", "POST", "PUT", "DELETE"].map(m => h("option", { value: m, text: m || "any method" })));
-      faults.path = h("input", { placeholder: "/sdk/digital/chat/v1/**/messages", "aria-label": "Path pattern", class: "grow" });
+      faults.path = h("input", { value: "/sdk/*/messages", placeholder: "/sdk/*/messages (* is any characters)", "aria-label": "Path pattern", class: "grow" });
       faults.kind = h("select", { "aria-label": "Action" }, [["status", "answer status"], ["delayMs", "delay (ms)"], ["drop", "drop the connection"]].map(([v, t]) => h("option", { value: v, text: t })));
       faults.value = h("input", { value: "503", size: 5, "aria-label": "Status or delay" });
       faults.probability = h("input", { value: "1", size: 4, "aria-label": "Probability" });
       faults.list = h("div", { class: "list", testid: "fault-list" });
       box.replaceChildren(
-        h("div", { class: "hint", text: "Fault rules act on matching requests (and events) until removed. Path patterns as in README's faults section." }),
+        h("div", { class: "hint", text: "Fault rules act on matching requests (and events) until removed. A path may use * for any characters." }),
         h("div", { class: "row" }, faults.method, faults.path),
         h("div", { class: "row" }, faults.kind, faults.value, h("span", { class: "dim small", text: "probability" }), faults.probability,
           h("button", { class: "primary", testid: "fault-add", onclick: action(error, addFault), text: "Add rule" })),
@@ -816,6 +816,7 @@ enum ConsoleScript {
       const match = {};
       if (faults.method.value) match.method = faults.method.value;
       if (faults.path.value.trim()) match.path = faults.path.value.trim();
+      if (!match.method && !match.path) throw new Error("give a path (or a method): a rule matching everything would also refuse the console's SDK calls");
       const kind = faults.kind.value;
       const actionBody = kind === "drop" ? { drop: true } : { [kind]: Number(faults.value.value) };
       await sim("POST", "/faults", { match, action: actionBody, probability: Number(faults.probability.value || 1) });
@@ -868,7 +869,7 @@ enum ConsoleScript {
 
     // ---- tools: journal --------------------------------------------------------------------------
     function buildJournal() {
-      $("tool-journal").replaceChildren(h("div", { class: "hint", text: "Every event of every session, newest first (GET /__sim/events?sinceId=&wait=25, a long poll)." }), h("div", { id: "journal-lines" }));
+      $("tool-journal").replaceChildren(h("div", { class: "hint", text: "Live events: every event of every session, newest first (GET /__sim/events?sinceId=&wait=25, a long poll)." }), h("div", { id: "journal-lines" }));
     }
     function renderJournal(entries) {
       const box = $("journal-lines");
