@@ -32,3 +32,20 @@ ensure_python_packages() {
     python3 -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
   fi
 }
+
+# The console's browser test (Tests/e2e/test_console.py) drives headless Chromium through chromedriver.
+browser_apt_packages=(chromium chromium-driver)
+
+ensure_browser_packages() {
+  if ! command -v chromedriver >/dev/null 2>&1 || ! { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; }; then
+    echo "installing: ${browser_apt_packages[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${browser_apt_packages[@]}" >/dev/null
+  fi
+  if ! python3 -c "import selenium" 2>/dev/null; then
+    echo "installing Python test client: selenium" >&2
+    python3 -m pip install --quiet --disable-pip-version-check selenium
+  fi
+}

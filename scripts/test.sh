@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 source scripts/deps.sh
 ensure_system_packages
 ensure_python_packages
+ensure_browser_packages
 
 swift build --build-tests
 swift test --skip-build
-AXPSIM_BIN="$PWD/.build/debug/axpsim" python3 -m pytest -q -p no:cacheprovider Tests/e2e "$@"
+AXPSIM_CONSOLE_REQUIRED=1 AXPSIM_BIN="$PWD/.build/debug/axpsim" python3 -m pytest -q -p no:cacheprovider Tests/e2e "$@"

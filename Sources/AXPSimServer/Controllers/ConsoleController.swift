@@ -15,7 +15,7 @@ struct ConsoleController: Sendable {
             "GET", "/", .console, "The console (a login form first when --control-token is set)", .content("text/html", .string())
         ) { request in
             guard self.controlGuard.hasCredential(request) else { return .respond(Self.loginPage(status: 200, error: nil)) }
-            return .respond(Self.htmlPage(200, DashboardPage.html))
+            return .respond(Self.htmlPage(200, ConsolePage.html(tokenLogin: self.controlGuard.token != nil)))
         }
         table.add(
             "POST", "/__sim/login", .console, "Console login: form field `token`; sets an HttpOnly, SameSite=Strict cookie",

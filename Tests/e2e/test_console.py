@@ -1,0 +1,247 @@
+"""The console at GET / in a real browser (headless Chromium driven by chromedriver and selenium):
+a whole chat played from both sides, the virtual clock, the token login and escaping.
+
+scripts/test.sh installs Chromium, chromedriver and selenium when missing, so CI runs this module;
+it skips only when they are absent outside CI (AXPSIM_CONSOLE_REQUIRED=1 turns that into a failure).
+Screenshots of each screen go to AXPSIM_SCREENSHOTS (default: a temporary directory)."""
+import os
+import shutil
+import tempfile
+
+import pytest
+
+from axpsim import Server
+
+
+def _first_executable(env, *names):
+    if os.environ.get(env):
+        return shutil.which(os.environ[env]) or (os.environ[env] if os.access(os.environ[env], os.X_OK) else None)
+    return next((found for found in map(shutil.which, names) if found), None)
+
+
+CHROME = _first_executable("AXPSIM_CHROME", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMEDRIVER = _first_executable("AXPSIM_CHROMEDRIVER", "chromedriver")
+_REQUIRED = os.environ.get("AXPSIM_CONSOLE_REQUIRED") == "1" or os.environ.get("CI")
+if not CHROME or not CHROMEDRIVER:
+    if _REQUIRED:
+        raise RuntimeError("the console test needs chromium and chromedriver (scripts/test.sh installs them)")
+    pytest.skip("no Chromium or chromedriver (Debian packages 'chromium', 'chromium-driver')", allow_module_level=True)
+if _REQUIRED:
+    from selenium import webdriver  # noqa: F401 (fails loudly in CI)
+webdriver = pytest.importorskip("selenium.webdriver", reason="python package 'selenium' is not installed")
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+SHOTS = os.environ.get("AXPSIM_SCREENSHOTS") or tempfile.mkdtemp(prefix="axpsim-console-shots-")
+WIDE, NARROW = (1280, 800), (420, 800)
+
+
+@pytest.fixture()
+def browser():
+    profile = tempfile.mkdtemp(prefix="axpsim-console-chrome-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROME
+    options.add_argument("--headless=new")
+    for argument in ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                     "--disable-extensions", "--hide-scrollbars", f"--user-data-dir={profile}", "--window-size=1280,800",
+                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=os.path.join(profile, "chromedriver.log"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def tid(driver, name, root=None):
+    return (root or driver).find_element(By.CSS_SELECTOR, f'[data-testid="{name}"]')
+
+
+def wait(driver, condition, timeout=20, message=""):
+    """Waits for a condition; the console re-renders lists live, so a stale or missing element is a retry."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(lambda d: condition(), message)
+
+
+def text_of(driver, name):
+    return tid(driver, name).text
+
+
+def shot(driver, name):
+    """A screenshot at the wide and the narrow size (the page laid out for each)."""
+    for (width, height), suffix in ((WIDE, "wide"), (NARROW, "narrow")):
+        driver.set_window_size(width, height)
+        driver.execute_script("return document.body.offsetHeight")
+        driver.save_screenshot(os.path.join(SHOTS, f"{name}-{suffix}.png"))
+    driver.set_window_size(*WIDE)
+
+
+def no_page_errors(driver):
+    errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and "favicon" not in entry["message"]]
+    assert not errors, errors
+
+
+def open_console(driver, server):
+    driver.set_window_size(*WIDE)
+    driver.get(server.url("/"))
+    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="playground-start"]'), message="console did not load")
+
+
+def start_playground(driver, name=None, integration="support"):
+    Select(tid(driver, "playground-integration")).select_by_visible_text(
+        next(o.text for o in Select(tid(driver, "playground-integration")).options if o.text.startswith(integration)))
+    if name is not None:
+        tid(driver, "playground-name").clear()
+        tid(driver, "playground-name").send_keys(name)
+    tid(driver, "playground-start").click()
+    wait(driver, lambda: "joined" in text_of(driver, "playground-transcript"), message="the customer's chat did not start")
+
+
+def test_a_whole_chat_from_both_sides(server, browser):
+    d = browser
+    assert server.post("/__sim/reset").status_code == 200
+    open_console(d, server)
+    shot(d, "console-empty")
+
+    # The customer starts a chat in the playground; the console lists it live.
+    start_playground(d, name="Ann")
+    row = lambda: d.find_element(By.CSS_SELECTOR, '[data-testid="engagement-row"]')  # noqa: E731
+    wait(d, lambda: "PENDING" in row().text, message="no engagement row")
+    engagement_id = wait(d, lambda: row().get_attribute("data-engagement-id"))
+    assert "Ann" in wait(d, lambda: row().text)
+    # The customer writes before anyone joined: an unread count on the row.
+    tid(d, "playground-composer").send_keys("Hello, my router is blinking red")
+    tid(d, "playground-send").click()
+    wait(d, lambda: "Hello, my router" in text_of(d, "playground-transcript"))
+    wait(d, lambda: "1" in d.find_element(By.CSS_SELECTOR, '[data-testid="engagement-row"] .badge').text, message="no unread count")
+
+    # The console opens the chat and joins as the agent Alice.
+    d.find_element(By.CSS_SELECTOR, f'[data-engagement-id="{engagement_id}"]').click()
+    wait(d, lambda: "Hello, my router" in text_of(d, "transcript"), message="the customer's message is not in the transcript")
+    tid(d, "agent-name").clear()
+    tid(d, "agent-name").send_keys("Alice")
+    tid(d, "agent-join").click()
+    wait(d, lambda: "Alice (agent) joined" in text_of(d, "transcript"))
+    wait(d, lambda: "Alice" in text_of(d, "playground-transcript"), message="the customer did not see the agent join")
+    wait(d, lambda: "ACTIVE" in d.find_element(By.CSS_SELECTOR, f'[data-engagement-id="{engagement_id}"]').text)
+
+    # The agent types (the customer sees the indicator), then answers.
+    tid(d, "composer").send_keys("Let me check")
+    wait(d, lambda: "typing" in text_of(d, "playground-typing"), message="the customer did not see the agent typing")
+    tid(d, "composer").send_keys(" that for you.")
+    tid(d, "send").click()
+    wait(d, lambda: "Let me check that for you." in text_of(d, "playground-transcript"))
+    wait(d, lambda: text_of(d, "playground-typing") == "", message="the typing indicator stayed after the message")
+
+    # A rich message: quick replies the customer answers with one click.
+    Select(tid(d, "composer-kind")).select_by_value("reply")
+    tid(d, "composer").send_keys("Did restarting it help?")
+    extra = tid(d, "composer-extra")
+    extra.clear()
+    extra.send_keys("Yes\nNo")
+    tid(d, "send").click()
+    wait(d, lambda: d.find_elements(By.XPATH, '//*[@data-testid="playground-transcript"]//button[text()="No"]'))
+    d.find_element(By.XPATH, '//*[@data-testid="playground-transcript"]//button[text()="No"]').click()
+    wait(d, lambda: "\nNo\n" in "\n" + text_of(d, "transcript") + "\n", message="the customer's choice did not reach the console")
+    Select(tid(d, "composer-kind")).select_by_value("text")
+    shot(d, "console-chat")
+
+    # Past the token reminder on a virtual clock: the reminder shows in the console and the playground.
+    tid(d, "tab-time").click()
+    seconds = tid(d, "clock-seconds")
+    seconds.clear()
+    seconds.send_keys("750")
+    tid(d, "clock-advance").click()
+    wait(d, lambda: "fired" in text_of(d, "clock-fired"))
+    assert text_of(d, "clock-mode") == "virtual"
+    wait(d, lambda: "Token expiry reminder" in text_of(d, "transcript"), message="the reminder is not in the console transcript")
+    shot(d, "console-time")
+    tid(d, "tab-playground").click()
+    wait(d, lambda: "Token expiry reminder" in text_of(d, "playground-transcript"), message="the playground did not see the reminder")
+
+    # The agent ends the chat: both sides see it.
+    tid(d, "end-chat").click()
+    wait(d, lambda: "Chat ended" in text_of(d, "transcript"))
+    wait(d, lambda: "chat ended" in d.find_element(By.CSS_SELECTOR, ".device .pill").text, message="the customer did not see the end")
+    wait(d, lambda: "TERMINATED" in d.find_element(By.CSS_SELECTOR, f'[data-engagement-id="{engagement_id}"]').text)
+    messages = server.get(f"/__sim/engagements/{engagement_id}/messages").json()["messages"]
+    assert [m["body"]["elementText"]["text"] for m in messages][:2] == ["Hello, my router is blinking red", "Let me check that for you."]
+    no_page_errors(d)
+
+
+def test_two_devices_of_one_customer_and_tools(server, browser):
+    d = browser
+    assert server.post("/__sim/reset").status_code == 200
+    open_console(d, server)
+    start_playground(d, name="Bob")
+    tid(d, "playground-device").click()
+    wait(d, lambda: len(d.find_elements(By.CSS_SELECTOR, '[data-testid="playground-transcript"]')) == 2)
+    first, second = d.find_elements(By.CSS_SELECTOR, '[data-testid="playground-composer"]')
+    second.send_keys("from my phone")
+    d.find_elements(By.CSS_SELECTOR, '[data-testid="playground-send"]')[1].click()
+    transcripts = d.find_elements(By.CSS_SELECTOR, '[data-testid="playground-transcript"]')
+    wait(d, lambda: all("from my phone" in t.text for t in transcripts), message="both devices must see the message")
+    # Snapshots and faults from their tabs.
+    tid(d, "tab-snapshots").click()
+    tid(d, "snapshot-name").send_keys("console-test")
+    tid(d, "snapshot-take").click()
+    wait(d, lambda: "console-test" in text_of(d, "snapshot-list"))
+    tid(d, "tab-faults").click()
+    tid(d, "fault-add").click()
+    wait(d, lambda: "503" in text_of(d, "fault-list"))
+    shot(d, "console-faults")
+    d.find_element(By.XPATH, '//*[@data-testid="fault-list"]//button[text()="Remove"]').click()
+    wait(d, lambda: "No fault rules" in text_of(d, "fault-list"))
+    assert server.get("/__sim/faults").json()["rules"] == []
+    no_page_errors(d)
+
+
+def test_a_hostile_customer_name_renders_as_text(server, browser):
+    d = browser
+    assert server.post("/__sim/reset").status_code == 200
+    hostile = "<img src=x onerror=alert(1)>"
+    open_console(d, server)
+    start_playground(d, name=hostile)
+    first_row = lambda: d.find_element(By.CSS_SELECTOR, '[data-testid="engagement-row"]')  # noqa: E731
+    wait(d, lambda: hostile in first_row().text, message="the name must show as text")
+    first_row().click()
+    tid(d, "agent-join").click()
+    wait(d, lambda: hostile in text_of(d, "transcript"))
+    tid(d, "playground-composer").send_keys("<script>alert(2)</script>")
+    tid(d, "playground-send").click()
+    wait(d, lambda: "<script>alert(2)</script>" in text_of(d, "transcript"))
+    assert not d.find_elements(By.CSS_SELECTOR, "main img, .app img"), "no element may come from data"
+    with pytest.raises(NoAlertPresentException):
+        d.switch_to.alert.text  # noqa: B018
+    assert d.execute_script("return document.querySelectorAll('.app img').length") == 0
+
+
+def test_token_login(browser):
+    d = browser
+    guarded = Server("--control-token", "s3cret-token").start()
+    try:
+        d.set_window_size(*WIDE)
+        d.get(guarded.url("/"))
+        tid(d, "login-token").send_keys("wrong")
+        tid(d, "login-submit").click()
+        wait(d, lambda: "not the control token" in d.page_source)
+        shot(d, "console-login")
+        tid(d, "login-token").send_keys("s3cret-token")
+        tid(d, "login-submit").click()
+        wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '[data-testid="playground-start"]'), message="no console after login")
+        cookie = d.get_cookie("axpsim_console") or next(iter(d.get_cookies()), None)
+        assert cookie and cookie["httpOnly"] and cookie.get("sameSite") == "Strict"
+        # The console works with the cookie alone: the playground's chat appears in the list.
+        start_playground(d, name="Cleo")
+        wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '[data-testid="engagement-row"]'))
+        assert d.execute_script("return document.cookie") == "", "the session cookie must be HttpOnly"
+        d.find_element(By.CSS_SELECTOR, "#logout button").click()
+        wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '[data-testid="login-token"]'))
+    finally:
+        assert guarded.stop() == 0
