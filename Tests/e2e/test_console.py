@@ -10,17 +10,11 @@ import tempfile
 
 import pytest
 
+from browser import CHROME, CHROMEDRIVER  # noqa: E402
+
 from axpsim import Server
 
 
-def _first_executable(env, *names):
-    if os.environ.get(env):
-        return shutil.which(os.environ[env]) or (os.environ[env] if os.access(os.environ[env], os.X_OK) else None)
-    return next((found for found in map(shutil.which, names) if found), None)
-
-
-CHROME = _first_executable("AXPSIM_CHROME", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMEDRIVER = _first_executable("AXPSIM_CHROMEDRIVER", "chromedriver")
 _REQUIRED = os.environ.get("AXPSIM_CONSOLE_REQUIRED") == "1" or os.environ.get("CI")
 if not CHROME or not CHROMEDRIVER:
     if _REQUIRED:

@@ -118,7 +118,7 @@ def test_history_pages_across_chats_with_root_relative_links(fresh):
     ann.start_chat()
     for i in range(3):
         assert ann.send(text(f"second {i}")).status_code == 200
-    seen, path, pages = [], None, 0
+    seen, pages = [], 0
     r = ann.history(page_size=4)
     while True:
         assert r.status_code == 200, r.text

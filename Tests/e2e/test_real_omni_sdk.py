@@ -23,13 +23,13 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from browser import CHROME, CHROMEDRIVER, page_origin  # noqa: E402
 import requests
 
 SDK_DIR = os.environ.get("AXPSIM_OMNI_SDK_DIR", "")
@@ -49,14 +49,6 @@ CORE_JS = _bundle("axp-client-sdk-core.js")
 MESSAGING_JS = _bundle("axp-client-sdk-messaging.js")
 
 
-def _first_executable(env, *names):
-    if os.environ.get(env):
-        return shutil.which(os.environ[env]) or (os.environ[env] if os.access(os.environ[env], os.X_OK) else None)
-    return next((found for found in map(shutil.which, names) if found), None)
-
-
-CHROME = _first_executable("AXPSIM_CHROME", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMEDRIVER = _first_executable("AXPSIM_CHROMEDRIVER", "chromedriver")
 if not CHROME:
     pytest.skip("no Chromium/Chrome binary (Debian package 'chromium', or set AXPSIM_CHROME)", allow_module_level=True)
 if not CHROMEDRIVER:
@@ -186,41 +178,15 @@ window.__ready = true;
 
 # -- the page's origin: a loopback http server for the harness page and the two bundles -------------
 
-class _PageHandler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        path = self.path.split("?", 1)[0]
-        files = {"/sdk/axp-client-sdk-core.js": CORE_JS, "/sdk/axp-client-sdk-messaging.js": MESSAGING_JS}
-        if path in ("/", "/index.html"):
-            body, kind = HARNESS_HTML.encode(), "text/html; charset=utf-8"
-        elif path in files:
-            body, kind = files[path].read_bytes(), "text/javascript; charset=utf-8"
-        elif path == "/favicon.ico":
-            self.send_response(204)
-            self.end_headers()
-            return
-        else:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_url():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with page_origin({
+        "/": ("text/html; charset=utf-8", lambda: HARNESS_HTML.encode()),
+        "/index.html": ("text/html; charset=utf-8", lambda: HARNESS_HTML.encode()),
+        "/sdk/axp-client-sdk-core.js": ("text/javascript; charset=utf-8", CORE_JS.read_bytes),
+        "/sdk/axp-client-sdk-messaging.js": ("text/javascript; charset=utf-8", MESSAGING_JS.read_bytes),
+    }) as url:
+        yield url
 
 
 # -- the browser ------------------------------------------------------------------------------------

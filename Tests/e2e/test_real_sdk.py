@@ -20,13 +20,13 @@ import re
 import shutil
 import socket
 import tempfile
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from browser import CHROME, CHROMEDRIVER, page_origin  # noqa: E402
 import requests
 
 SDK_JS = os.environ.get("AXPSIM_SDK_JS", "")
@@ -37,14 +37,6 @@ if not os.path.isfile(SDK_JS):
     pytest.skip(f"AXPSIM_SDK_JS={SDK_JS} is not a file", allow_module_level=True)
 
 
-def _first_executable(env, *names):
-    if os.environ.get(env):
-        return shutil.which(os.environ[env]) or (os.environ[env] if os.access(os.environ[env], os.X_OK) else None)
-    return next((found for found in map(shutil.which, names) if found), None)
-
-
-CHROME = _first_executable("AXPSIM_CHROME", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMEDRIVER = _first_executable("AXPSIM_CHROMEDRIVER", "chromedriver")
 if not CHROME:
     pytest.skip("no Chromium/Chrome binary (Debian package 'chromium', or set AXPSIM_CHROME)", allow_module_level=True)
 if not CHROMEDRIVER:
@@ -133,40 +125,14 @@ window.__call = (fn, done) => {
 
 # -- the page's origin: a loopback http server for the harness page and the SDK file ---------------
 
-class _PageHandler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's naming)
-        path = self.path.split("?", 1)[0]
-        if path in ("/", "/index.html"):
-            body, kind = HARNESS_HTML.encode(), "text/html; charset=utf-8"
-        elif path == "/sdk.js":
-            body, kind = Path(SDK_JS).read_bytes(), "application/javascript; charset=utf-8"
-        elif path == "/favicon.ico":
-            self.send_response(204)
-            self.end_headers()
-            return
-        else:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def page_url():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with page_origin({
+        "/": ("text/html; charset=utf-8", lambda: HARNESS_HTML.encode()),
+        "/index.html": ("text/html; charset=utf-8", lambda: HARNESS_HTML.encode()),
+        "/sdk.js": ("application/javascript; charset=utf-8", lambda: Path(SDK_JS).read_bytes()),
+    }) as url:
+        yield url
 
 
 # -- the browser ------------------------------------------------------------------------------------
