@@ -84,32 +84,6 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         return ((databasePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("tls")
     }
 
-    /// Applies `AXPSIM_*` environment variables (flags applied afterwards win).
-    public mutating func apply(environment: [String: String]) {
-        if let value = environment["AXPSIM_HOST"] { host = value }
-        if let value = environment["AXPSIM_HTTP_PORT"].flatMap(UInt16.init) { httpPort = value }
-        if let value = environment["AXPSIM_WS_PORT"].flatMap(UInt16.init) { wsPort = value }
-        if let value = environment["AXPSIM_DB"] { databasePath = value }
-        if let value = environment["AXPSIM_FIXTURES"] { fixturesPath = value }
-        if let value = environment["AXPSIM_SCENARIOS"] { scenariosPath = value }
-        if let value = environment["AXPSIM_CONTROL_TOKEN"] { controlToken = value }
-        if let value = environment["AXPSIM_MAX_POLLS_PER_SESSION"].flatMap(Int.init) { maxPollsPerSession = value }
-        if let value = environment["AXPSIM_MAX_SOCKETS_PER_SESSION"].flatMap(Int.init) { maxSocketsPerSession = value }
-        if let value = environment["AXPSIM_RETENTION"].flatMap(Int.init) { retentionSeconds = value }
-        if let value = environment["AXPSIM_MAX_ATTACHMENT_SIZE"].flatMap(Int.init) { maxAttachmentBytes = value }
-        if let value = environment["AXPSIM_CORS_ORIGINS"] { corsOrigins = Self.splitList(value) }
-        if let value = environment["AXPSIM_CLOCK"].flatMap(ClockMode.init(rawValue:)) { defaultClockMode = value }
-        if let value = environment["AXPSIM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) { logLevel = value }
-        if let value = environment["AXPSIM_TLS"] { tls = ["1", "true", "yes"].contains(value.lowercased()) }
-        if let value = environment["AXPSIM_TLS_DIR"], !value.isEmpty { tlsDirectory = value }
-        if let value = environment["AXPSIM_PUBLIC_HOST"] { publicHost = value }
-        if let cert = environment["AXPSIM_TLS_CERT"], let key = environment["AXPSIM_TLS_KEY"], !cert.isEmpty, !key.isEmpty {
-            tls = true
-            tlsCertificatePath = cert
-            tlsKeyPath = key
-        }
-    }
-
     /// What makes this configuration unusable, one sentence each (empty when it can start).
     /// Checked after flags and environment are merged, so a variable set to an empty value is
     /// caught as surely as a flag.
@@ -124,6 +98,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
         if !(1...10_000).contains(maxPollsPerSession) { problems.append("--max-polls-per-session must be between 1 and 10000") }
         if !(1...10_000).contains(maxSocketsPerSession) { problems.append("--max-sockets-per-session must be between 1 and 10000") }
         if retentionSeconds < 60 { problems.append("--retention must be at least 60 seconds") }
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) { problems.append("--tls-cert and --tls-key go together") }
         if !(1...AttachmentPolicy.maxConfigurableBytes).contains(maxAttachmentBytes) {
             problems.append("--max-attachment-size must be between 1 and \(AttachmentPolicy.maxConfigurableBytes) bytes")
         }

@@ -11,7 +11,7 @@ struct AXPSimCommand: ParsableCommand {
         version: AXPSimVersion.current,
         subcommands: [
             ServeCommand.self, TokenCommand.self, ValidateCommand.self, CertCommand.self, RunCommand.self, ReplayCommand.self,
-            VersionCommand.self,
+            WaitCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

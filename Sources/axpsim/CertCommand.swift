@@ -22,7 +22,11 @@ struct CertCommand: ParsableCommand {
 
     func run() throws {
         var configuration = EmulatorConfiguration()
-        configuration.apply(environment: ProcessInfo.processInfo.environment)
+        do {
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
         if let db = database.db { configuration.databasePath = db }
         if let tlsDir { configuration.tlsDirectory = tlsDir }
         let directory = configuration.resolvedTLSDirectory

@@ -56,24 +56,43 @@ struct ServeCommand: ParsableCommand {
         help: "The https host name clients use (e.g. axp.test): the certificate covers it, written URLs use it (Omni SDK).")
     var publicHost: String?
 
+    @Flag(name: .customLong("print-config"), help: "Print every setting's effective value and where it came from (default, AXPSIM_* variable or flag), then exit.")
+    var printConfig = false
+
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
-        if let tokenTTL, tokenTTL < 1 { throw ValidationError("--token-ttl must be at least 1 second") }
-        if let reminderLead, reminderLead < 0 { throw ValidationError("--reminder-lead must not be negative") }
-        if let accessTokenTTL, accessTokenTTL < 1 { throw ValidationError("--access-token-ttl must be at least 1 second") }
-        if let maxBodySize, maxBodySize < 1024 { throw ValidationError("--max-body-size must be at least 1024") }
-        if let httpThreads, !(1...256).contains(httpThreads) { throw ValidationError("--http-threads must be between 1 and 256") }
-        if let longPollHold, !(0...120).contains(longPollHold) { throw ValidationError("--long-poll-hold must be between 0 and 120") }
-        if let wsQueueFrames, !(1...1_000_000).contains(wsQueueFrames) {
-            throw ValidationError("--ws-queue-frames must be between 1 and 1000000")
-        }
+    }
+
+    /// The flags given on the command line, as text (`nil` flags were not given).
+    private var givenFlags: [(String, String?)] {
+        [
+            ("host", host), ("http-port", httpPort.map(String.init)), ("ws-port", wsPort.map(String.init)), ("tls", tls ? "true" : nil),
+            ("tls-cert", tlsCert), ("tls-key", tlsKey), ("tls-dir", tlsDir), ("public-host", publicHost), ("cors-origins", corsOrigins),
+            ("db", database.db), ("fixtures", fixtures.fixtures), ("scenarios", scenarios), ("token-ttl", tokenTTL.map(String.init)),
+            ("reminder-lead", reminderLead.map(String.init)), ("access-token-ttl", accessTokenTTL.map(String.init)),
+            ("clock", clock?.rawValue), ("control-token", controlToken), ("ready-file", readyFile),
+            ("max-body-size", maxBodySize.map(String.init)), ("max-attachment-size", maxAttachmentSize.map(String.init)),
+            ("http-threads", httpThreads.map(String.init)), ("long-poll-hold", longPollHold.map(String.init)),
+            ("ws-queue-frames", wsQueueFrames.map(String.init)), ("max-polls-per-session", maxPollsPerSession.map(String.init)),
+            ("max-sockets-per-session", maxSocketsPerSession.map(String.init)), ("retention", retention.map(String.init)),
+            ("log-level", logLevel?.rawValue),
+        ]
     }
 
     func run() throws {
-        let configuration = try makeConfiguration()
+        let (configuration, sources, unknown) = try makeConfiguration()
+        if printConfig {
+            print(configuration.printedSettings(sources: sources))
+            for name in unknown { print("unknown environment variable \(name) (no setting of axpsim serve has this name)") }
+            if let problem = configuration.problems.first { throw ValidationError(problem) }
+            return
+        }
         if let problem = configuration.problems.first { throw ValidationError(problem) }
         bootstrapLogging(level: configuration.logLevel)
         let logger = Logger(label: "axpsim")
+        for name in unknown {
+            logger.warning("unknown environment variable \(name): no setting of axpsim serve has this name (see axpsim serve --print-config)")
+        }
         logger.info("configuration: \(configuration)")
         // Catch SIGINT/SIGTERM before the ready file exists: a supervisor may signal at once.
         let termination = TerminationSignal()
@@ -93,40 +112,27 @@ struct ServeCommand: ParsableCommand {
         emulator.stop()
     }
 
-    func makeConfiguration() throws -> EmulatorConfiguration {
+    /// Defaults, then `AXPSIM_*` variables, then flags (flags win); with each setting's source and
+    /// the unknown `AXPSIM_*` variables.
+    func makeConfiguration() throws -> (EmulatorConfiguration, [String: ConfigurationSource], [String]) {
         var configuration = EmulatorConfiguration()
-        configuration.apply(environment: ProcessInfo.processInfo.environment)
-        if let host { configuration.host = host }
-        if let httpPort { configuration.httpPort = httpPort }
-        if let wsPort { configuration.wsPort = wsPort }
-        if tls { configuration.tls = true }
-        if let tlsDir { configuration.tlsDirectory = tlsDir }
-        if let tlsCert, let tlsKey {
-            configuration.tls = true
-            configuration.tlsCertificatePath = tlsCert
-            configuration.tlsKeyPath = tlsKey
+        var sources: [String: ConfigurationSource] = [:]
+        let unknown: [String]
+        do {
+            let environment = try configuration.apply(environment: ProcessInfo.processInfo.environment)
+            for option in environment.applied { sources[option] = .environment }
+            unknown = environment.unknown
+            for case let (option, value?) in givenFlags {
+                try configuration.apply(option: option, value: value)
+                sources[option] = .flag
+            }
+        } catch {
+            throw ValidationError(error.description)
         }
-        if let corsOrigins { configuration.corsOrigins = EmulatorConfiguration.splitList(corsOrigins) }
-        if let db = database.db { configuration.databasePath = db }
-        configuration.fixturesPath = fixtures.fixtures ?? configuration.fixturesPath ?? BundledPaths.defaultFixtures()
-        configuration.scenariosPath = scenarios ?? configuration.scenariosPath ?? BundledPaths.defaultScenarios()
-        if let tokenTTL { configuration.tokenTTLOverride = tokenTTL }
-        if let reminderLead { configuration.reminderLeadOverride = reminderLead }
-        if let accessTokenTTL { configuration.accessTokenTTL = accessTokenTTL }
-        if let clock { configuration.defaultClockMode = clock }
-        if let controlToken { configuration.controlToken = controlToken }
-        if let readyFile { configuration.readyFile = readyFile }
-        if let maxBodySize { configuration.maxBodySize = maxBodySize }
-        if let maxAttachmentSize { configuration.maxAttachmentBytes = maxAttachmentSize }
-        if let httpThreads { configuration.httpThreads = httpThreads }
-        if let longPollHold { configuration.longPollHoldSeconds = longPollHold }
-        if let wsQueueFrames { configuration.wsQueueFrames = wsQueueFrames }
-        if let maxPollsPerSession { configuration.maxPollsPerSession = maxPollsPerSession }
-        if let maxSocketsPerSession { configuration.maxSocketsPerSession = maxSocketsPerSession }
-        if let retention { configuration.retentionSeconds = retention }
-        if let logLevel { configuration.logLevel = logLevel }
-        if let publicHost { configuration.publicHost = publicHost }
-        return configuration
+        if configuration.fixturesPath == nil { configuration.fixturesPath = BundledPaths.defaultFixtures() }
+        if configuration.scenariosPath == nil { configuration.scenariosPath = BundledPaths.defaultScenarios() }
+        if configuration.tlsCertificatePath != nil, configuration.tlsKeyPath != nil { configuration.tls = true }
+        return (configuration, sources, unknown)
     }
 }
 

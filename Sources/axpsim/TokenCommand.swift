@@ -21,7 +21,11 @@ struct TokenCommand: ParsableCommand {
 
     func run() throws {
         var configuration = EmulatorConfiguration()
-        configuration.apply(environment: ProcessInfo.processInfo.environment)
+        do {
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
         if let db = database.db { configuration.databasePath = db }
         configuration.fixturesPath = fixtures.resolved
         var body: [String: JSONValue] = [

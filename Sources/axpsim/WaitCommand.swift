@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Synchronization
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `axpsim wait`: for CI scripts — waits until an emulator answers healthy, or says why not.
+struct WaitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait until an axpsim is ready and healthy (exit 0), or say why not (exit 1).",
+        discussion: """
+            Give the server's base URL (--url http://127.0.0.1:8080) or the --ready-file it writes. \
+            Healthy means GET /__sim/health answers 200 with status ok. https URLs are checked against \
+            the system's trusted CAs (trust axpsim's CA with `axpsim cert`).
+            """)
+
+    @Option(name: .long, help: "The server's base URL, e.g. http://127.0.0.1:8080.") var url: String?
+    @Option(name: .customLong("ready-file"), help: "The --ready-file of the server: wait for it, then use its httpUrl.") var readyFile: String?
+    @Option(name: .long, help: "Seconds to wait at most (default 30).") var timeout: Double = 30
+    @Option(name: .customLong("control-token"), help: "The server's --control-token, if it has one (env AXPSIM_CONTROL_TOKEN).")
+    var controlToken: String?
+
+    func validate() throws {
+        if (url == nil) == (readyFile == nil) { throw ValidationError("give exactly one of --url and --ready-file") }
+        if !(timeout > 0 && timeout <= 3600) { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
+        if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ValidationError("--url must be an http or https URL, e.g. http://127.0.0.1:8080")
+        }
+    }
+
+    func run() throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        var reason = "nothing answered yet"
+        while Date() < deadline {
+            switch resolveBase() {
+            case .failure(let problem):
+                reason = problem.text
+            case .success(let base):
+                switch probe(base) {
+                case .success:
+                    print("axpsim at \(base) is ready")
+                    return
+                case .failure(let problem):
+                    reason = "\(base): \(problem.text)"
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        FileHandle.standardError.write(Data("axpsim wait: not ready after \(timeout) s: \(reason)\n".utf8))
+        throw ExitCode(1)
+    }
+
+    /// The base URL: `--url`, or the ready file's `httpUrl` once the file exists.
+    private func resolveBase() -> Result<String, WaitProblem> {
+        if let url { return .success(url.hasSuffix("/") ? String(url.dropLast()) : url) }
+        guard let readyFile else { return .failure(WaitProblem("no --url or --ready-file")) }
+        guard let data = FileManager.default.contents(atPath: readyFile) else { return .failure(WaitProblem("\(readyFile) does not exist yet")) }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            return .failure(WaitProblem("\(readyFile) is not JSON (yet?): \(error.localizedDescription)"))
+        }
+        guard let fields = object as? [String: Any], let base = fields["httpUrl"] as? String else {
+            return .failure(WaitProblem("\(readyFile) has no httpUrl (is it an axpsim --ready-file?)"))
+        }
+        return .success(base)
+    }
+
+    /// One health check: 200 with `"status":"ok"`, else why not.
+    private func probe(_ base: String) -> Result<Void, WaitProblem> {
+        guard let url = URL(string: base + "/__sim/health") else { return .failure(WaitProblem("not a URL")) }
+        var request = URLRequest(url: url, timeoutInterval: 2)
+        if let token = controlToken ?? ProcessInfo.processInfo.environment["AXPSIM_CONTROL_TOKEN"] {
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
+        let done = DispatchSemaphore(value: 0)
+        let outcome = OutcomeBox()
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            defer { done.signal() }
+            if let error {
+                outcome.set(.failure(WaitProblem(error.localizedDescription)))
+                return
+            }
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let body = data.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if status == 200, body.contains("\"status\":\"ok\"") {
+                outcome.set(.success(()))
+            } else {
+                outcome.set(.failure(WaitProblem("health answered \(status): \(body.prefix(200))")))
+            }
+        }.resume()
+        done.wait()
+        return outcome.get() ?? .failure(WaitProblem("no answer"))
+    }
+}
+
+/// Why the server is not ready yet.
+struct WaitProblem: Error {
+    let text: String
+
+    init(_ text: String) {
+        self.text = text
+    }
+}
+
+/// The outcome of one probe, handed from URLSession's queue to the waiting thread.
+private final class OutcomeBox: Sendable {
+    private let value = Mutex<Result<Void, WaitProblem>?>(nil)
+
+    func set(_ result: Result<Void, WaitProblem>) {
+        value.withLock { $0 = result }
+    }
+
+    func get() -> Result<Void, WaitProblem>? {
+        value.withLock { $0 }
+    }
+}
