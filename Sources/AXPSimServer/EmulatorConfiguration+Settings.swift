@@ -53,7 +53,7 @@ extension EmulatorConfiguration {
         choice("clock", ClockMode.allCases.map(\.rawValue)) { $0.defaultClockMode = ClockMode(rawValue: $1) ?? .real } show: {
             $0.defaultClockMode.rawValue
         },
-        text("control-token") { $0.controlToken = $1 } show: { $0.controlToken == nil ? "-" : "(set)" },
+        text("control-token", allowEmpty: true) { $0.controlToken = $1 } show: { $0.controlToken == nil ? "-" : "(set)" },
         text("ready-file") { $0.readyFile = $1 } show: { $0.readyFile ?? "-" },
         integer("max-body-size", 1024...(1 << 30)) { $0.maxBodySize = $1 } show: { "\($0.maxBodySize)" },
         integer("max-attachment-size", 1...(1 << 31)) { $0.maxAttachmentBytes = $1 } show: { "\($0.maxAttachmentBytes)" },
@@ -121,14 +121,16 @@ extension EmulatorConfiguration {
 
     // MARK: Kinds of setting
 
+    /// A text setting; an empty one is refused unless `allowEmpty` (the control token: its own
+    /// check in ``problems`` says why an empty token cannot start).
     private static func text(
-        _ option: String, _ set: @escaping @Sendable (inout EmulatorConfiguration, String) -> Void,
+        _ option: String, allowEmpty: Bool = false, _ set: @escaping @Sendable (inout EmulatorConfiguration, String) -> Void,
         show: @escaping @Sendable (EmulatorConfiguration) -> String
     ) -> ConfigurationSetting {
         ConfigurationSetting(
             option: option,
             apply: { configuration, value throws(ConfigurationError) in
-                guard !value.isEmpty else { throw ConfigurationError(description: "--\(option) must not be empty") }
+                guard allowEmpty || !value.isEmpty else { throw ConfigurationError(description: "--\(option) must not be empty") }
                 set(&configuration, value)
             }, show: show)
     }

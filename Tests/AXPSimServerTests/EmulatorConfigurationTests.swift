@@ -14,7 +14,7 @@ import Testing
         #expect(configuration.resolvedTLSDirectory == "/tmp/certs")
     }
 
-    @Test(arguments: [" ", "\t\n"]) func aBlankControlTokenCannotStart(token: String) throws {
+    @Test(arguments: ["", " ", "\t\n"]) func aBlankControlTokenCannotStart(token: String) throws {
         var configuration = EmulatorConfiguration()
         try configuration.apply(environment: ["AXPSIM_CONTROL_TOKEN": token])
         #expect(configuration.problems.contains { $0.contains("control token must not be empty") })
@@ -23,8 +23,8 @@ import Testing
 
     @Test func anEmptyValueIsRefusedWithItsVariable() {
         var configuration = EmulatorConfiguration()
-        #expect(throws: ConfigurationError(description: "AXPSIM_CONTROL_TOKEN=: --control-token must not be empty")) {
-            try configuration.apply(environment: ["AXPSIM_CONTROL_TOKEN": ""])
+        #expect(throws: ConfigurationError(description: "AXPSIM_HOST=: --host must not be empty")) {
+            try configuration.apply(environment: ["AXPSIM_HOST": ""])
         }
     }
 
