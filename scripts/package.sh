@@ -13,8 +13,16 @@ arch=$(uname -m)
 debarch=$(dpkg --print-architecture)
 scratch=.build-release
 
+# The static Foundation networking layer (`axpsim wait`) links libcurl: its development files must
+# be there to link against (the binary then depends on Debian's libcurl4).
+if ! ls /usr/lib/*/libcurl.so >/dev/null 2>&1; then
+  echo "installing: libcurl4-openssl-dev (to link the static Foundation networking layer)" >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libcurl4-openssl-dev >&2
+fi
+
 echo "== release build (static Swift runtime) into $scratch" >&2
-swift build -c release --product axpsim --static-swift-stdlib --scratch-path "$scratch" >&2
+swift build -c release --product axpsim --static-swift-stdlib -Xlinker -lcurl --scratch-path "$scratch" >&2
 binary="$scratch/release/axpsim"
 
 if ldd "$binary" | grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime' >&2; then
@@ -42,9 +50,12 @@ mkdir -p "$deb/DEBIAN" "$deb/usr/bin" "$deb/usr/share/axpsim" "$deb/usr/share/do
 install -m 0755 "$root/bin/axpsim" "$deb/usr/bin/axpsim"
 cp -r fixtures scenarios "$deb/usr/share/axpsim/"
 cp README.md "$deb/usr/share/doc/axpsim/"
-# Depends: the package owning each shared library the binary needs (libc and the loader included).
+# Depends: the package owning each shared library the binary names (NEEDED; apt brings what they need).
 packages=()
-for lib in $(ldd "$binary" | awk '/=> \// {print $3}'); do
+for name in $(objdump -p "$binary" | awk '/NEEDED/ {print $2}'); do
+  case "$name" in ld-linux*) continue ;; esac   # the loader: part of libc6, listed through libc.so.6
+  lib=$(ldd "$binary" | awk -v name="$name" '$1 == name && $3 ~ /^\// {print $3}')
+  [ -n "$lib" ] || { echo "package.sh: ldd does not resolve $name" >&2; exit 1; }
   owner=$(dpkg-query -S "$lib" 2>/dev/null || dpkg-query -S "$(readlink -f "$lib")" 2>/dev/null) || {
     echo "package.sh: no Debian package owns $lib (ldd of $binary)" >&2; exit 1; }
   packages+=("${owner%%:*}")
