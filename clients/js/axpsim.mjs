@@ -316,7 +316,8 @@ export class AxpsimClient {
 
   /**
    * The first journal entry after `sinceId` (default 0: the whole journal) that `predicate` accepts,
-   * waiting for it with the journal's long poll; rejects after `timeoutMs` (default 10 s).
+   * waiting for it with the journal's long poll; rejects after `timeoutMs` (default 10 s; the last
+   * poll may hold up to a second longer: the long poll counts whole seconds).
    * @param {(entry: JournalEntry) => boolean} predicate
    * @param {{accountId?: string, sinceId?: number, timeoutMs?: number}} [options] @returns {Promise<JournalEntry>}
    */
@@ -326,7 +327,7 @@ export class AxpsimClient {
     let sinceId = options.sinceId ?? 0;
     for (;;) {
       const left = deadline - Date.now();
-      const { events, lastId } = await this.events({ accountId: options.accountId, sinceId, wait: Math.max(0, Math.min(5, Math.floor(left / 1000))) });
+      const { events, lastId } = await this.events({ accountId: options.accountId, sinceId, wait: Math.max(0, Math.min(5, Math.ceil(left / 1000))) });
       const found = events.find(predicate);
       if (found) return found;
       sinceId = Math.max(sinceId, lastId ?? sinceId);

@@ -152,6 +152,16 @@ test('startAxpsim: a binary that fails is reported, nothing is left behind', asy
   await assert.rejects(startAxpsim({ bin: '/nonexistent/axpsim', timeoutMs: 2000 }), /ENOENT/);
 });
 
+test('a server with --control-token: the client sends it, others are refused', async () => {
+  const guarded = await startAxpsim({ bin: process.env.AXPSIM_BIN, fixtures: `${root}fixtures`, args: ['--control-token', 'kit-secret'] });
+  try {
+    assert.equal((await guarded.client({ controlToken: 'kit-secret' }).provisionTenant()).accountId.length, 6);
+    await assert.rejects(guarded.client().provisionTenant(), (e) => e instanceof AxpsimError && e.status === 401);
+  } finally {
+    assert.equal(await guarded.stop(), 0);
+  }
+});
+
 test('stop: the process is gone and its folder removed', async () => {
   const other = await startAxpsim({ bin: process.env.AXPSIM_BIN, fixtures: `${root}fixtures` });
   assert.equal(await other.stop(), 0);

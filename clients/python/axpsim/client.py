@@ -1,6 +1,7 @@
 """Clients of a running axpsim: the back-end API, the control plane (/__sim) and the Chat SDK API."""
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, List, Mapping, Optional
@@ -224,11 +225,12 @@ class AxpsimClient:
     def wait_for_event(self, predicate: Callable[[JSON], bool], account_id: Optional[str] = None,
                        since_id: int = 0, timeout: float = 10) -> JSON:
         """The first journal entry after `since_id` (default: the whole journal) that `predicate`
-        accepts, waiting for it with the journal's long poll; TimeoutError after `timeout` seconds."""
+        accepts, waiting for it with the journal's long poll; TimeoutError after `timeout` seconds (the
+        last poll may hold up to a second longer: the long poll counts whole seconds)."""
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            answer = self.events(account_id, since_id, wait=max(0, min(5, int(left))))
+            answer = self.events(account_id, since_id, wait=max(0, min(5, math.ceil(left))))
             for entry in answer["events"]:
                 if predicate(entry):
                     return entry

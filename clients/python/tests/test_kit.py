@@ -131,6 +131,15 @@ def test_start_and_stop_a_second_server():
     assert not other.workdir.exists()
 
 
+def test_control_token_is_sent_and_required():
+    with start_axpsim(fixtures=str(ROOT / "fixtures"), args=["--control-token", "kit-secret"]) as guarded:
+        assert len(guarded.client(control_token="kit-secret").provision_tenant().account_id) == 6
+        with pytest.raises(AxpsimError) as refused:
+            guarded.client().provision_tenant()
+        assert refused.value.status == 401
+    assert guarded.stop() == 0
+
+
 def test_a_binary_that_fails_is_reported():
     with pytest.raises(RuntimeError, match="exited"):
         start_axpsim(args=["--no-such-option"], timeout=10)
