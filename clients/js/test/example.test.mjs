@@ -5,7 +5,7 @@ import { startAxpsim } from '../axpsim.mjs';
 
 let sim, api;
 before(async () => {
-  sim = await startAxpsim({ bin: process.env.AXPSIM_BIN, fixtures: new URL('../../../fixtures', import.meta.url).pathname });
+  sim = await startAxpsim();                           // $AXPSIM_BIN, else axpsim on PATH; free ports
   api = sim.client();
 });
 after(() => sim.stop());

@@ -2,9 +2,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { startAxpsim, AxpsimClient, AxpsimError, RETAIL } from '../axpsim.mjs';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 let sim, api;
 before(async () => {
   sim = await startAxpsim({ bin: process.env.AXPSIM_BIN, fixtures: `${root}fixtures`, scenarios: `${root}scenarios` });

@@ -4,10 +4,13 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional
 from urllib.parse import quote
 
 import requests
+
+if TYPE_CHECKING:
+    from .server import RunningAxpsim
 
 JSON = Dict[str, Any]
 
@@ -49,6 +52,8 @@ class AxpsimClient:
         self.control_token = control_token
         self.timeout = timeout
         self.http = requests.Session()
+        #: The process, when the client came from the pytest plugin's `axpsim` fixture.
+        self.server: Optional["RunningAxpsim"] = None
 
     def request(self, method: str, path: str, json: Any = None, form: Optional[Mapping[str, str]] = None,
                 headers: Optional[Mapping[str, str]] = None, query: Optional[Mapping[str, Any]] = None,
