@@ -19,6 +19,7 @@ venv=.build/clients-venv
 isolation=()
 "$venv/bin/python" -c "import setuptools, wheel" 2>/dev/null && isolation=(--no-build-isolation)
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "${isolation[@]}" ./clients/python
+rm -rf clients/python/build clients/python/axpsim.egg-info   # what the build leaves in the source folder
 "$venv/bin/python" - <<'PY'
 import axpsim, importlib.metadata as m
 assert "site-packages" in axpsim.__file__, axpsim.__file__

@@ -8,9 +8,11 @@ from pathlib import Path
 KIT = Path(__file__).resolve().parents[1]
 ROOT = KIT.parents[1]
 
-if not any(ep.name == "axpsim" for ep in entry_points(group="pytest11")):
+INSTALLED = any(ep.name == "axpsim" for ep in entry_points(group="pytest11"))
+pytest_plugins = ["pytester"]
+if not INSTALLED:
     sys.path.insert(0, str(KIT))
-    pytest_plugins = ["pytest_axpsim"]
+    pytest_plugins.append("pytest_axpsim")
 
 
 def pytest_configure(config):
