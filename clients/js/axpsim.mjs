@@ -73,7 +73,14 @@ export async function startAxpsim(options = {}) {
   const spawnError = new Promise((_, reject) => child.on('error', (error) => { spawned = false; reject(error); }));
   spawnError.catch(() => {});
 
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  // A forgotten stop() must neither keep Node running nor leave the server behind: the child does
+  // not hold the event loop, and it is killed when this process exits.
+  child.unref();
+  /** @type {any} */ (child.stdout).unref?.();
+  /** @type {any} */ (child.stderr).unref?.();
+  const killOnExit = () => { if (exitCode === undefined) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  const cleanup = () => { process.removeListener('exit', killOnExit); fs.rmSync(dir, { recursive: true, force: true }); };
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   /** @type {{httpUrl: string, wsUrl: string, pid: number} | undefined} */
   let info;

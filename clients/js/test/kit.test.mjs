@@ -1,7 +1,7 @@
 // The kit against the real binary: one server for this file, an isolated account per test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startAxpsim, AxpsimClient, AxpsimError, RETAIL } from '../axpsim.mjs';
 
@@ -161,6 +161,20 @@ test('a server with --control-token: the client sends it, others are refused', a
   } finally {
     assert.equal(await guarded.stop(), 0);
   }
+});
+
+test('a forgotten stop() neither keeps Node running nor leaves the server behind', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const script = `import { startAxpsim } from ${JSON.stringify(new URL('../axpsim.mjs', import.meta.url).href)};
+    const sim = await startAxpsim({ bin: ${JSON.stringify(process.env.AXPSIM_BIN ?? 'axpsim')} });
+    console.log(sim.pid);`;
+  const pid = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }).toString().trim());
+  assert.ok(pid > 0);
+  // Killed with the script's exit (a zombie until init reaps it counts as gone); bounded wait for the kernel.
+  const alive = () => { try { return !/^\S+ \(\S+\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; } };
+  const deadline = Date.now() + 5000;
+  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(alive(), false);
 });
 
 test('stop: the process is gone and its folder removed', async () => {

@@ -1,6 +1,7 @@
 """Start and stop `axpsim serve` on free loopback ports."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -101,5 +102,14 @@ def start_axpsim(bin: Optional[str] = None, fixtures: Optional[str] = None, scen
             raise TimeoutError(f"axpsim was not ready within {timeout} s:\n{output}")
         time.sleep(0.02)
     info = json.loads(ready.read_text())
-    return RunningAxpsim(http_url=info["httpUrl"], ws_url=info["wsUrl"], pid=process.pid, process=process,
-                         log_path=log_path, workdir=workdir)
+    server = RunningAxpsim(http_url=info["httpUrl"], ws_url=info["wsUrl"], pid=process.pid, process=process,
+                           log_path=log_path, workdir=workdir)
+    # A forgotten stop() must not leave the server running after this interpreter exits.
+    atexit.register(_kill_at_exit, process)
+    return server
+
+
+def _kill_at_exit(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()

@@ -145,3 +145,26 @@ def test_a_binary_that_fails_is_reported():
         start_axpsim(args=["--no-such-option"], timeout=10)
     with pytest.raises(OSError):
         start_axpsim(bin="/nonexistent/axpsim", timeout=2)
+
+
+def test_a_forgotten_stop_leaves_no_server_behind():
+    import subprocess
+    import sys
+    import time
+
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from axpsim import start_axpsim; "
+              "print(start_axpsim().pid)")
+    kit = str(Path(__file__).resolve().parents[1])
+    pid = int(subprocess.run([sys.executable, "-c", script, kit], capture_output=True, text=True, timeout=30,
+                             check=True).stdout.strip())
+
+    def alive():
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 5   # bounded wait for the kernel to finish the kill
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not alive()
