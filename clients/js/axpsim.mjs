@@ -78,7 +78,10 @@ export async function startAxpsim(options = {}) {
   child.unref();
   /** @type {any} */ (child.stdout).unref?.();
   /** @type {any} */ (child.stderr).unref?.();
-  const killOnExit = () => { if (exitCode === undefined) child.kill('SIGKILL'); };
+  const killOnExit = () => {
+    if (exitCode === undefined) child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   process.once('exit', killOnExit);
   const cleanup = () => { process.removeListener('exit', killOnExit); fs.rmSync(dir, { recursive: true, force: true }); };
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);

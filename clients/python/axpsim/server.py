@@ -105,11 +105,12 @@ def start_axpsim(bin: Optional[str] = None, fixtures: Optional[str] = None, scen
     server = RunningAxpsim(http_url=info["httpUrl"], ws_url=info["wsUrl"], pid=process.pid, process=process,
                            log_path=log_path, workdir=workdir)
     # A forgotten stop() must not leave the server running after this interpreter exits.
-    atexit.register(_kill_at_exit, process)
+    atexit.register(_kill_at_exit, process, workdir)
     return server
 
 
-def _kill_at_exit(process: subprocess.Popen) -> None:
+def _kill_at_exit(process: subprocess.Popen, workdir: Path) -> None:
     if process.poll() is None:
         process.kill()
         process.wait()
+    shutil.rmtree(workdir, ignore_errors=True)
