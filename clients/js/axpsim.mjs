@@ -95,7 +95,7 @@ export async function startAxpsim(options = {}) {
       else if (Date.now() > deadline) throw new Error(`axpsim was not ready within ${options.timeoutMs ?? 30_000} ms:\n${output}`);
     }
   } catch (error) {
-    if (spawned && exitCode === undefined) { child.kill('SIGKILL'); await exited; }
+    if (spawned && exitCode === undefined) { child.ref(); child.kill('SIGKILL'); await exited; }
     cleanup();
     throw error;
   }
@@ -107,6 +107,7 @@ export async function startAxpsim(options = {}) {
     client: (clientOptions) => new AxpsimClient(httpUrl, clientOptions),
     async stop(stopOptions = {}) {
       if (exitCode === undefined) {
+        child.ref();   // hold the event loop until the exit is seen
         child.kill('SIGTERM');
         const timeoutMs = stopOptions.timeoutMs ?? 15_000;
         /** @type {ReturnType<typeof setTimeout> | undefined} */
