@@ -11,3 +11,4 @@ ensure_browser_packages
 swift build --build-tests
 swift test --skip-build
 AXPSIM_CONSOLE_REQUIRED=1 AXPSIM_BIN="$PWD/.build/debug/axpsim" python3 -m pytest -q -p no:cacheprovider Tests/e2e "$@"
+AXPSIM_BIN="$PWD/.build/debug/axpsim" scripts/test-clients.sh
