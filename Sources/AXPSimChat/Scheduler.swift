@@ -86,7 +86,7 @@ package final class Scheduler: Sendable {
             let due = try store.chatRead { try $0.dueRealClockTimers(now: Date(), defaultReal: defaultReal, limit: Self.batchSize) }
             for timer in due {
                 do {
-                    try fire(timer, now: Date())
+                    _ = try fire(timer, now: Date())
                 } catch {
                     logger.error("timer failed", metadata: ["kind": "\(timer.kind)", "target": "\(timer.target)", "error": "\(error)"])
                     _ = try store.chatWrite { try $0.takeTimer(timer.timerId) }

@@ -136,27 +136,35 @@ struct ServeCommand: ParsableCommand {
     }
 }
 
-/// SIGINT and SIGTERM, caught from creation on (a signal that arrives before ``wait()`` is kept).
-final class TerminationSignal {
+/// SIGINT and SIGTERM, caught from creation on: none is lost, whenever it arrives. The two
+/// signals are blocked in the creating thread — and so in every thread started afterwards (create
+/// this before any other thread) — and a thread of its own takes them with `sigwait`, so a signal
+/// that arrives before anyone waits stays pending instead of being dropped. (A libdispatch signal
+/// source is armed asynchronously: under load a SIGTERM right after start-up could fall between
+/// `SIG_IGN` and the source, and the server would ignore it.)
+final class TerminationSignal: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var sources: [any DispatchSourceSignal] = []
 
     init() {
-        for signalNumber in [SIGINT, SIGTERM] {
-            // Ignore first: libdispatch then observes the signal; setting SIG_IGN after the source
-            // is live can replace its handler and lose the signal.
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [done] in done.signal() }
-            source.resume()
-            sources.append(source)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        let blocked = signals
+        let thread = Thread { [done] in
+            var waiting = blocked
+            var received: Int32 = 0
+            sigwait(&waiting, &received)
+            done.signal()
         }
+        thread.name = "axpsim-signals"
+        thread.start()
     }
 
     /// Blocks until one of the signals arrives.
     func wait() {
         done.wait()
-        sources.forEach { $0.cancel() }
     }
 }
 
