@@ -18,7 +18,7 @@ struct SDKAuthentication: Sendable {
         let integrationId = request.parameter("integrationId").lowercased()
         guard Identifiers.isValidUUID(integrationId) else { throw AXPSimError.notFound(resource: "integration", id: integrationId) }
         guard let token = request.bearerToken, !token.isEmpty else { throw AXPSimError.missingCredentials }
-        guard let accountId = KeyRing.unverifiedAccountId(token), Identifiers.isValidAccountId(accountId),
+        guard let accountId = keys.accountIdHint(token), Identifiers.isValidAccountId(accountId),
             try store.account(accountId) != nil
         else {
             // Still report alg none, bad signatures and the like with their own codes.
