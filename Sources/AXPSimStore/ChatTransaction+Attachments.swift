@@ -36,7 +36,7 @@ extension ChatTransaction {
 
     /// An attachment's bytes, or nil when none were stored.
     public func attachmentData(_ attachmentId: String) throws -> Data? {
-        try Data.fetchOne(db, sql: "SELECT data FROM attachment WHERE attachment_id = ?", arguments: [attachmentId])
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM attachment WHERE attachment_id = ?"), arguments: [attachmentId])
     }
 
     /// Stores the bytes of a pending attachment; false when it is not pending (already uploaded).

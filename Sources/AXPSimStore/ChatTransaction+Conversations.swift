@@ -18,14 +18,14 @@ extension ChatTransaction {
     /// The customer's conversation on the integration, if it exists.
     public func existingConversation(accountId: String, integrationId: String, customerId: String) throws -> Conversation? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM conversation WHERE account_id = ? AND integration_id = ? AND customer_id = ?",
+            db.cachedStatement(sql: "SELECT * FROM conversation WHERE account_id = ? AND integration_id = ? AND customer_id = ?"),
             arguments: [accountId, integrationId, customerId]
         ).map(Self.conversation(row:))
     }
 
     /// A conversation by id, or nil.
     public func conversation(_ conversationId: String) throws -> Conversation? {
-        try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE conversation_id = ?", arguments: [conversationId]).map(Self.conversation(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversation WHERE conversation_id = ?"), arguments: [conversationId]).map(Self.conversation(row:))
     }
 
     /// The conversation's chats that have not ended, oldest first.

@@ -21,7 +21,7 @@ extension ChatTransaction {
 
     /// An engagement by id, or nil.
     public func engagement(_ engagementId: String) throws -> Engagement? {
-        try Row.fetchOne(db, sql: "SELECT * FROM engagement WHERE engagement_id = ?", arguments: [engagementId]).map(Self.engagement(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM engagement WHERE engagement_id = ?"), arguments: [engagementId]).map(Self.engagement(row:))
     }
 
     /// The account's engagements (or one customer's), newest first.
@@ -33,7 +33,9 @@ extension ChatTransaction {
             arguments += [customerId]
         }
         if !includeEnded { sql += " AND status IN ('PENDING', 'ACTIVE')" }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY created_at DESC, engagement_id", arguments: arguments).map(Self.engagement(row:))
+        // One of four texts: cached like a literal.
+        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY created_at DESC, engagement_id"), arguments: arguments)
+            .map(Self.engagement(row:))
     }
 
     /// Sets status (and the end, for a terminated chat).
@@ -70,7 +72,7 @@ extension ChatTransaction {
 
     /// Every participant an engagement ever had, in joining order.
     public func participants(_ engagementId: String) throws -> [Participant] {
-        try Row.fetchAll(db, sql: "SELECT * FROM participant WHERE engagement_id = ? ORDER BY joined_at, rowid", arguments: [engagementId]).map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM participant WHERE engagement_id = ? ORDER BY joined_at, rowid"), arguments: [engagementId]).map {
             Participant(
                 participantId: $0["participant_id"], engagementId: $0["engagement_id"],
                 participantType: ParticipantType(rawValue: $0["participant_type"]) ?? .system, displayName: $0["display_name"],
@@ -125,7 +127,7 @@ extension ChatTransaction {
     }
 
     public func followedEngagements(sessionId: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT engagement_id FROM engagement_follower WHERE session_id = ?", arguments: [sessionId])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT engagement_id FROM engagement_follower WHERE session_id = ?"), arguments: [sessionId])
     }
 
     static func engagement(row: Row) -> Engagement {

@@ -44,7 +44,7 @@ extension ChatTransaction {
                 arguments: [accountId, journalId, limit]
             ).map(Self.event(row:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM event WHERE journal_id > ? ORDER BY journal_id LIMIT ?", arguments: [journalId, limit])
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM event WHERE journal_id > ? ORDER BY journal_id LIMIT ?"), arguments: [journalId, limit])
             .map(Self.event(row:))
     }
 
@@ -119,7 +119,7 @@ extension ChatTransaction {
 
     /// An account's pending timers, earliest first.
     public func timers(accountId: String) throws -> [ScheduledTimer] {
-        try Row.fetchAll(db, sql: "SELECT * FROM timer WHERE account_id = ? ORDER BY due_at, timer_id", arguments: [accountId])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timer WHERE account_id = ? ORDER BY due_at, timer_id"), arguments: [accountId])
             .map(Self.timer(row:))
     }
 

@@ -11,7 +11,7 @@ extension ChatTransaction {
             arguments: [message.receivedAt.millis, message.engagementId])
         var stored = message
         stored.messageIndex =
-            try Int64.fetchOne(db, sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?", arguments: [message.engagementId])
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?"), arguments: [message.engagementId])
             ?? 1
         // The conversation-wide index: the next of the engagement's conversation (0 without one).
         try db.execute(
@@ -43,7 +43,7 @@ extension ChatTransaction {
 
     /// A message by id within an engagement, or nil.
     public func message(_ messageId: String, engagementId: String) throws -> ChatMessage? {
-        try Row.fetchOne(db, sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?", arguments: [messageId, engagementId])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?"), arguments: [messageId, engagementId])
             .map(Self.message(row:))
     }
 
@@ -78,7 +78,7 @@ extension ChatTransaction {
 
     /// How many messages an engagement holds.
     public func messageCount(_ engagementId: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE engagement_id = ?", arguments: [engagementId]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM message WHERE engagement_id = ?"), arguments: [engagementId]) ?? 0
     }
 
     static func message(row: Row) -> ChatMessage {

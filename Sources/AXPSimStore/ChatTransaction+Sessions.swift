@@ -20,7 +20,7 @@ extension ChatTransaction {
 
     /// A session by id, or nil.
     public func session(_ sessionId: String) throws -> ChatSession? {
-        try Row.fetchOne(db, sql: "SELECT * FROM chat_session WHERE session_id = ?", arguments: [sessionId]).map(Self.session(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM chat_session WHERE session_id = ?"), arguments: [sessionId]).map(Self.session(row:))
     }
 
     /// The account's sessions (all customers), newest first; or one customer's.
@@ -50,7 +50,7 @@ extension ChatTransaction {
 
     /// The session's long-poll cursor.
     public func pollCursor(_ sessionId: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT poll_ack_seq FROM chat_session WHERE session_id = ?", arguments: [sessionId]) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT poll_ack_seq FROM chat_session WHERE session_id = ?"), arguments: [sessionId]) ?? 0
     }
 
     /// Closes a session; false when it was already closed.

@@ -59,7 +59,7 @@ extension Store {
     public func issuedToken(jti: String) throws -> IssuedToken? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?",
+                db.cachedStatement(sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?"),
                 arguments: [jti]
             ).map {
                 IssuedToken(
