@@ -165,7 +165,8 @@ if wants poll; then
 import json, sys
 r = json.load(open(sys.argv[1]))
 levels = r["levels"]; last = levels[-1]; prev = levels[-2]["level"] if len(levels) > 1 else 0
-print(f"{(last[\"rss_kib\"] - last[\"rss_kib_before_new_followers\"]) / (last[\"level\"] - prev):.1f}", last["level"], "ok" if last.get("ok") else "FAILED")' "$1"; }
+per = (last["rss_kib"] - last["rss_kib_before_new_followers"]) / (last["level"] - prev)
+print(f"{per:.1f}", last["level"], "ok" if last.get("ok") else "FAILED")' "$1"; }
   read -r PP PL POK < <(per "$OUT/capacity-poll.json")
   read -r PW PWL PWOK < <(per "$OUT/capacity-ws.json")
   M=$(cmp "$PP" '<=' 16); [ "$POK" = ok ] || M=NO
