@@ -9,8 +9,8 @@ extension ChatTransaction {
         if let found = try existingConversation(accountId: accountId, integrationId: integrationId, customerId: customerId) { return found }
         let created = Conversation(
             conversationId: Identifiers.newUUID(), accountId: accountId, integrationId: integrationId, customerId: customerId, createdAt: date)
-        try db.execute(
-            sql: "INSERT INTO conversation (conversation_id, account_id, integration_id, customer_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO conversation (conversation_id, account_id, integration_id, customer_id, created_at) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: [created.conversationId, accountId, integrationId, customerId, date.millis])
         return created
     }
@@ -31,7 +31,7 @@ extension ChatTransaction {
     /// The conversation's chats that have not ended, oldest first.
     public func openEngagements(conversationId: String) throws -> [Engagement] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM engagement WHERE conversation_id = ? AND ended_at IS NULL ORDER BY created_at, rowid",
+            db.cachedStatement(sql: "SELECT * FROM engagement WHERE conversation_id = ? AND ended_at IS NULL ORDER BY created_at, rowid"),
             arguments: [conversationId]
         ).map(Self.engagement(row:))
     }
