@@ -57,15 +57,17 @@ extension Store {
 
     /// An issued token by `jti`, or nil.
     public func issuedToken(jti: String) throws -> IssuedToken? {
-        try read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?"),
-                arguments: [jti]
-            ).map {
-                IssuedToken(
-                    jti: jti, accountId: $0[0], integrationId: $0[1], customerId: $0[2], issuedAt: Timestamp.date(millis: $0[3]),
-                    expiresAt: Timestamp.date(millis: $0[4]), revokedAt: ($0[5] as Int64?).map(Timestamp.date(millis:)))
-            }
+        try read { db in try Self.issuedToken(jti: jti, db: db) }
+    }
+
+    static func issuedToken(jti: String, db: Database) throws -> IssuedToken? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?"),
+            arguments: [jti]
+        ).map {
+            IssuedToken(
+                jti: jti, accountId: $0[0], integrationId: $0[1], customerId: $0[2], issuedAt: Timestamp.date(millis: $0[3]),
+                expiresAt: Timestamp.date(millis: $0[4]), revokedAt: ($0[5] as Int64?).map(Timestamp.date(millis:)))
         }
     }
 
