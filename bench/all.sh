@@ -62,7 +62,7 @@ def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
-print(re.search(r"^Requests/sec:\s+(\S+)", text, re.M).group(1), ms(lat["50"]), ms(lat["99"]))
+print(re.search(r"^Requests/sec:\s+(\S+)", text, re.M).group(1), round(ms(lat["50"]), 3), round(ms(lat["99"]), 3))
 PY
 }
 
