@@ -85,6 +85,13 @@ start_hello() { # sets HELLO_PID, HELLO
   HELLO="http://127.0.0.1:$(awk '{ print $2 }' "$WORK/hello.out")"
 }
 stop_hello() { kill -TERM "$HELLO_PID"; wait "$HELLO_PID" 2>/dev/null || true; HELLO_PID=""; }
+# CPU ticks (user + system, 1/100 s) a process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Microseconds of CPU per request: ticks before, ticks after, wrk log name.
+cpu_per_request() {
+  python3 -c "import re, sys; n = int(re.search(r'(\d+) requests in', open(sys.argv[3]).read()).group(1)); print(f'{(int(sys.argv[2]) - int(sys.argv[1])) * 10000 / n:.1f}')" \
+    "$1" "$2" "$OUT/$3.txt"
+}
 cmp() { python3 -c "import sys; a, op, b = float(sys.argv[1]), sys.argv[2], float(sys.argv[3]); print('yes' if (a >= b if op == '>=' else a <= b) else 'NO')" "$@"; }
 div() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$@"; }
 
@@ -94,15 +101,21 @@ if wants session; then
   start_server "$WORK/session.sqlite"
   read -r SESSION_JWT SESSION_PATH < <(cd bench && python3 sdk_session.py "$HTTP" "$WS")
   export SESSION_JWT
+  T0=$(cpu_ticks "$SERVER_PID")
   read -r S16 S16P50 S16P99 < <(run_wrk session-c16 -t2 -c16 -d"$WRK_D" -s bench/session.lua "$HTTP$SESSION_PATH")
+  SCPU=$(cpu_per_request "$T0" "$(cpu_ticks "$SERVER_PID")" session-c16)
   read -r S1 S1P50 S1P99 < <(run_wrk session-c1 -t1 -c1 -d"$WRK_D" -s bench/session.lua "$HTTP$SESSION_PATH")
   stop_server
   start_hello
+  T0=$(cpu_ticks "$HELLO_PID")
   read -r H16 H16P50 H16P99 < <(run_wrk hello-c16 -t2 -c16 -d"$WRK_D" -s bench/session.lua "$HELLO$SESSION_PATH")
+  HCPU=$(cpu_per_request "$T0" "$(cpu_ticks "$HELLO_PID")" hello-c16)
   read -r H1 H1P50 H1P99 < <(run_wrk hello-c1 -t1 -c1 -d"$WRK_D" -s bench/session.lua "$HELLO$SESSION_PATH")
   stop_hello
   R=$(div "$S16" "$H16")
   record "session GET -c16 (req/s)" "$S16 (p50 ${S16P50} ms)" "hello $H16" "$R" ">= 0.3x" "$(cmp "$R" '>=' 0.3)" "wrk -t2 -c16"
+  R=$(div "$SCPU" "$HCPU")
+  record "session GET server CPU/request (us)" "$SCPU" "hello $HCPU" "$R" "(context)" "-" "during -c16; robust to other load"
   R=$(div "$S1P50" "$H1P50")
   record "session GET -c1 p50 (ms)" "$S1P50 ($S1 req/s)" "hello $H1P50" "$R" "<= 3x" "$(cmp "$R" '<=' 3)" "wrk -t1 -c1"
 fi
