@@ -5,6 +5,7 @@
 #   AXPSIM_BIN=path bench/all.sh        # an existing binary
 #   QUICK=1 bench/all.sh                # shorter runs (about 3 min instead of about 10)
 #   ONLY="session mint" bench/all.sh    # some figures only: session writes fanout startup replay poll mint
+#   LEVELS=1000,2000 bench/all.sh       # follower levels of the memory figure (default 1000,10000; QUICK 1000)
 #
 # Loopback only; every server it starts is stopped; raw output: bench/results/all-<UTC time>/
 # (git-ignored), the table in summary.txt there. The machine is shared (2 cores, other builds):
@@ -16,10 +17,12 @@ cd "$ROOT"
 QUICK="${QUICK:-0}"
 ONLY="${ONLY:-session writes fanout startup replay poll mint}"
 if [ "$QUICK" = 1 ]; then
-  WRK_D=5s; WRITE_D=5; FAN_D=5; STARTUP_RUNS=5; REPLAY_RUNS=3; LEVELS=1000; SIGN_S=3
+  WRK_D=5s; WRITE_D=5; FAN_D=5; STARTUP_RUNS=5; REPLAY_RUNS=3; DEFAULT_LEVELS=1000; SIGN_S=3
 else
-  WRK_D=10s; WRITE_D=10; FAN_D=10; STARTUP_RUNS=10; REPLAY_RUNS=5; LEVELS=1000,10000; SIGN_S=10
+  WRK_D=10s; WRITE_D=10; FAN_D=10; STARTUP_RUNS=10; REPLAY_RUNS=5; DEFAULT_LEVELS=1000,10000; SIGN_S=10
 fi
+# Follower levels of the memory figure (cumulative; the last level's new followers are measured).
+LEVELS="${LEVELS:-$DEFAULT_LEVELS}"
 # The chat scripts wait for a quiet machine before they start: bounded here, the box is shared.
 export BENCH_QUIET_MAX_S="${BENCH_QUIET_MAX_S:-10}"
 ulimit -n "$(ulimit -Hn)"
