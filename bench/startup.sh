@@ -6,6 +6,8 @@
 #   bench/startup.sh                 # builds .build-bench/release/axpsim first
 #   AXPSIM_BIN=path bench/startup.sh # an existing binary
 #   RUNS=20 bench/startup.sh         # more runs (default 10, at most 100)
+#   STARTUP_DB=memory bench/startup.sh   # --db :memory: (fresh: a new file each run, the default;
+#                                        # existing: one file made by a first, unmeasured start)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -13,19 +15,28 @@ cd "$ROOT"
 BIN="$(axpsim_release_binary)"
 RUNS="${RUNS:-10}"
 [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 100 ] || { echo "RUNS must be 1..100" >&2; exit 1; }
-OUT="$(results_dir startup)"
+STARTUP_DB="${STARTUP_DB:-fresh}"
+case "$STARTUP_DB" in fresh|memory|existing) ;; *) echo "STARTUP_DB must be fresh, memory or existing" >&2; exit 1 ;; esac
+OUT="${STARTUP_OUT:-$(results_dir "startup-$STARTUP_DB")}"
+mkdir -p "$OUT"
 
-python3 - "$BIN" "$RUNS" "$ROOT/fixtures" "$OUT" <<'PY'
+python3 - "$BIN" "$RUNS" "$ROOT/fixtures" "$OUT" "$STARTUP_DB" <<'PY'
 import os, shutil, signal, statistics, subprocess, sys, tempfile, time
 
-binary, runs, fixtures, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+binary, runs, fixtures, out, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+keep = tempfile.mkdtemp(prefix="axpsim-startup-db-")
+existing = os.path.join(keep, "state.sqlite")
 TIMEOUT = 30.0          # seconds a single start may take before the run fails
 STOP_TIMEOUT = 10.0     # seconds the server may take to exit after SIGTERM
 times, lost = [], []
-for run in range(1, runs + 1):
+for run in range(0 if mode == "existing" else 1, runs + 1):   # run 0 makes the existing database
     work = tempfile.mkdtemp(prefix="axpsim-startup-")
     db, ready = os.path.join(work, "state.sqlite"), os.path.join(work, "ready.json")
     log = open(os.path.join(out, f"run-{run}.log"), "wb")
+    if mode == "memory":
+        db = ":memory:"
+    elif mode == "existing":
+        db = existing
     command = [binary, "serve", "--http-port", "0", "--ws-port", "0", "--db", db,
                "--fixtures", fixtures, "--ready-file", ready]
     start = time.perf_counter()
@@ -50,10 +61,14 @@ for run in range(1, runs + 1):
         stop = f"IGNORED SIGTERM for {STOP_TIMEOUT:.0f} s, killed"
         lost.append(run)
     log.close()
+    shutil.rmtree(work, ignore_errors=True)
+    if run == 0:
+        continue
     times.append(elapsed)
     print(f"run {run:2d}: {elapsed:7.1f} ms  ({stop})", flush=True)
     shutil.rmtree(work, ignore_errors=True)
-print(f"median of {runs}: {statistics.median(times):.1f} ms  (min {min(times):.1f}, max {max(times):.1f})")
+shutil.rmtree(keep, ignore_errors=True)
+print(f"median of {runs} ({mode} database): {statistics.median(times):.1f} ms  (min {min(times):.1f}, max {max(times):.1f})")
 if lost:
     print(f"WARNING: SIGTERM ignored in run(s) {lost}: the server had to be killed")
 PY

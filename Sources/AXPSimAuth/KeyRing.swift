@@ -50,11 +50,21 @@ public struct SigningKey: Sendable {
 ///
 /// Signing and verification are synchronous (swift-crypto's RSA); jwt-kit supplies the claim
 /// types and the JSON encoding of the payload.
+///
+/// Verified tokens are cached by their exact text: the signature, algorithm, key and audience of
+/// a token are checked once (an RSA verification and three base64url/JSON decodings), later calls
+/// find its claims in the cache. The time checks of ``verify(_:now:)`` run on every call; the
+/// cache is emptied when the keys are replaced (a key that verified a token may be gone).
 public final class KeyRing: Sendable {
     struct State {
         var active: SigningKey
         var all: [SigningKey]
+        /// Claims of tokens whose signature verified, by the token's text.
+        var verified: [String: ChatTokenClaims] = [:]
     }
+
+    /// At most this many verified tokens are kept; the cache starts over when it is full.
+    static let verifiedCacheLimit = 8192
 
     let state: Mutex<State>
     let serializer = AtobSafeSerializer()
@@ -77,6 +87,13 @@ public final class KeyRing: Sendable {
     public func replace(with keys: [SigningKey]) throws {
         guard let active = keys.last else { throw AXPSimError.internalError("no signing key") }
         state.withLock { $0 = State(active: active, all: keys) }
+    }
+
+    /// The `accountId` of a token: from the verified-token cache when it is there, else read
+    /// without verifying (``unverifiedAccountId(_:)``). Nil when unreadable.
+    public func accountIdHint(_ token: String) -> String? {
+        if let claims = state.withLock({ $0.verified[token] }) { return claims.accountId }
+        return Self.unverifiedAccountId(token)
     }
 
     /// The active key's id.
@@ -126,6 +143,17 @@ public final class KeyRing: Sendable {
     /// and audience. For a token this emulator verified before and keeps (the device of a stored
     /// scenario run): it is read back as it was issued, even when it has expired since.
     public func verifyIgnoringTime(_ token: String) throws(AXPSimError) -> ChatTokenClaims {
+        if let claims = state.withLock({ $0.verified[token] }) { return claims }
+        let claims = try verifySignedToken(token)
+        state.withLock { state in
+            if state.verified.count >= Self.verifiedCacheLimit { state.verified.removeAll(keepingCapacity: true) }
+            state.verified[token] = claims
+        }
+        return claims
+    }
+
+    /// The uncached checks of ``verifyIgnoringTime(_:)``.
+    func verifySignedToken(_ token: String) throws(AXPSimError) -> ChatTokenClaims {
         guard token.hasPrefix(Self.tokenPrefix) else { throw .tokenRejected(.missingPrefix) }
         let compact = String(token.dropFirst(Self.tokenPrefix.count))
         let parts = compact.split(separator: ".", omittingEmptySubsequences: false)

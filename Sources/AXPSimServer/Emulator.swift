@@ -80,7 +80,7 @@ public final class Emulator: Sendable {
         }
         store = try Store(path: configuration.databasePath)
         try store.loadFixtures(fixtures, now: Date())
-        keys = try Self.loadKeys(store: store)
+        keys = try KeyRing(keys: Self.storedKeys(store: store, initial: configuration.initialSigningKey))
         clocks = ClockService(store: store, defaultMode: configuration.defaultClockMode)
         tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
@@ -111,16 +111,12 @@ public final class Emulator: Sendable {
             journal: journal, controlGuard: controlGuard, faults: faults, cors: CORSPolicy(origins: configuration.corsOrigins), errors: errors)
     }
 
-    /// Loads the persisted signing keys, generating the first one on first start.
-    static func loadKeys(store: Store) throws -> KeyRing {
-        try KeyRing(keys: storedKeys(store: store))
-    }
-
-    /// The persisted signing keys, oldest first and the active one last (generated when none).
-    static func storedKeys(store: Store) throws -> [SigningKey] {
+    /// The persisted signing keys, oldest first and the active one last. When there is none,
+    /// `initial` (or else a newly generated key) is stored and used.
+    static func storedKeys(store: Store, initial: SigningKey? = nil) throws -> [SigningKey] {
         var stored = try store.signingKeys()
         if stored.isEmpty {
-            let key = try SigningKey.generate()
+            let key = try initial ?? SigningKey.generate()
             try store.addActiveSigningKey(StoredSigningKey(kid: key.kid, privateKeyPEM: key.privateKeyPEM, createdAt: Date(), active: true))
             stored = try store.signingKeys()
         }

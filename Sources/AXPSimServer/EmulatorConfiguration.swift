@@ -1,3 +1,4 @@
+import AXPSimAuth
 import AXPSimChat
 import Foundation
 import AXPSimCore
@@ -68,6 +69,10 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     /// The https host name clients reach axpsim by (`--public-host`): the Omni SDK accepts only a
     /// dotted host without a port. The certificate covers it and every URL axpsim writes uses it.
     public var publicHost: String?
+    /// The signing key a database without one starts with, instead of a newly generated one
+    /// (RSA-2048 generation takes tens of milliseconds): `axpsim replay`/`run` give every
+    /// scenario's in-memory emulator the same key. Not a CLI setting, not printed.
+    public var initialSigningKey: SigningKey?
 
     public init() {}
 

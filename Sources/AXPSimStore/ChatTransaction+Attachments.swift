@@ -8,12 +8,12 @@ import GRDB
 extension ChatTransaction {
     /// Stores a new attachment, with its bytes when it arrives whole (the contact center's upload).
     public func insertAttachment(_ a: ChatAttachment, data: Data? = nil) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO attachment (attachment_id, account_id, session_id, engagement_id, name, content_type, declared_size, size, data,
                   state, created_at, upload_expires_at, uploaded_at, message_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 a.attachmentId, a.accountId, a.sessionId, a.engagementId, a.name, a.contentType, a.declaredSize, a.size, data, a.state.rawValue,
                 a.createdAt.millis, a.uploadExpiresAt.millis, a.uploadedAt?.millis, a.messageId,
@@ -36,13 +36,13 @@ extension ChatTransaction {
 
     /// An attachment's bytes, or nil when none were stored.
     public func attachmentData(_ attachmentId: String) throws -> Data? {
-        try Data.fetchOne(db, sql: "SELECT data FROM attachment WHERE attachment_id = ?", arguments: [attachmentId])
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM attachment WHERE attachment_id = ?"), arguments: [attachmentId])
     }
 
     /// Stores the bytes of a pending attachment; false when it is not pending (already uploaded).
     public func storeUpload(_ attachmentId: String, data: Data, at date: Date) throws -> Bool {
-        try db.execute(
-            sql: "UPDATE attachment SET data = ?, size = ?, state = 'uploaded', uploaded_at = ? WHERE attachment_id = ? AND state = 'pending'",
+        try db.cachedStatement(
+            sql: "UPDATE attachment SET data = ?, size = ?, state = 'uploaded', uploaded_at = ? WHERE attachment_id = ? AND state = 'pending'").execute(
             arguments: [data, Int64(data.count), date.millis, attachmentId])
         return db.changesCount == 1
     }
@@ -51,8 +51,8 @@ extension ChatTransaction {
     /// `uploaded` any more.
     public func attach(_ attachmentIds: [String], messageId: String) throws -> Bool {
         for attachmentId in attachmentIds {
-            try db.execute(
-                sql: "UPDATE attachment SET state = 'attached', message_id = ? WHERE attachment_id = ? AND state = 'uploaded'",
+            try db.cachedStatement(
+                sql: "UPDATE attachment SET state = 'attached', message_id = ? WHERE attachment_id = ? AND state = 'uploaded'").execute(
                 arguments: [messageId, attachmentId])
             guard db.changesCount == 1 else { return false }
         }

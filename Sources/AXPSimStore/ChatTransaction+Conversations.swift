@@ -9,8 +9,8 @@ extension ChatTransaction {
         if let found = try existingConversation(accountId: accountId, integrationId: integrationId, customerId: customerId) { return found }
         let created = Conversation(
             conversationId: Identifiers.newUUID(), accountId: accountId, integrationId: integrationId, customerId: customerId, createdAt: date)
-        try db.execute(
-            sql: "INSERT INTO conversation (conversation_id, account_id, integration_id, customer_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO conversation (conversation_id, account_id, integration_id, customer_id, created_at) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: [created.conversationId, accountId, integrationId, customerId, date.millis])
         return created
     }
@@ -18,20 +18,20 @@ extension ChatTransaction {
     /// The customer's conversation on the integration, if it exists.
     public func existingConversation(accountId: String, integrationId: String, customerId: String) throws -> Conversation? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM conversation WHERE account_id = ? AND integration_id = ? AND customer_id = ?",
+            db.cachedStatement(sql: "SELECT * FROM conversation WHERE account_id = ? AND integration_id = ? AND customer_id = ?"),
             arguments: [accountId, integrationId, customerId]
         ).map(Self.conversation(row:))
     }
 
     /// A conversation by id, or nil.
     public func conversation(_ conversationId: String) throws -> Conversation? {
-        try Row.fetchOne(db, sql: "SELECT * FROM conversation WHERE conversation_id = ?", arguments: [conversationId]).map(Self.conversation(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversation WHERE conversation_id = ?"), arguments: [conversationId]).map(Self.conversation(row:))
     }
 
     /// The conversation's chats that have not ended, oldest first.
     public func openEngagements(conversationId: String) throws -> [Engagement] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM engagement WHERE conversation_id = ? AND ended_at IS NULL ORDER BY created_at, rowid",
+            db.cachedStatement(sql: "SELECT * FROM engagement WHERE conversation_id = ? AND ended_at IS NULL ORDER BY created_at, rowid"),
             arguments: [conversationId]
         ).map(Self.engagement(row:))
     }

@@ -5,13 +5,13 @@ import GRDB
 /// Engagements, participants and the sessions following each engagement.
 extension ChatTransaction {
     public func insertEngagement(_ e: Engagement) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO engagement (engagement_id, account_id, integration_id, customer_id, dialog_id, status, engagement_parameters,
                   created_at, updated_at, ended_at, end_reason, created_by_session, last_message_index, last_customer_activity_at,
                   conversation_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 e.engagementId, e.accountId, e.integrationId, e.customerId, e.dialogId, e.status.rawValue, encodeStrings(e.engagementParameters),
                 e.createdAt.millis, e.updatedAt.millis, e.endedAt?.millis, e.endReason, e.createdBySession, e.lastMessageIndex,
@@ -21,7 +21,7 @@ extension ChatTransaction {
 
     /// An engagement by id, or nil.
     public func engagement(_ engagementId: String) throws -> Engagement? {
-        try Row.fetchOne(db, sql: "SELECT * FROM engagement WHERE engagement_id = ?", arguments: [engagementId]).map(Self.engagement(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM engagement WHERE engagement_id = ?"), arguments: [engagementId]).map(Self.engagement(row:))
     }
 
     /// The account's engagements (or one customer's), newest first.
@@ -33,35 +33,37 @@ extension ChatTransaction {
             arguments += [customerId]
         }
         if !includeEnded { sql += " AND status IN ('PENDING', 'ACTIVE')" }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY created_at DESC, engagement_id", arguments: arguments).map(Self.engagement(row:))
+        // One of four texts: cached like a literal.
+        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY created_at DESC, engagement_id"), arguments: arguments)
+            .map(Self.engagement(row:))
     }
 
     /// Sets status (and the end, for a terminated chat).
     public func setEngagementStatus(_ engagementId: String, _ status: DialogStatus, reason: String? = nil, at date: Date) throws {
         let ended = status == .terminated
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE engagement SET status = ?, updated_at = ?, ended_at = CASE WHEN ? THEN ? ELSE ended_at END,
                   end_reason = CASE WHEN ? THEN ? ELSE end_reason END WHERE engagement_id = ?
-                """,
+                """).execute(
             arguments: [status.rawValue, date.millis, ended, date.millis, ended, reason, engagementId])
     }
 
     /// Records customer activity (for the idle timeout).
     public func touchCustomerActivity(_ engagementId: String, at date: Date) throws {
-        try db.execute(
-            sql: "UPDATE engagement SET last_customer_activity_at = ?, updated_at = ? WHERE engagement_id = ?",
+        try db.cachedStatement(
+            sql: "UPDATE engagement SET last_customer_activity_at = ?, updated_at = ? WHERE engagement_id = ?").execute(
             arguments: [date.millis, date.millis, engagementId])
     }
 
     // MARK: Participants
 
     public func insertParticipant(_ p: Participant, accountId: String) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO participant (participant_id, account_id, engagement_id, participant_type, display_name, session_id, joined_at, left_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 p.participantId, accountId, p.engagementId, p.participantType.rawValue, p.displayName, p.sessionId, p.joinedAt.millis,
                 p.leftAt?.millis,
@@ -70,7 +72,7 @@ extension ChatTransaction {
 
     /// Every participant an engagement ever had, in joining order.
     public func participants(_ engagementId: String) throws -> [Participant] {
-        try Row.fetchAll(db, sql: "SELECT * FROM participant WHERE engagement_id = ? ORDER BY joined_at, rowid", arguments: [engagementId]).map {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM participant WHERE engagement_id = ? ORDER BY joined_at, rowid"), arguments: [engagementId]).map {
             Participant(
                 participantId: $0["participant_id"], engagementId: $0["engagement_id"],
                 participantType: ParticipantType(rawValue: $0["participant_type"]) ?? .system, displayName: $0["display_name"],
@@ -80,8 +82,8 @@ extension ChatTransaction {
 
     /// Marks a participant as gone; false when it already was.
     public func markParticipantLeft(_ participantId: String, at date: Date) throws -> Bool {
-        try db.execute(
-            sql: "UPDATE participant SET left_at = ? WHERE participant_id = ? AND left_at IS NULL", arguments: [date.millis, participantId])
+        try db.cachedStatement(
+            sql: "UPDATE participant SET left_at = ? WHERE participant_id = ? AND left_at IS NULL").execute( arguments: [date.millis, participantId])
         return db.changesCount > 0
     }
 
@@ -89,26 +91,26 @@ extension ChatTransaction {
 
     /// Makes a session follow an engagement (idempotent).
     public func follow(engagementId: String, sessionId: String, accountId: String, at date: Date) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO engagement_follower (engagement_id, session_id, account_id, joined_at) VALUES (?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO engagement_follower (engagement_id, session_id, account_id, joined_at) VALUES (?, ?, ?, ?)").execute(
             arguments: [engagementId, sessionId, accountId, date.millis])
     }
 
     /// True when the session follows the engagement.
     public func isFollowing(engagementId: String, sessionId: String) throws -> Bool {
         try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM engagement_follower WHERE engagement_id = ? AND session_id = ?)",
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM engagement_follower WHERE engagement_id = ? AND session_id = ?)"),
             arguments: [engagementId, sessionId]) ?? false
     }
 
     /// The active sessions following an engagement.
     public func followers(_ engagementId: String) throws -> [String] {
         try String.fetchAll(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT f.session_id FROM engagement_follower f JOIN chat_session s ON s.session_id = f.session_id
                 WHERE f.engagement_id = ? AND s.state = 'active' ORDER BY f.joined_at, f.session_id
-                """,
+                """),
             arguments: [engagementId])
     }
 
@@ -116,16 +118,16 @@ extension ChatTransaction {
     /// The active sessions following an engagement, with the SDK family of each.
     public func followerFamilies(_ engagementId: String) throws -> [(sessionId: String, family: ClientFamily)] {
         try Row.fetchAll(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT f.session_id, s.family FROM engagement_follower f JOIN chat_session s ON s.session_id = f.session_id
                 WHERE f.engagement_id = ? AND s.state = 'active' ORDER BY f.joined_at, f.session_id
-                """, arguments: [engagementId]
+                """), arguments: [engagementId]
         ).map { row in (row["session_id"], ClientFamily(rawValue: row["family"]) ?? .chat) }
     }
 
     public func followedEngagements(sessionId: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT engagement_id FROM engagement_follower WHERE session_id = ?", arguments: [sessionId])
+        try String.fetchAll(db.cachedStatement(sql: "SELECT engagement_id FROM engagement_follower WHERE session_id = ?"), arguments: [sessionId])
     }
 
     static func engagement(row: Row) -> Engagement {

@@ -13,13 +13,13 @@ extension ChatTransaction {
     ) throws -> SessionEvent {
         let seq =
             try Int64.fetchOne(
-                db, sql: "UPDATE chat_session SET last_event_seq = last_event_seq + 1 WHERE session_id = ? RETURNING last_event_seq",
+                db.cachedStatement(sql: "UPDATE chat_session SET last_event_seq = last_event_seq + 1 WHERE session_id = ? RETURNING last_event_seq"),
                 arguments: [sessionId]) ?? 1
         let text = fieldsText ?? String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO event (account_id, session_id, seq, event_type, engagement_id, created_at, fields) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [accountId, sessionId, seq, type.rawValue, engagementId, date.millis, text])
         return SessionEvent(
             journalId: db.lastInsertedRowID, accountId: accountId, sessionId: sessionId, seq: seq, eventType: type, engagementId: engagementId,
@@ -40,11 +40,11 @@ extension ChatTransaction {
     public func journal(accountId: String?, after journalId: Int64, limit: Int) throws -> [SessionEvent] {
         if let accountId {
             return try Row.fetchAll(
-                db, sql: "SELECT * FROM event WHERE account_id = ? AND journal_id > ? ORDER BY journal_id LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM event WHERE account_id = ? AND journal_id > ? ORDER BY journal_id LIMIT ?"),
                 arguments: [accountId, journalId, limit]
             ).map(Self.event(row:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM event WHERE journal_id > ? ORDER BY journal_id LIMIT ?", arguments: [journalId, limit])
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM event WHERE journal_id > ? ORDER BY journal_id LIMIT ?"), arguments: [journalId, limit])
             .map(Self.event(row:))
     }
 
@@ -60,8 +60,8 @@ extension ChatTransaction {
     /// Schedules a timer; returns it with its id.
     @discardableResult
     public func insertTimer(_ timer: ScheduledTimer) throws -> ScheduledTimer {
-        try db.execute(
-            sql: "INSERT INTO timer (account_id, due_at, kind, target, detail) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO timer (account_id, due_at, kind, target, detail) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: [timer.accountId, timer.dueAt.millis, timer.kind.rawValue, timer.target, timer.detail])
         var stored = timer
         stored.timerId = db.lastInsertedRowID
@@ -71,20 +71,20 @@ extension ChatTransaction {
     /// Cancels the timers of `kind` (or all kinds) on `target`.
     public func cancelTimers(target: String, kinds: [TimerKind]) throws {
         for kind in kinds {
-            try db.execute(sql: "DELETE FROM timer WHERE target = ? AND kind = ?", arguments: [target, kind.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM timer WHERE target = ? AND kind = ?").execute( arguments: [target, kind.rawValue])
         }
     }
 
     /// Removes a timer that is about to fire; false when it is gone (fired or cancelled).
     public func takeTimer(_ timerId: Int64) throws -> Bool {
-        try db.execute(sql: "DELETE FROM timer WHERE timer_id = ?", arguments: [timerId])
+        try db.cachedStatement(sql: "DELETE FROM timer WHERE timer_id = ?").execute( arguments: [timerId])
         return db.changesCount > 0
     }
 
     /// The account's earliest timer due at or before `date`, or nil.
     public func nextDueTimer(accountId: String, notAfter date: Date) throws -> ScheduledTimer? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM timer WHERE account_id = ? AND due_at <= ? ORDER BY due_at, timer_id LIMIT 1",
+            db.cachedStatement(sql: "SELECT * FROM timer WHERE account_id = ? AND due_at <= ? ORDER BY due_at, timer_id LIMIT 1"),
             arguments: [accountId, date.millis]
         ).map(Self.timer(row:))
     }
@@ -95,12 +95,12 @@ extension ChatTransaction {
     /// default mode (`defaultReal`).
     public func dueRealClockTimers(now: Date, defaultReal: Bool, limit: Int) throws -> [ScheduledTimer] {
         try Row.fetchAll(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT timer.* FROM timer LEFT JOIN clock ON clock.account_id = timer.account_id
                 WHERE timer.due_at <= ? AND (clock.mode = 'real' OR (clock.mode IS NULL AND ?))
                 ORDER BY timer.due_at, timer.timer_id LIMIT ?
-                """,
+                """),
             arguments: [now.millis, defaultReal, limit]
         ).map(Self.timer(row:))
     }
@@ -108,18 +108,18 @@ extension ChatTransaction {
     /// When the earliest timer of a real-clock account falls due, or nil when there is none.
     public func nextRealClockTimerDue(defaultReal: Bool) throws -> Date? {
         try Int64.fetchOne(
-            db,
+            db.cachedStatement(
             sql: """
                 SELECT MIN(timer.due_at) FROM timer LEFT JOIN clock ON clock.account_id = timer.account_id
                 WHERE clock.mode = 'real' OR (clock.mode IS NULL AND ?)
-                """,
+                """),
             arguments: [defaultReal]
         ).map(Timestamp.date(millis:))
     }
 
     /// An account's pending timers, earliest first.
     public func timers(accountId: String) throws -> [ScheduledTimer] {
-        try Row.fetchAll(db, sql: "SELECT * FROM timer WHERE account_id = ? ORDER BY due_at, timer_id", arguments: [accountId])
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timer WHERE account_id = ? ORDER BY due_at, timer_id"), arguments: [accountId])
             .map(Self.timer(row:))
     }
 

@@ -6,32 +6,32 @@ import GRDB
 extension ChatTransaction {
     /// Stores a message with the engagement's next `messageIndex` (the given one is ignored).
     public func appendMessage(_ message: ChatMessage, accountId: String) throws -> ChatMessage {
-        try db.execute(
-            sql: "UPDATE engagement SET last_message_index = last_message_index + 1, updated_at = ? WHERE engagement_id = ?",
+        try db.cachedStatement(
+            sql: "UPDATE engagement SET last_message_index = last_message_index + 1, updated_at = ? WHERE engagement_id = ?").execute(
             arguments: [message.receivedAt.millis, message.engagementId])
         var stored = message
         stored.messageIndex =
-            try Int64.fetchOne(db, sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?", arguments: [message.engagementId])
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?"), arguments: [message.engagementId])
             ?? 1
         // The conversation-wide index: the next of the engagement's conversation (0 without one).
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE conversation SET last_message_index = last_message_index + 1
                 WHERE conversation_id = (SELECT conversation_id FROM engagement WHERE engagement_id = ?)
-                """, arguments: [message.engagementId])
+                """).execute( arguments: [message.engagementId])
         stored.conversationIndex =
             try Int64.fetchOne(
-                db,
+                db.cachedStatement(
                 sql: """
                     SELECT c.last_message_index FROM conversation c JOIN engagement e ON e.conversation_id = c.conversation_id
                     WHERE e.engagement_id = ?
-                    """, arguments: [message.engagementId]) ?? 0
-        try db.execute(
+                    """), arguments: [message.engagementId]) ?? 0
+        try db.cachedStatement(
             sql: """
                 INSERT INTO message (message_id, account_id, engagement_id, dialog_id, message_index, parent_message_id, participant_id,
                   participant_type, display_name, body, received_at, sender_session_id, attachments, conversation_index)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 stored.messageId, accountId, stored.engagementId, stored.dialogId, stored.messageIndex, stored.parentMessageId,
                 stored.participantId, stored.participantType.rawValue, stored.displayName, String(decoding: stored.body.jsonData, as: UTF8.self),
@@ -43,7 +43,7 @@ extension ChatTransaction {
 
     /// A message by id within an engagement, or nil.
     public func message(_ messageId: String, engagementId: String) throws -> ChatMessage? {
-        try Row.fetchOne(db, sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?", arguments: [messageId, engagementId])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?"), arguments: [messageId, engagementId])
             .map(Self.message(row:))
     }
 
@@ -72,13 +72,13 @@ extension ChatTransaction {
     /// How many messages a conversation holds.
     public func conversationMessageCount(_ conversationId: String) throws -> Int {
         try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM message m JOIN engagement e ON e.engagement_id = m.engagement_id WHERE e.conversation_id = ?",
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM message m JOIN engagement e ON e.engagement_id = m.engagement_id WHERE e.conversation_id = ?"),
             arguments: [conversationId]) ?? 0
     }
 
     /// How many messages an engagement holds.
     public func messageCount(_ engagementId: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE engagement_id = ?", arguments: [engagementId]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM message WHERE engagement_id = ?"), arguments: [engagementId]) ?? 0
     }
 
     static func message(row: Row) -> ChatMessage {

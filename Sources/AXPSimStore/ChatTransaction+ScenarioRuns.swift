@@ -38,8 +38,8 @@ extension ChatTransaction {
     public func appendScenarioRunSteps(runId: String, from position: Int, _ steps: [StoredScenarioRunStep]) throws {
         for (offset, step) in steps.enumerated() {
             try Store.mapDuplicate(resource: "scenario_run_step", id: "\(runId)#\(position + offset)") {
-                try db.execute(
-                    sql: "INSERT INTO scenario_run_step (run_id, position, line, kind, status, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                try db.cachedStatement(
+                    sql: "INSERT INTO scenario_run_step (run_id, position, line, kind, status, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(
                     arguments: [runId, position + offset, step.line, step.kind, step.status, step.at.millis, step.detail])
             }
         }
@@ -56,8 +56,8 @@ extension ChatTransaction {
     ///   gone (a reset) or at another revision (a snapshot restore, or another writer): the caller's
     ///   transaction must not commit.
     public func updateScenarioRun(runId: String, revision: Int64, status: String, state: String, finishedAt: Date?) throws {
-        try db.execute(
-            sql: "UPDATE scenario_run SET status = ?, state = ?, finished_at = ?, revision = revision + 1 WHERE run_id = ? AND revision = ?",
+        try db.cachedStatement(
+            sql: "UPDATE scenario_run SET status = ?, state = ?, finished_at = ?, revision = revision + 1 WHERE run_id = ? AND revision = ?").execute(
             arguments: [status, state, finishedAt?.millis, runId, revision])
         guard db.changesCount == 1 else {
             throw AXPSimError.conflict(
@@ -71,7 +71,7 @@ extension ChatTransaction {
             .map(Self.scenarioRun(row:))
         else { return nil }
         run.steps = try Row.fetchAll(
-            db, sql: "SELECT line, kind, status, at, detail FROM scenario_run_step WHERE run_id = ? ORDER BY position", arguments: [runId]
+            db.cachedStatement(sql: "SELECT line, kind, status, at, detail FROM scenario_run_step WHERE run_id = ? ORDER BY position"), arguments: [runId]
         ).map(Self.scenarioRunStep(row:))
         return run
     }

@@ -5,12 +5,12 @@ import GRDB
 /// Sessions.
 extension ChatTransaction {
     public func insertSession(_ s: ChatSession) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO chat_session (session_id, account_id, integration_id, customer_id, display_name, session_parameters, client_type,
                   state, created_at, closed_at, close_reason, token_jti, token_expires_at, last_event_seq, family, participant_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: [
                 s.sessionId, s.accountId, s.integrationId, s.customerId, s.displayName, encodeStrings(s.sessionParameters), s.clientType,
                 s.state.rawValue, s.createdAt.millis, s.closedAt?.millis, s.closeReason, s.tokenJti, s.tokenExpiresAt.millis, s.lastEventSeq,
@@ -20,7 +20,7 @@ extension ChatTransaction {
 
     /// A session by id, or nil.
     public func session(_ sessionId: String) throws -> ChatSession? {
-        try Row.fetchOne(db, sql: "SELECT * FROM chat_session WHERE session_id = ?", arguments: [sessionId]).map(Self.session(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM chat_session WHERE session_id = ?"), arguments: [sessionId]).map(Self.session(row:))
     }
 
     /// The account's sessions (all customers), newest first; or one customer's.
@@ -37,26 +37,26 @@ extension ChatTransaction {
 
     /// Records the newest token of a session.
     public func updateSessionToken(_ sessionId: String, jti: String, expiresAt: Date) throws {
-        try db.execute(
-            sql: "UPDATE chat_session SET token_jti = ?, token_expires_at = ? WHERE session_id = ?",
+        try db.cachedStatement(
+            sql: "UPDATE chat_session SET token_jti = ?, token_expires_at = ? WHERE session_id = ?").execute(
             arguments: [jti, expiresAt.millis, sessionId])
     }
 
     /// Records the last event id the SDK acknowledged on its long poll (its cursor: a poll without
     /// `lastEventId` continues from here).
     public func setPollCursor(_ sessionId: String, seq: Int64) throws {
-        try db.execute(sql: "UPDATE chat_session SET poll_ack_seq = ? WHERE session_id = ?", arguments: [seq, sessionId])
+        try db.cachedStatement(sql: "UPDATE chat_session SET poll_ack_seq = ? WHERE session_id = ?").execute( arguments: [seq, sessionId])
     }
 
     /// The session's long-poll cursor.
     public func pollCursor(_ sessionId: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT poll_ack_seq FROM chat_session WHERE session_id = ?", arguments: [sessionId]) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT poll_ack_seq FROM chat_session WHERE session_id = ?"), arguments: [sessionId]) ?? 0
     }
 
     /// Closes a session; false when it was already closed.
     public func closeSession(_ sessionId: String, reason: String, at date: Date) throws -> Bool {
-        try db.execute(
-            sql: "UPDATE chat_session SET state = 'closed', closed_at = ?, close_reason = ? WHERE session_id = ? AND state = 'active'",
+        try db.cachedStatement(
+            sql: "UPDATE chat_session SET state = 'closed', closed_at = ?, close_reason = ? WHERE session_id = ? AND state = 'active'").execute(
             arguments: [date.millis, reason, sessionId])
         return db.changesCount > 0
     }
@@ -73,7 +73,7 @@ extension ChatTransaction {
     /// Makes an issued token expire at `date` at the latest (in the caller's transaction, so the
     /// expiry and the event that reports it are stored together); false when unknown.
     public func expireIssuedToken(jti: String, at date: Date) throws -> Bool {
-        try db.execute(sql: "UPDATE issued_token SET expires_at = MIN(expires_at, ?) WHERE jti = ?", arguments: [Timestamp.millis(date), jti])
+        try db.cachedStatement(sql: "UPDATE issued_token SET expires_at = MIN(expires_at, ?) WHERE jti = ?").execute( arguments: [Timestamp.millis(date), jti])
         return db.changesCount > 0
     }
 }

@@ -7,7 +7,7 @@ extension Store {
     /// The account's clock; the real clock when none was set.
     public func clock(accountId: String) throws -> ClockState {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?", arguments: [accountId]).map {
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?"), arguments: [accountId]).map {
                 ClockState(mode: ClockMode(rawValue: $0[0]) ?? .real, virtualNow: ($0[1] as Int64?).map(Timestamp.date(millis:)))
             } ?? .real
         }
@@ -30,10 +30,10 @@ extension Store {
     /// overwritten).
     public func clockInitializing(accountId: String, to initial: ClockState) throws -> ClockState {
         try write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?", arguments: [accountId]) {
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?"), arguments: [accountId]) {
                 return ClockState(mode: ClockMode(rawValue: row[0]) ?? .real, virtualNow: (row[1] as Int64?).map(Timestamp.date(millis:)))
             }
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)", arguments: [accountId]) ?? false else {
+            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId]) ?? false else {
                 return .real
             }
             try db.execute(

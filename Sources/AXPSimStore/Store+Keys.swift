@@ -22,7 +22,7 @@ extension Store {
     /// Every signing key, oldest first.
     public func signingKeys() throws -> [StoredSigningKey] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT kid, private_key_pem, created_at, active FROM signing_key ORDER BY created_at, kid").map {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT kid, private_key_pem, created_at, active FROM signing_key ORDER BY created_at, kid")).map {
                 StoredSigningKey(kid: $0[0], privateKeyPEM: $0[1], createdAt: Timestamp.date(millis: $0[2]), active: $0[3])
             }
         }
@@ -40,7 +40,7 @@ extension Store {
 
     /// A stored setting, or nil.
     public func setting(_ name: String) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name]) }
+        try read { db in try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE name = ?"), arguments: [name]) }
     }
 
     /// Stores a setting.
@@ -56,7 +56,7 @@ extension Store {
     /// transaction, so two callers agree on the first value).
     public func setting(_ name: String, orInsert value: String) throws -> String {
         try write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name]) { return existing }
+            if let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM setting WHERE name = ?"), arguments: [name]) { return existing }
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
             return value
         }

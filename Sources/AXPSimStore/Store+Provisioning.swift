@@ -23,7 +23,7 @@ extension Store {
     /// The account, or nil.
     public func account(_ accountId: String) throws -> Account? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT account_id, name FROM account WHERE account_id = ?", arguments: [accountId])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, name FROM account WHERE account_id = ?"), arguments: [accountId])
                 .map { Account(accountId: $0[0], name: $0[1]) }
         }
     }
@@ -31,7 +31,7 @@ extension Store {
     /// Every account, ordered by id.
     public func accounts() throws -> [Account] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT account_id, name FROM account ORDER BY account_id")
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT account_id, name FROM account ORDER BY account_id"))
                 .map { Account(accountId: $0[0], name: $0[1]) }
         }
     }
@@ -113,7 +113,7 @@ extension Store {
     /// The account's app keys.
     public func appKeys(accountId: String) throws -> [AppKey] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT app_key FROM app_key WHERE account_id = ? ORDER BY app_key", arguments: [accountId])
+            try String.fetchAll(db.cachedStatement(sql: "SELECT app_key FROM app_key WHERE account_id = ? ORDER BY app_key"), arguments: [accountId])
                 .map { AppKey(accountId: accountId, appKey: $0) }
         }
     }
@@ -122,7 +122,8 @@ extension Store {
     public func hasAppKey(accountId: String, appKey: String) throws -> Bool {
         try read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)", arguments: [accountId, appKey]) ?? false
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)"), arguments: [accountId, appKey])
+                ?? false
         }
     }
 
@@ -181,7 +182,7 @@ extension Store {
 
     static func integration(accountId: String, integrationId: String, db: Database) throws -> Integration? {
         try Row.fetchOne(
-            db, sql: "SELECT \(integrationColumns) FROM integration WHERE integration_id = ? AND account_id = ?",
+            db.cachedStatement(sql: "SELECT \(integrationColumns) FROM integration WHERE integration_id = ? AND account_id = ?"),
             arguments: [integrationId.lowercased(), accountId]
         ).map(integration(row:))
     }
@@ -190,7 +191,8 @@ extension Store {
     public func integration(id integrationId: String) throws -> Integration? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT \(Self.integrationColumns) FROM integration WHERE integration_id = ?", arguments: [integrationId.lowercased()]
+                db.cachedStatement(sql: "SELECT \(Self.integrationColumns) FROM integration WHERE integration_id = ?"),
+                arguments: [integrationId.lowercased()]
             ).map(Self.integration(row:))
         }
     }

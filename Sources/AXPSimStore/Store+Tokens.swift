@@ -7,8 +7,8 @@ extension Store {
     /// Stores a granted access token.
     public func insertAccessToken(_ token: AccessToken) throws {
         try write { db in
-            try db.execute(
-                sql: "INSERT INTO access_token (token, account_id, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO access_token (token, account_id, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)").execute(
                 arguments: [token.token, token.accountId, token.clientId, Timestamp.millis(token.issuedAt), Timestamp.millis(token.expiresAt)])
         }
     }
@@ -17,7 +17,7 @@ extension Store {
     public func accessToken(_ token: String) throws -> AccessToken? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT account_id, client_id, issued_at, expires_at FROM access_token WHERE token = ?", arguments: [token]
+                db.cachedStatement(sql: "SELECT account_id, client_id, issued_at, expires_at FROM access_token WHERE token = ?"), arguments: [token]
             ).map {
                 AccessToken(
                     token: token, accountId: $0[0], clientId: $0[1], issuedAt: Timestamp.date(millis: $0[2]),
@@ -32,23 +32,23 @@ extension Store {
     }
 
     static func recordIssuedToken(_ token: IssuedToken, customer: Customer, now: Date, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO customer (account_id, customer_id, verified, display_name, identifiers, created_at, updated_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
                 ON CONFLICT (account_id, customer_id) DO UPDATE SET
                   verified = excluded.verified, display_name = excluded.display_name,
                   identifiers = excluded.identifiers, updated_at = excluded.updated_at
-                """,
+                """).execute(
             arguments: [
                 customer.accountId, customer.customerId, customer.verified, customer.displayName,
                 JSONColumn.encode(customer.customerIdentifiers), Timestamp.millis(now),
             ])
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO issued_token (jti, account_id, integration_id, customer_id, issued_at, expires_at, revoked_at)
                 VALUES (?, ?, ?, ?, ?, ?, NULL)
-                """,
+                """).execute(
             arguments: [
                 token.jti, token.accountId, token.integrationId, token.customerId, Timestamp.millis(token.issuedAt),
                 Timestamp.millis(token.expiresAt),
@@ -57,15 +57,17 @@ extension Store {
 
     /// An issued token by `jti`, or nil.
     public func issuedToken(jti: String) throws -> IssuedToken? {
-        try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?",
-                arguments: [jti]
-            ).map {
-                IssuedToken(
-                    jti: jti, accountId: $0[0], integrationId: $0[1], customerId: $0[2], issuedAt: Timestamp.date(millis: $0[3]),
-                    expiresAt: Timestamp.date(millis: $0[4]), revokedAt: ($0[5] as Int64?).map(Timestamp.date(millis:)))
-            }
+        try read { db in try Self.issuedToken(jti: jti, db: db) }
+    }
+
+    static func issuedToken(jti: String, db: Database) throws -> IssuedToken? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?"),
+            arguments: [jti]
+        ).map {
+            IssuedToken(
+                jti: jti, accountId: $0[0], integrationId: $0[1], customerId: $0[2], issuedAt: Timestamp.date(millis: $0[3]),
+                expiresAt: Timestamp.date(millis: $0[4]), revokedAt: ($0[5] as Int64?).map(Timestamp.date(millis:)))
         }
     }
 
@@ -82,8 +84,8 @@ extension Store {
     }
 
     static func revokeToken(jti: String, at date: Date, db: Database) throws -> Bool {
-        try db.execute(
-            sql: "UPDATE issued_token SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?", arguments: [Timestamp.millis(date), jti])
+        try db.cachedStatement(
+            sql: "UPDATE issued_token SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?").execute( arguments: [Timestamp.millis(date), jti])
         return db.changesCount > 0
     }
 
@@ -91,7 +93,7 @@ extension Store {
     public func customer(accountId: String, customerId: String) throws -> Customer? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT verified, display_name, identifiers FROM customer WHERE account_id = ? AND customer_id = ?",
+                db.cachedStatement(sql: "SELECT verified, display_name, identifiers FROM customer WHERE account_id = ? AND customer_id = ?"),
                 arguments: [accountId, customerId]
             ).map {
                 Customer(
@@ -105,7 +107,7 @@ extension Store {
     public func customers(accountId: String) throws -> [Customer] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT customer_id, verified, display_name, identifiers FROM customer WHERE account_id = ? ORDER BY customer_id",
+                db.cachedStatement(sql: "SELECT customer_id, verified, display_name, identifiers FROM customer WHERE account_id = ? ORDER BY customer_id"),
                 arguments: [accountId]
             ).map {
                 Customer(

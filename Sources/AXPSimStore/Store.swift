@@ -54,6 +54,6 @@ public final class Store: Sendable {
 
     /// True when a trivial query succeeds (for health: a failure is the answer "down", not hidden).
     public var isHealthy: Bool {
-        (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+        (try? writer.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }) == 1
     }
 }

@@ -102,3 +102,54 @@ import Testing
         #expect(try copy.jwk() == Self.key.jwk())
     }
 }
+
+@Suite struct KeyRingCacheTests {
+    static let key: SigningKey = {
+        do { return try SigningKey.generate() } catch { fatalError("cannot generate a key: \(error)") }
+    }()
+
+    func claims(issuedAt: Date = Date(timeIntervalSince1970: 2_000_000_000)) -> ChatTokenClaims {
+        ChatTokenClaims(
+            issuer: "http://127.0.0.1:1", jti: UUID().uuidString, issuedAt: issuedAt, expiresAt: issuedAt + 900, accountId: "DEMOAA",
+            integrationId: "i", customerId: "c", customerName: nil, verifiedCustomer: false, customerIdentifiers: nil)
+    }
+
+    func code(_ body: () throws -> ChatTokenClaims) -> String? {
+        do {
+            _ = try body()
+            return nil
+        } catch {
+            return (error as? AXPSimError)?.code
+        }
+    }
+
+    @Test func aCachedTokenStillHasItsTimeChecked() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let original = claims()
+        let token = try ring.mint(original)
+        #expect(try ring.verify(token, now: original.issuedAt + 10) == original)
+        #expect(try ring.verify(token, now: original.issuedAt + 20) == original)
+        #expect(code { try ring.verify(token, now: original.expiresAt) } == "token_expired")
+        #expect(code { try ring.verify(token, now: original.issuedAt - 60) } == "token_not_yet_valid")
+        #expect(ring.accountIdHint(token) == "DEMOAA")
+    }
+
+    @Test func replacingTheKeysForgetsTokensTheyVerified() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let original = claims()
+        let token = try ring.mint(original)
+        _ = try ring.verify(token, now: original.issuedAt + 10)
+        try ring.replace(with: [try SigningKey.generate()])
+        #expect(code { try ring.verify(token, now: original.issuedAt + 10) } == "token_unknown_key")
+    }
+
+    @Test func aTamperedCopyOfACachedTokenIsRejected() throws {
+        let ring = try KeyRing(keys: [Self.key])
+        let original = claims()
+        let token = try ring.mint(original)
+        _ = try ring.verify(token, now: original.issuedAt + 10)
+        var parts = token.split(separator: ".").map(String.init)
+        parts[3] = String(parts[3].reversed())
+        #expect(code { try ring.verify(parts.joined(separator: "."), now: original.issuedAt + 10) } == "token_bad_signature")
+    }
+}

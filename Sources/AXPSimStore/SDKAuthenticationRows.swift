@@ -1,0 +1,36 @@
+import AXPSimCore
+import Foundation
+import GRDB
+
+/// What authenticating one Chat SDK call reads from the store, read in one transaction (one hop
+/// onto a reader instead of four, and one consistent snapshot).
+public struct SDKAuthenticationRows: Sendable {
+    /// Whether the token's account exists.
+    public var accountExists: Bool
+    /// The issued-token row of the token's `jti` (revocation, early expiry), or nil.
+    public var issuedToken: IssuedToken?
+    /// Whether the request's app key belongs to the account; nil when no app key was given.
+    public var appKeyKnown: Bool?
+    /// The path's integration in the account, or nil.
+    public var integration: Integration?
+}
+
+extension Store {
+    /// The rows ``SDKAuthenticationRows`` describes, in one read transaction.
+    public func sdkAuthenticationRows(accountId: String, jti: String, appKey: String?, integrationId: String) throws -> SDKAuthenticationRows {
+        try read { db in
+            let accountExists =
+                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId])
+                ?? false
+            guard accountExists else { return SDKAuthenticationRows(accountExists: false, issuedToken: nil, appKeyKnown: nil, integration: nil) }
+            let appKeyKnown = try appKey.map { key in
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)"), arguments: [accountId, key])
+                    ?? false
+            }
+            return SDKAuthenticationRows(
+                accountExists: true, issuedToken: try Self.issuedToken(jti: jti, db: db), appKeyKnown: appKeyKnown,
+                integration: try Self.integration(accountId: accountId, integrationId: integrationId, db: db))
+        }
+    }
+}
