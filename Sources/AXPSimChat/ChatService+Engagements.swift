@@ -107,7 +107,7 @@ extension ChatService {
     package func disconnect(
         _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction, at now: Date
     ) throws -> EngagementView {
-        let (_, engagement) = try openChat(tx, emission, caller, sessionId: action.sessionId, engagementId, dialogId: action.dialogId, at: now)
+        _ = try openChat(tx, emission, caller, sessionId: action.sessionId, engagementId, dialogId: action.dialogId, at: now)
         return try end(tx, emission, engagementId, reason: action.reason ?? "USER_CLOSED", at: now)
     }
 

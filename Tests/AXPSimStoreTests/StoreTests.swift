@@ -165,7 +165,7 @@ import Testing
         let store = try Store(path: ":memory:")
         try store.loadFixtures([fixture], now: Date())
         let other = ProvisionedAccount(account: Account(accountId: "OTHER", name: "Other"), clients: [], appKeys: [], integrations: [])
-        try store.createAccount(other.account, now: Date())
+        _ = try store.createAccount(other.account, now: Date())
         try store.chatWrite { tx in
             try tx.insertScenarioRun(scenarioRun("mine"))
             var theirs = scenarioRun("theirs")
