@@ -55,3 +55,37 @@ def page_origin(routes):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+class RecordingPage:
+    """A harness page that records its SDK's app events in `window.__events` ({type, payload}) and
+    its requests in `window.__http`. Subclasses hold `driver` and give `summary()` and
+    `diagnostics()` for failure messages; waits are bounded by `timeout` seconds."""
+
+    def events(self, kind=None):
+        events = self.driver.execute_script("return __events")
+        return [e for e in events if kind is None or e["type"] == kind]
+
+    def wait_event(self, kind, where=lambda payload: True, timeout=30, count=1):
+        """The `count`-th recorded app event of type `kind` whose payload satisfies `where`."""
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def found(_):
+            matches = [e for e in self.events(kind) if where(e["payload"] or {})]
+            return matches[count - 1] if len(matches) >= count else False
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(found)["payload"]
+        except TimeoutException:
+            raise AssertionError(f"no {kind} (#{count}) within {timeout}s\n{self.diagnostics()}") from None
+
+    def index_of(self, kind, where=lambda payload: True):
+        """The position of the first recorded `kind` event whose payload satisfies `where`."""
+        for index, event in enumerate(self.events()):
+            if event["type"] == kind and where(event["payload"] or {}):
+                return index
+        raise AssertionError(f"no {kind} recorded: {self.summary()}")
+
+    def http(self, path_part=""):
+        """The page's requests so far: {method, url, start, end?, status?, body?, error?}."""
+        return [r for r in self.driver.execute_script("return __http") if path_part in r["url"]]

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser import CHROME, CHROMEDRIVER, page_origin  # noqa: E402
+from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin  # noqa: E402
 import requests
 
 SDK_DIR = os.environ.get("AXPSIM_OMNI_SDK_DIR", "")
@@ -191,7 +191,7 @@ def page_url():
 
 # -- the browser ------------------------------------------------------------------------------------
 
-class OmniPage:
+class OmniPage(RecordingPage):
     """One browser (its own profile) with the harness page loaded: one device of a customer."""
 
     def __init__(self, driver, url, sim):
@@ -235,30 +235,6 @@ class OmniPage:
 
     def shutdown(self, reason):
         return self.ok("return await __core.AxpClientSdk.shutdown(args[0] || undefined);", reason)
-
-    def events(self, kind=None):
-        events = self.driver.execute_script("return __events")
-        return [e for e in events if kind is None or e["type"] == kind]
-
-    def wait_event(self, kind, where=lambda payload: True, timeout=EVENT_WAIT, count=1):
-        """The `count`-th recorded app event of type `kind` whose payload satisfies `where`."""
-        def found(_):
-            matches = [e for e in self.events(kind) if where(e["payload"] or {})]
-            return matches[count - 1] if len(matches) >= count else False
-        try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(found)["payload"]
-        except TimeoutException:
-            raise AssertionError(f"no {kind} (#{count}) within {timeout}s\n{self.diagnostics()}") from None
-
-    def index_of(self, kind, where=lambda payload: True):
-        for index, event in enumerate(self.events()):
-            if event["type"] == kind and where(event["payload"] or {}):
-                return index
-        raise AssertionError(f"no {kind} recorded: {self.summary()}")
-
-    def http(self, path_part=""):
-        """The page's requests so far: {method, url, start, end?, status?, body?, error?}."""
-        return [r for r in self.driver.execute_script("return __http") if path_part in r["url"]]
 
     def session_id(self):
         """The session the SDK created (its POST …/sessions answer)."""

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROME, CHROMEDRIVER, page_origin  # noqa: E402
+from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin  # noqa: E402
 import requests
 
 SDK_JS = os.environ.get("AXPSIM_SDK_JS", "")
@@ -137,7 +137,7 @@ def page_url():
 
 # -- the browser ------------------------------------------------------------------------------------
 
-class SdkPage:
+class SdkPage(RecordingPage):
     """One browser (own profile, so its own sessionStorage) with the harness page loaded."""
 
     def __init__(self, driver, url):
@@ -173,30 +173,6 @@ class SdkPage:
         result = self.call(body, *args, timeout=timeout)
         assert not result["ok"], f"SDK call unexpectedly succeeded: {result}"
         return result
-
-    def events(self, kind=None):
-        events = self.driver.execute_script("return __events")
-        return [e for e in events if kind is None or e["type"] == kind]
-
-    def wait_event(self, kind, where=lambda payload: True, timeout=EVENT_WAIT, count=1):
-        """The `count`-th recorded app event of type `kind` whose payload satisfies `where`."""
-        def found(_):
-            matches = [e for e in self.events(kind) if where(e["payload"] or {})]
-            return matches[count - 1] if len(matches) >= count else False
-        try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(found)["payload"]
-        except TimeoutException:
-            raise AssertionError(f"no {kind} (#{count}) within {timeout}s\n{self.diagnostics()}") from None
-
-    def index_of(self, kind, where=lambda payload: True):
-        for index, event in enumerate(self.events()):
-            if event["type"] == kind and where(event["payload"] or {}):
-                return index
-        raise AssertionError(f"no {kind} recorded: {self.summary()}")
-
-    def http(self, path_part=""):
-        """The SDK's requests so far: {method, url, start, end?, status?, body?, error?}."""
-        return [r for r in self.driver.execute_script("return __http") if path_part in r["url"]]
 
     def wait_http(self, where, timeout=EVENT_WAIT, what="request"):
         try:
