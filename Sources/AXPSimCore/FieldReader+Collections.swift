@@ -70,35 +70,16 @@ extension FieldReader {
             record(field, .array(.string(length: length), count: count), required: required)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .array(let values)?:
-            var valid = true
-            if !count.contains(values.count) {
-                fail(field, Self.sizeMessage(count), .sizeOutOfRange)
-                valid = false
+        return array(field, required: required, count: count) { reader, value, path in
+            guard case .string(let text) = value else {
+                reader.fail(path, "must be a string, not \(value.typeName)", .invalidType)
+                return nil
             }
-            var result: [String] = []
-            for (index, value) in values.enumerated() {
-                let path = "\(field)[\(index)]"
-                guard case .string(let text) = value else {
-                    fail(path, "must be a string, not \(value.typeName)", .invalidType)
-                    valid = false
-                    continue
-                }
-                if let length, !length.contains(text.count) {
-                    fail(path, Self.sizeMessage(length), .sizeOutOfRange)
-                    valid = false
-                    continue
-                }
-                result.append(text)
+            if let length, !length.contains(text.count) {
+                reader.fail(path, Self.sizeMessage(length), .sizeOutOfRange)
+                return nil
             }
-            return valid ? result : nil
-        case let other?:
-            fail(field, "must be an array, not \(other.typeName)", .invalidType)
-            return nil
+            return text
         }
     }
 
@@ -112,6 +93,25 @@ extension FieldReader {
             record(field, .array(nested.recording?.schema ?? .any, count: count), required: required)
             return nil
         }
+        return array(field, required: required, count: count) { reader, value, path in
+            guard case .object(let inner) = value else {
+                reader.fail(path, "must be an object, not \(value.typeName)", .invalidType)
+                return nil
+            }
+            var nested = FieldReader(nested: inner, recording: false)
+            let item = read(&nested)
+            reader.adopt(nested, under: path)
+            return nested.violations.isEmpty ? item : nil
+        }
+    }
+
+    /// The array walk of ``strings(_:required:count:length:)`` and ``objects(_:required:count:_:)``:
+    /// absent or null (a violation when required), not an array, or `count` items each read by
+    /// `item` (which reports its own violations on the item's path, `field[index]`, and answers nil
+    /// for an invalid item). `nil` when anything is invalid.
+    private mutating func array<T>(
+        _ field: String, required: Bool, count: ClosedRange<Int>, item: (inout FieldReader, JSONValue, String) -> T?
+    ) -> [T]? {
         switch object[field] {
         case nil, .null?:
             if required { fail(field, "must not be null", .missingValue) }
@@ -124,17 +124,8 @@ extension FieldReader {
             }
             var result: [T] = []
             for (index, value) in values.enumerated() {
-                let path = "\(field)[\(index)]"
-                guard case .object(let inner) = value else {
-                    fail(path, "must be an object, not \(value.typeName)", .invalidType)
-                    valid = false
-                    continue
-                }
-                var nested = FieldReader(nested: inner, recording: false)
-                let item = read(&nested)
-                adopt(nested, under: path)
-                if let item, nested.violations.isEmpty {
-                    result.append(item)
+                if let read = item(&self, value, "\(field)[\(index)]") {
+                    result.append(read)
                 } else {
                     valid = false
                 }

@@ -175,15 +175,7 @@ extension MessageBody {
             }
             result.selectedAction = selected
         }
-        if uses(type, [.location]) {
-            result.coordinates = coordinates(&payload, required: type == .location)
-            result.location = location(&payload)
-        }
-        if uses(type, [.image, .file]) {
-            let required = type == .image || type == .file
-            result.attachmentIds =
-                payload.strings("attachmentIds", required: required, count: Limits.customerAttachments, length: Limits.attachmentId) ?? []
-        }
+        readPlaceAndFiles(&payload, into: &result, type: type, attachments: Limits.customerAttachments)
         return result
     }
 
@@ -197,16 +189,23 @@ extension MessageBody {
         if uses(type, [.carousel]) {
             result.items = payload.objects("items", required: type == .carousel, count: Limits.carouselItems) { carouselItem(&$0) } ?? []
         }
+        readPlaceAndFiles(&payload, into: &result, type: type, attachments: Limits.agentAttachments)
+        return result
+    }
+
+    /// What both senders' payloads read alike: `coordinates` and `location` (location messages),
+    /// `attachmentIds` (image and file messages, `attachments` of them).
+    private static func readPlaceAndFiles(
+        _ payload: inout FieldReader, into result: inout RichMediaPayload, type: ElementType?, attachments: ClosedRange<Int>
+    ) {
         if uses(type, [.location]) {
             result.coordinates = coordinates(&payload, required: type == .location)
             result.location = location(&payload)
         }
         if uses(type, [.image, .file]) {
             let required = type == .image || type == .file
-            result.attachmentIds =
-                payload.strings("attachmentIds", required: required, count: Limits.agentAttachments, length: Limits.attachmentId) ?? []
+            result.attachmentIds = payload.strings("attachmentIds", required: required, count: attachments, length: Limits.attachmentId) ?? []
         }
-        return result
     }
 
     /// A customer's `selectedAction`: its type must be the element type (postback or reply).
