@@ -3,6 +3,7 @@ serves a harness page and the files it loads (never the vendor's SDKs from the r
 paths come from the environment)."""
 import os
 import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +18,54 @@ def first_executable(env, *names):
 
 CHROME = first_executable("AXPSIM_CHROME", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMEDRIVER = first_executable("AXPSIM_CHROMEDRIVER", "chromedriver")
+
+
+# The flags of the SDK tests' browsers: headless unless AXPSIM_SDK_HEADFUL=1, axpsim's own
+# certificate accepted, nothing in the background slowed down (the SDKs run timers).
+SDK_ARGUMENTS = ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--ignore-certificate-errors",
+                 "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                 "--disable-backgrounding-occluded-windows")
+
+
+def start_chrome(profile_dir, arguments, headless=True, accept_insecure_certs=False):
+    """Chromium through chromedriver with its own profile folder (chromedriver's log in it) and
+    the browser console log kept (`driver.get_log("browser")`)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROME
+    if headless:
+        options.add_argument("--headless=new")
+    for argument in (*arguments, f"--user-data-dir={profile_dir}"):
+        options.add_argument(argument)
+    options.accept_insecure_certs = accept_insecure_certs
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=CHROMEDRIVER, log_output=os.path.join(profile_dir, "chromedriver.log"))
+    return webdriver.Chrome(service=service, options=options)
+
+
+def sdk_browsers(open_page, extra_arguments=(), prefix="axpsim-chrome-"):
+    """A generator for a fixture: yields a factory of fresh SDK-test browsers (each its own
+    profile, so its own storage), `open_page(driver)` making each one's page; all are closed and
+    their profiles removed afterwards."""
+    opened = []
+
+    def new():
+        profile = tempfile.mkdtemp(prefix=prefix)
+        driver = start_chrome(profile, (*SDK_ARGUMENTS, *extra_arguments), headless=os.environ.get("AXPSIM_SDK_HEADFUL") != "1",
+                              accept_insecure_certs=True)
+        opened.append((driver, profile))
+        driver.set_page_load_timeout(30)
+        return open_page(driver)
+
+    yield new
+    for driver, profile in opened:
+        try:
+            driver.quit()
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
 
 
 @contextmanager

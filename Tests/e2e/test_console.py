@@ -10,7 +10,7 @@ import tempfile
 
 import pytest
 
-from browser import CHROME, CHROMEDRIVER  # noqa: E402
+from browser import CHROME, CHROMEDRIVER, start_chrome  # noqa: E402
 
 from axpsim import Server
 
@@ -24,7 +24,6 @@ if _REQUIRED:
     from selenium import webdriver  # noqa: F401 (fails loudly in CI)
 webdriver = pytest.importorskip("selenium.webdriver", reason="python package 'selenium' is not installed")
 from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -35,16 +34,10 @@ WIDE, NARROW = (1280, 800), (420, 800)
 @pytest.fixture()
 def browser():
     profile = tempfile.mkdtemp(prefix="axpsim-console-chrome-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROME
-    options.add_argument("--headless=new")
-    for argument in ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                     "--disable-extensions", "--hide-scrollbars", f"--user-data-dir={profile}", "--window-size=1280,800",
-                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=os.path.join(profile, "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=options)
+    driver = start_chrome(profile, ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run",
+                                    "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars",
+                                    "--window-size=1280,800", "--disable-background-timer-throttling",
+                                    "--disable-renderer-backgrounding"))
     driver.set_page_load_timeout(30)
     try:
         yield driver

@@ -21,15 +21,13 @@ AXPSIM_SDK_HEADFUL=1 (show the browser).
 import json
 import os
 import re
-import shutil
-import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin  # noqa: E402
+from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin, sdk_browsers  # noqa: E402
 import requests
 
 SDK_DIR = os.environ.get("AXPSIM_OMNI_SDK_DIR", "")
@@ -56,7 +54,6 @@ if not CHROMEDRIVER:
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="python package 'selenium' is not installed")
 from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import urllib3  # noqa: E402
@@ -279,41 +276,13 @@ class OmniPage(RecordingPage):
         assert not errors, "\n".join(errors) + "\n" + self.diagnostics()
 
 
-def _start_chrome(profile_dir, port):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROME
-    if os.environ.get("AXPSIM_SDK_HEADFUL") != "1":
-        options.add_argument("--headless=new")
-    for argument in ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--ignore-certificate-errors",
-                     f"--host-resolver-rules=MAP {HOST} 127.0.0.1:{port}",
-                     "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                     "--disable-backgrounding-occluded-windows", f"--user-data-dir={profile_dir}"):
-        options.add_argument(argument)
-    options.accept_insecure_certs = True
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=os.path.join(profile_dir, "chromedriver.log"))
-    return webdriver.Chrome(service=service, options=options)
-
-
 @pytest.fixture()
 def browsers(page_url, sim):
-    """A factory of fresh browsers (one per device), all closed afterwards."""
-    opened = []
-
-    def new():
-        profile = tempfile.mkdtemp(prefix="axpsim-omni-chrome-")
-        driver = _start_chrome(profile, sim.port)
-        opened.append((driver, profile))
-        driver.set_page_load_timeout(30)
-        return OmniPage(driver, page_url, sim).open()
-
-    yield new
-    for driver, profile in opened:
-        try:
-            driver.quit()
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
+    """A factory of fresh browsers (one per device), all closed afterwards; each maps axp.test to
+    axpsim's port (the SDK takes only a dotted host without a port)."""
+    yield from sdk_browsers(lambda driver: OmniPage(driver, page_url, sim).open(),
+                            extra_arguments=(f"--host-resolver-rules=MAP {HOST} 127.0.0.1:{sim.port}",),
+                            prefix="axpsim-omni-chrome-")
 
 
 # -- axpsim over TLS, its control plane, and the customer's back end --------------------------------

@@ -17,16 +17,14 @@ import base64
 import json
 import os
 import re
-import shutil
 import socket
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin  # noqa: E402
+from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin, sdk_browsers  # noqa: E402
 import requests
 
 SDK_JS = os.environ.get("AXPSIM_SDK_JS", "")
@@ -44,7 +42,6 @@ if not CHROMEDRIVER:
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="python package 'selenium' is not installed")
 from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import urllib3  # noqa: E402
@@ -212,40 +209,10 @@ class SdkPage(RecordingPage):
         assert not self.page_errors(), self.diagnostics()
 
 
-def _start_chrome(profile_dir):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROME
-    if os.environ.get("AXPSIM_SDK_HEADFUL") != "1":
-        options.add_argument("--headless=new")
-    for argument in ("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--ignore-certificate-errors",
-                     "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-                     "--disable-backgrounding-occluded-windows", f"--user-data-dir={profile_dir}"):
-        options.add_argument(argument)
-    options.accept_insecure_certs = True
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=CHROMEDRIVER, log_output=os.path.join(profile_dir, "chromedriver.log"))
-    return webdriver.Chrome(service=service, options=options)
-
-
 @pytest.fixture()
 def browsers(page_url):
     """A factory of fresh browsers (each its own profile and sessionStorage), all closed afterwards."""
-    opened = []
-
-    def new():
-        profile = tempfile.mkdtemp(prefix="axpsim-chrome-")
-        driver = _start_chrome(profile)
-        opened.append((driver, profile))
-        driver.set_page_load_timeout(30)
-        return SdkPage(driver, page_url).open()
-
-    yield new
-    for driver, profile in opened:
-        try:
-            driver.quit()
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
+    yield from sdk_browsers(lambda driver: SdkPage(driver, page_url).open())
 
 
 # -- axpsim over TLS and its control plane -----------------------------------------------------------
