@@ -35,7 +35,7 @@ extension ChatService {
         try tx.insertEngagement(engagement)
         try tx.follow(engagementId: engagement.engagementId, sessionId: session.sessionId, accountId: caller.accountId, at: now)
         try emit(
-            tx, emission, sessionId: session.sessionId, accountId: caller.accountId, .engagementCreated, engagementId: engagement.engagementId,
+            tx, emission, sessionId: session.sessionId, accountId: caller.accountId, .engagementCreated, engagement: engagement,
             ["sessionId": .string(session.sessionId)], at: now)
         try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
         try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)

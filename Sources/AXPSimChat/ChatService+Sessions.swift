@@ -74,7 +74,7 @@ extension ChatService {
         emission.closedSessions.append(sessionId)
         guard try tx.closeSession(sessionId, reason: reason, at: now) else { return false }
         try emit(
-            tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagementId: nil,
+            tx, emission, sessionId: sessionId, accountId: session.accountId, .sessionClosed, engagement: nil,
             ["sessionId": .string(sessionId), "reason": .string(reason)], at: now)
         // Its CUSTOMER participants leave quietly: the chats go on for the other devices.
         for engagementId in try tx.followedEngagements(sessionId: sessionId) {

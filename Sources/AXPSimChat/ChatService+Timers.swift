@@ -21,7 +21,7 @@ extension ChatService {
                 if timer.kind == .tokenReminder {
                     fields["secondsRemaining"] = .int(Int64(session.tokenExpiresAt.timeIntervalSince(now).rounded()))
                 }
-                try emit(tx, emission, sessionId: session.sessionId, accountId: session.accountId, type, engagementId: nil, fields, at: now)
+                try emit(tx, emission, sessionId: session.sessionId, accountId: session.accountId, type, engagement: nil, fields, at: now)
             case .idleTimeout:
                 guard let engagement = try tx.engagement(timer.target), !engagement.isEnded else { return true }
                 _ = try end(tx, emission, engagement.engagementId, reason: "USER_INACTIVE", at: now)

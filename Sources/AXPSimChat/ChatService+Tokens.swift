@@ -20,7 +20,7 @@ extension ChatService {
             try tx.cancelTimers(target: session.sessionId, kinds: [.tokenReminder, .tokenExpired])
             try tx.updateSessionToken(session.sessionId, jti: session.tokenJti, expiresAt: now)
             try emit(
-                tx, emission, sessionId: session.sessionId, accountId: session.accountId, .tokenExpired, engagementId: nil,
+                tx, emission, sessionId: session.sessionId, accountId: session.accountId, .tokenExpired, engagement: nil,
                 ["sessionId": .string(session.sessionId), "jti": .string(session.tokenJti), "expiresAt": .date(now)], at: now)
             emission.timersChanged = true
         }

@@ -97,21 +97,23 @@ package final class ChatService: Sendable {
 
     // MARK: Emitting events
 
-    /// Appends an event to one session's log. An Omni SDK session's event also names the chat's
-    /// conversation, with `omni` replacing fields it reads differently.
+    /// Appends an event to one session's log. An Omni SDK session's event about a chat also names
+    /// the chat's conversation.
     func emit(
-        _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagementId: String?,
-        _ fields: [String: JSONValue], omni: [String: JSONValue] = [:], at date: Date
+        _ tx: ChatTransaction, _ emission: Emission, sessionId: String, accountId: String, _ type: EventType, engagement: Engagement?,
+        _ fields: [String: JSONValue], at date: Date
     ) throws {
         var fields = fields
         fields["eventDate"] = .date(date)
-        if let engagementId { fields["engagementId"] = .string(engagementId) }
-        if let engagementId, try tx.session(sessionId)?.family == .omni {
-            fields.merge(omni) { _, omni in omni }
-            if let conversationId = try tx.engagement(engagementId)?.conversationId { fields["conversationId"] = .string(conversationId) }
+        if let engagement {
+            fields["engagementId"] = .string(engagement.engagementId)
+            if let conversationId = engagement.conversationId, try tx.session(sessionId)?.family == .omni {
+                fields["conversationId"] = .string(conversationId)
+            }
         }
         let text = String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)
-        try append(tx, emission, sessionId: sessionId, accountId: accountId, type, engagementId: engagementId, fields, text: text, at: date)
+        try append(
+            tx, emission, sessionId: sessionId, accountId: accountId, type, engagementId: engagement?.engagementId, fields, text: text, at: date)
     }
 
     /// Appends one already-complete event (fields and their encoding) to a session's log.
@@ -163,7 +165,7 @@ package final class ChatService: Sendable {
         }
         guard try tx.followers(engagement.engagementId).contains(sessionId) else { return }
         fields["dialogId"] = .string(engagement.dialogId)
-        try emit(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagementId: engagement.engagementId, fields, at: date)
+        try emit(tx, emission, sessionId: sessionId, accountId: engagement.accountId, type, engagement: engagement, fields, at: date)
     }
 
     /// The present CUSTOMER participant standing for `sessionId` in an engagement, if any.
