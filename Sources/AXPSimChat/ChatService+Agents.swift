@@ -148,6 +148,7 @@ extension ChatService {
         _ = try tx.markParticipantLeft(agent.participantId, at: now)
         agent.leftAt = now
         try emitParticipantEvent(tx, emission, engagement, .participantDisconnected, agent, at: now)
+        try leaveQueue(tx, emission, engagementId, onlyParticipant: agent.participantId, at: now)
         return agent
     }
 
@@ -177,6 +178,7 @@ extension ChatService {
         try emitToFollowers(tx, emission, engagement, .engagementTerminated, ["reason": .string(reason)], at: now)
         try tx.cancelTimers(target: engagementId, kinds: [.idleTimeout])
         emission.timersChanged = true
+        try leaveQueue(tx, emission, engagementId, at: now)
         emission.activities.append(.engagementEnded(engagementId: engagementId))
         return try engagementView(tx, engagement)
     }

@@ -38,6 +38,7 @@ extension ChatService {
             tx, emission, sessionId: session.sessionId, accountId: caller.accountId, .engagementCreated, engagement: engagement,
             ["sessionId": .string(session.sessionId)], at: now)
         try addCustomer(tx, emission, engagement, session: session, caller: caller, at: now)
+        try route(tx, emission, engagement, session: session, caller: caller, at: now)
         try scheduleIdleTimer(tx, emission, engagement, integration: caller.integration, from: now)
         emission.activities.append(.engagementCreated(engagement))
         return try engagementView(tx, engagement)

@@ -25,6 +25,10 @@ extension ChatService {
             case .idleTimeout:
                 guard let engagement = try tx.engagement(timer.target), !engagement.isEnded else { return true }
                 _ = try end(tx, emission, engagement.engagementId, reason: "USER_INACTIVE", at: now)
+            case .queueAnswer:
+                try fireQueueAnswer(tx, emission, timer, at: now)
+            case .queueOverflow:
+                try fireQueueOverflow(tx, emission, timer, at: now)
             case .scenarioStep:
                 break
             }

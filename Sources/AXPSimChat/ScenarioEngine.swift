@@ -190,26 +190,27 @@ package final class ScenarioEngine: ChatActivityObserver {
         kick(run.id)
     }
 
-    /// A new chat of an integration with a scenario attached gets an agent run (unless a headless
-    /// run created it: that run started its own agent side in the same commit).
+    /// A new chat whose route names a scenario (its rule's, else its integration's) gets an agent
+    /// run, the chat's orchestration workflow (unless a headless run created it: that run started
+    /// its own agent side in the same commit).
     private func engagementCreated(_ engagement: Engagement) {
         if allRuns.contains(where: { $0.state.withLock { $0.engagementId } == engagement.engagementId }) { return }
-        let found: Integration?
+        let name: String?
         do {
-            found = try env.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId)
+            name = try env.store.chatRead { tx in try tx.route(engagementId: engagement.engagementId)?.scenario }
         } catch {
-            logger.error("cannot read the integration of a new chat", metadata: ["engagement": "\(engagement.engagementId)", "error": "\(error)"])
+            logger.error("cannot read the route of a new chat", metadata: ["engagement": "\(engagement.engagementId)", "error": "\(error)"])
             return
         }
-        guard let integration = found, let name = integration.scenario else { return }
+        guard let name else { return }
         guard let scenario = library.scenario(named: name) else {
-            logger.warning("integration scenario not loaded", metadata: ["scenario": "\(name)", "integration": "\(integration.name)"])
+            logger.warning("routed scenario not loaded", metadata: ["scenario": "\(name)", "engagement": "\(engagement.engagementId)"])
             return
         }
         do {
             try startAgent(scenario, engagementId: engagement.engagementId)
         } catch {
-            logger.error("cannot start the integration's scenario", metadata: ["scenario": "\(name)", "error": "\(error)"])
+            logger.error("cannot start the routed scenario", metadata: ["scenario": "\(name)", "error": "\(error)"])
         }
     }
 

@@ -15,6 +15,8 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case queuePosition = "QUEUE_POSITION"
     case typing = "TYPING"
     case engagementTerminated = "ENGAGEMENT_TERMINATED"
+    /// Where routing sent a new chat (rule, queue, routing attributes, scenario), and again after an overflow.
+    case routed = "ROUTED"
 
     /// True for the types the SDK's long poll carries.
     public var isSDKEvent: Bool {

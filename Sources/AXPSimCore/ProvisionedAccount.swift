@@ -7,8 +7,13 @@ public struct ProvisionedAccount: Sendable, Equatable {
     public var clients: [APIClient]
     public var appKeys: [AppKey]
     public var integrations: [Integration]
+    /// Routing queues with their agents (SPEC section 10).
+    public var queues: [RoutingQueue]
 
-    public init(account: Account, clients: [APIClient] = [], appKeys: [AppKey] = [], integrations: [Integration] = []) {
+    public init(
+        account: Account, clients: [APIClient] = [], appKeys: [AppKey] = [], integrations: [Integration] = [], queues: [RoutingQueue] = []
+    ) {
+        self.queues = queues
         self.account = account
         self.clients = clients
         self.appKeys = appKeys

@@ -48,7 +48,7 @@ public enum ProvisioningRequests {
 
     static let integrationFields: Set<String> = [
         "integrationId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds",
-        "idleTimeoutSeconds", "queue", "routingAttributes", "scenario", "maxOpenEngagements",
+        "idleTimeoutSeconds", "queue", "routingAttributes", "scenario", "maxOpenEngagements", "routing",
     ]
 
     /// `POST /__sim/accounts/{a}/integrations` (no `current`) or `PATCH …/{i}` (with `current`).
@@ -67,6 +67,16 @@ public enum ProvisioningRequests {
         let attributes = reader.stringMap("routingAttributes")
         let scenario = reader.string("scenario", length: 1...200)
         let maxOpen = reader.int("maxOpenEngagements", range: 1...100)
+        let routing = reader.object("routing", RoutingRequests.routing(_:))
+        if let routing {
+            // `queue` and `routingAttributes` are the short spellings of the routing's defaults.
+            if let given = routing.defaultQueue, let queue, given != queue {
+                reader.fail("routing.defaultQueue", "differs from queue ('\(queue)'): give the default queue once", .invalidValue)
+            }
+            if let given = routing.routingAttributes, let attributes, given != attributes {
+                reader.fail("routing.routingAttributes", "differs from routingAttributes: give the default attributes once", .invalidValue)
+            }
+        }
         try reader.check()
         var result = current ?? Integration(integrationId: (id ?? Identifiers.newUUID()).lowercased(), accountId: accountId, name: name ?? "")
         if let name { result.name = name }
@@ -79,6 +89,12 @@ public enum ProvisioningRequests {
         if object["routingAttributes"] != nil { result.routingAttributes = attributes }
         if object["scenario"] != nil { result.scenario = scenario }
         if object["maxOpenEngagements"] != nil { result.maxOpenEngagements = maxOpen }
+        if let routing {
+            // Merged like the top-level fields: what the object gives replaces, the rest stays.
+            if let queue = routing.defaultQueue { result.queue = queue }
+            if let attributes = routing.routingAttributes { result.routingAttributes = attributes }
+            if object["routing"]?.objectValue["rules"] != nil { result.routingRules = routing.rules }
+        }
         try result.validateTtlRange()
         return result
     }

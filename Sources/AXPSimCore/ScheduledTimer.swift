@@ -10,6 +10,10 @@ public enum TimerKind: String, Sendable, Codable, CaseIterable {
     case idleTimeout
     /// Run the next step of a scenario run.
     case scenarioStep
+    /// The agent a queue gave a chat joins it (after the queue's answer delay); `detail` is the agent.
+    case queueAnswer
+    /// A chat has waited its queue's longest wait; `detail` is the queue.
+    case queueOverflow
 }
 
 /// A persisted timer: fires once at `dueAt` on the account's clock.

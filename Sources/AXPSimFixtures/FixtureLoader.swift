@@ -52,11 +52,11 @@ public enum FixtureLoader {
         return (accounts, reader.diagnostics)
     }
 
-    static let accountKeys = ["accountId", "name", "clients", "appKeys", "integrations"]
+    static let accountKeys = ["accountId", "name", "clients", "appKeys", "integrations", "queues"]
     static let clientKeys = ["clientId", "clientSecret"]
     static let integrationKeys = [
         "integrationId", "name", "defaultTtlMinutes", "minTtlMinutes", "maxTtlMinutes", "reminderLeadSeconds", "idleTimeoutSeconds", "maxOpenEngagements",
-        "queue", "routingAttributes", "scenario",
+        "queue", "routingAttributes", "scenario", "routing",
     ]
 
     static func account(_ node: Node, reader: YAMLReader, seen: inout Seen) -> ProvisionedAccount? {
@@ -83,13 +83,23 @@ public enum FixtureLoader {
             if !seen.appKeys.insert(key).inserted { reader.report(item, "app key \(key) is used twice") }
             result.appKeys.append(AppKey(accountId: id, appKey: key))
         }
-        for item in fields["integrations"].flatMap({ reader.sequence($0, "integrations") }) ?? [] {
-            if let integration = integration(item, accountId: id, reader: reader, seen: &seen) { result.integrations.append(integration) }
+        for item in fields["queues"].flatMap({ reader.sequence($0, "queues") }) ?? [] {
+            guard let queue = queue(item, accountId: id, reader: reader) else { continue }
+            if result.queues.contains(where: { $0.queueId == queue.queueId }) { reader.report(item, "queue \(queue.queueId) is defined twice") }
+            result.queues.append(queue)
         }
+        var routed: [(Integration, RoutingNodes)] = []
+        for item in fields["integrations"].flatMap({ reader.sequence($0, "integrations") }) ?? [] {
+            if let (integration, nodes) = integration(item, accountId: id, reader: reader, seen: &seen) {
+                result.integrations.append(integration)
+                routed.append((integration, nodes))
+            }
+        }
+        checkRouting(routed, queues: result.queues, reader: reader)
         return valid ? result : nil
     }
 
-    static func integration(_ node: Node, accountId: String, reader: YAMLReader, seen: inout Seen) -> Integration? {
+    static func integration(_ node: Node, accountId: String, reader: YAMLReader, seen: inout Seen) -> (Integration, RoutingNodes)? {
         guard let fields = reader.mapping(node, "an integration", allowed: integrationKeys, required: ["integrationId", "name"]) else { return nil }
         // Keep checking after a missing or bad field, so that every mistake is reported at once.
         let id = fields["integrationId"].flatMap { reader.string($0, "integrationId") }
@@ -111,18 +121,16 @@ public enum FixtureLoader {
             reader.int(fields["reminderLeadSeconds"], "reminderLeadSeconds", range: 0...86_400) ?? integration.reminderLeadSeconds
         integration.idleTimeoutSeconds = reader.int(fields["idleTimeoutSeconds"], "idleTimeoutSeconds", range: 1...86_400)
         integration.queue = reader.string(fields["queue"], "queue")
+        var nodes = RoutingNodes(integration: node, defaultQueue: fields["queue"])
         integration.scenario = reader.string(fields["scenario"], "scenario")
         integration.maxOpenEngagements = reader.int(fields["maxOpenEngagements"], "maxOpenEngagements", range: 1...100)
-        if let attributes = fields["routingAttributes"] {
-            if let map = reader.mapping(attributes, "routingAttributes", allowed: attributes.mapping?.keys.compactMap(\.string) ?? []) {
-                integration.routingAttributes = map.compactMapValues { reader.string($0, "a routing attribute") }
-            }
-        }
+        integration.routingAttributes = stringMap(fields["routingAttributes"], "routingAttributes", reader: reader)
+        if let routing = fields["routing"] { self.routing(routing, into: &integration, nodes: &nodes, reader: reader) }
         do {
             try integration.validateTtlRange()
         } catch {
             for violation in error.violations ?? [] { reader.report(fields[violation.field] ?? node, "\(violation.field) \(violation.message)") }
         }
-        return valid ? integration : nil
+        return valid ? (integration, nodes) : nil
     }
 }

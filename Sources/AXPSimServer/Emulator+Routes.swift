@@ -30,6 +30,7 @@ extension Emulator {
             chat: chat, authentication: authentication, links: attachmentLinks, maxAttachmentBytes: configuration.maxAttachmentBytes
         ).addRoutes(to: &table)
         ChatControlController(chat: chat, store: store, hub: hub, links: attachmentLinks).addRoutes(to: &table)
+        QueueController(chat: chat, store: store).addRoutes(to: &table)
         FaultController(faults: faults).addRoutes(to: &table)
         SnapshotController(store: store, resets: resets).addRoutes(to: &table)
         ScenarioController(

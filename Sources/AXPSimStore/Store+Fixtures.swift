@@ -20,6 +20,11 @@ extension Store {
                 for key in item.appKeys {
                     try db.execute(sql: "INSERT OR IGNORE INTO app_key (account_id, app_key) VALUES (?, ?)", arguments: [key.accountId, key.appKey])
                 }
+                for queue in item.queues {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO routing_queue (account_id, queue_id, definition) VALUES (?, ?, ?)",
+                        arguments: [queue.accountId, queue.queueId, try ChatTransaction.encode(queue)])
+                }
                 for integration in item.integrations
                 where try !Bool(exists: db, table: "integration", column: "integration_id", value: integration.integrationId) {
                     try Self.insertIntegration(integration, db: db)
@@ -54,13 +59,14 @@ extension Store {
     /// Tables holding an account's runtime (not provisioning) data.
     static let runtimeTables = [
         "access_token", "issued_token", "customer", "clock", "chat_session", "engagement", "participant", "message",
-        "engagement_follower", "event", "timer", "scenario_run", "attachment", "conversation",
+        "engagement_follower", "event", "timer", "scenario_run", "attachment", "conversation", "engagement_route", "queue_entry",
     ]
 
     private static func insertProvisioned(_ item: ProvisionedAccount, now: Date, db: Database) throws {
         try insertAccount(item.account, now: now, db: db)
         for client in item.clients { try insertClient(client, db: db) }
         for key in item.appKeys { try insertAppKey(key, db: db) }
+        for queue in item.queues { try insertQueue(queue, db: db) }
         for integration in item.integrations { try insertIntegration(integration, db: db) }
     }
 }

@@ -252,6 +252,41 @@ extension Store {
                 CREATE INDEX attachment_account ON attachment(account_id);
                 """)
         }
+        migrator.registerMigration("v6-routing") { db in
+            // Routing (SPEC section 10): an integration's rules; an account's queues (provisioning:
+            // each queue's definition with its agents and their states, as JSON); and per chat its
+            // route and its place in a queue (runtime).
+            try db.execute(sql: """
+                ALTER TABLE integration ADD COLUMN routing_rules TEXT;
+                CREATE TABLE routing_queue (
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    queue_id TEXT NOT NULL,
+                    definition TEXT NOT NULL,
+                    PRIMARY KEY (account_id, queue_id)
+                );
+                CREATE TABLE engagement_route (
+                    engagement_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    decision TEXT NOT NULL,
+                    routed_at INTEGER NOT NULL
+                );
+                CREATE INDEX engagement_route_account ON engagement_route(account_id);
+                CREATE TABLE queue_entry (
+                    engagement_id TEXT PRIMARY KEY NOT NULL,
+                    account_id TEXT NOT NULL REFERENCES account(account_id) ON DELETE CASCADE,
+                    queue_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    enqueued_at INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    routing_attributes TEXT NOT NULL,
+                    agent_id TEXT,
+                    participant_id TEXT,
+                    last_position INTEGER,
+                    last_estimate INTEGER
+                );
+                CREATE INDEX queue_entry_queue ON queue_entry(account_id, queue_id, state, seq);
+                """)
+        }
         return migrator
     }
 }

@@ -149,8 +149,9 @@ extension Store {
             try db.execute(
                 sql: """
                     INSERT INTO integration (integration_id, account_id, name, default_ttl_minutes, min_ttl_minutes,
-                      max_ttl_minutes, reminder_lead_seconds, idle_timeout_seconds, queue, routing_attributes, scenario, max_open_engagements)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      max_ttl_minutes, reminder_lead_seconds, idle_timeout_seconds, queue, routing_attributes, scenario, max_open_engagements,
+                      routing_rules)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: integrationArguments(integration))
         }
@@ -160,19 +161,24 @@ extension Store {
         [
             i.integrationId, i.accountId, i.name, i.defaultTtlMinutes, i.minTtlMinutes, i.maxTtlMinutes,
             i.reminderLeadSeconds, i.idleTimeoutSeconds, i.queue, JSONColumn.encode(i.routingAttributes), i.scenario, i.maxOpenEngagements,
+            i.routingRules.isEmpty ? nil : String(decoding: i.routing.json.jsonData, as: UTF8.self),
         ]
     }
 
     static let integrationColumns = """
         integration_id, account_id, name, default_ttl_minutes, min_ttl_minutes, max_ttl_minutes,
-        reminder_lead_seconds, idle_timeout_seconds, queue, routing_attributes, scenario, max_open_engagements
+        reminder_lead_seconds, idle_timeout_seconds, queue, routing_attributes, scenario, max_open_engagements, routing_rules
         """
 
-    static func integration(row: Row) -> Integration {
-        Integration(
+    static func integration(row: Row) throws -> Integration {
+        var integration = Integration(
             integrationId: row[0], accountId: row[1], name: row[2], defaultTtlMinutes: row[3], minTtlMinutes: row[4],
             maxTtlMinutes: row[5], reminderLeadSeconds: row[6], idleTimeoutSeconds: row[7], queue: row[8],
             routingAttributes: JSONColumn.decode([String: String].self, from: row[9]), scenario: row[10], maxOpenEngagements: row[11])
+        if let text: String = row[12] {
+            integration.routingRules = try RoutingRequests.rules(of: JSONValue.parse(Data(text.utf8)))
+        }
+        return integration
     }
 
     /// One integration of the account (nil for unknown ids and ids of other accounts).
@@ -214,7 +220,7 @@ extension Store {
                 sql: """
                     UPDATE integration SET account_id = ?2, name = ?3, default_ttl_minutes = ?4, min_ttl_minutes = ?5,
                       max_ttl_minutes = ?6, reminder_lead_seconds = ?7, idle_timeout_seconds = ?8, queue = ?9,
-                      routing_attributes = ?10, scenario = ?11, max_open_engagements = ?12
+                      routing_attributes = ?10, scenario = ?11, max_open_engagements = ?12, routing_rules = ?13
                     WHERE integration_id = ?1
                     """,
                 arguments: Self.integrationArguments(integration))

@@ -71,6 +71,8 @@ extension Store {
             report.attachments += db.changesCount
             try db.execute(sql: "DELETE FROM participant WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM engagement_follower WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
+            try db.execute(sql: "DELETE FROM engagement_route WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
+            try db.execute(sql: "DELETE FROM queue_entry WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM timer WHERE account_id = ? AND target IN (\(endedChats))", arguments: [accountId, accountId, at])
             try db.execute(
                 sql: "DELETE FROM engagement WHERE account_id = ? AND ended_at IS NOT NULL AND ended_at < ?", arguments: [accountId, at])

@@ -205,7 +205,17 @@ struct ChatControlController: Sendable {
             [
                 "accountId": .string(), "customerId": .string(), "endedAt": JSONSchema.timestamp.nullable, "messageCount": .integer(),
                 "allParticipants": .array(participantDetailSchema), "followers": .array(.string()),
-            ], required: ["accountId", "customerId", "endedAt", "messageCount", "allParticipants", "followers"]))
+                "routing": RoutingDecision.schema.nullable, "queue": queuePlaceSchema.nullable,
+            ], required: ["accountId", "customerId", "endedAt", "messageCount", "allParticipants", "followers", "routing", "queue"]))
+
+    /// The JSON shape of an engagement's place in a staffed queue.
+    static let queuePlaceSchema = JSONSchema.ref(
+        "QueuePlace",
+        .object(
+            [
+                "queueId": .string(), "state": .string(oneOf: QueueEntry.State.allCases.map(\.rawValue)), "enqueuedAt": .timestamp,
+                "agentId": JSONSchema.string().nullable, "position": JSONSchema.integer().nullable, "estimatedWaitSeconds": JSONSchema.integer().nullable,
+            ], required: ["queueId", "state", "enqueuedAt", "agentId", "position", "estimatedWaitSeconds"]))
 
     /// The JSON shape of ``participantJSON(_:)``.
     static let participantDetailSchema = JSONSchema.ref(
@@ -224,6 +234,15 @@ struct ChatControlController: Sendable {
         object["messageCount"] = .int(engagement.lastMessageIndex)
         object["allParticipants"] = .array(try tx.participants(engagement.engagementId).map(Self.participantJSON))
         object["followers"] = .array(try tx.followers(engagement.engagementId).map { .string($0) })
+        object["routing"] = try tx.route(engagementId: engagement.engagementId)?.json ?? .null
+        object["queue"] = try tx.queueEntry(engagementId: engagement.engagementId).map { entry in
+            .object([
+                "queueId": .string(entry.queueId), "state": .string(entry.state.rawValue), "enqueuedAt": .date(entry.enqueuedAt),
+                "agentId": .optional(entry.agentId),
+                "position": entry.state == .waiting ? entry.lastPosition.map { .int(Int64($0)) } ?? .null : .null,
+                "estimatedWaitSeconds": entry.state == .waiting ? entry.lastEstimate.map { .int(Int64($0)) } ?? .null : .null,
+            ])
+        } ?? .null
         return .object(object)
     }
 

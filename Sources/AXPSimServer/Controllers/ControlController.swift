@@ -116,7 +116,7 @@ struct ControlController: Sendable {
         return doc.link("GetAccount", "GET", account, id).link("RenameAccount", "PATCH", account, id)
             .link("DeleteAccount", "DELETE", account, id).link("ResetAccount", "POST", "\(account)/reset", id)
             .link("CreateClient", "POST", "\(account)/clients", id).link("CreateAppKey", "POST", "\(account)/appkeys", id)
-            .link("CreateIntegration", "POST", "\(account)/integrations", id).link("GetClock", "GET", "\(account)/clock", id)
+            .link("CreateIntegration", "POST", "\(account)/integrations", id).link("CreateQueue", "POST", "\(account)/queues", id).link("GetClock", "GET", "\(account)/clock", id)
             .link("SetClock", "PUT", "\(account)/clock", id).link("AdvanceClock", "POST", "\(account)/clock/advance", id)
             .link("ListSessions", "GET", "\(account)/sessions", id).link("ListEngagements", "GET", "\(account)/engagements", id)
             .link("ListCustomers", "GET", "\(account)/customers", id)
@@ -127,7 +127,7 @@ struct ControlController: Sendable {
         "ProvisionedAccount",
         .record([
             "accountId": .string(), "name": .string(), "clients": .array(APIClient.schema), "appKeys": .array(.string()),
-            "integrations": .array(Integration.schema),
+            "integrations": .array(Integration.schema), "queues": .array(RoutingQueue.schema),
         ]))
 
     struct ProvisionedView: Encodable {
@@ -136,13 +136,15 @@ struct ControlController: Sendable {
         let clients: [APIClient]
         let appKeys: [String]
         let integrations: [Integration]
+        let queues: [RoutingQueue]
     }
 
     func provisionedView(_ account: Account) throws -> ProvisionedView {
         ProvisionedView(
             accountId: account.accountId, name: account.name, clients: try store.clients(accountId: account.accountId),
             appKeys: try store.appKeys(accountId: account.accountId).map(\.appKey),
-            integrations: try store.integrations(accountId: account.accountId))
+            integrations: try store.integrations(accountId: account.accountId),
+            queues: try store.chatRead { try $0.queues(accountId: account.accountId) })
     }
 
     // MARK: Clients and app keys
@@ -213,6 +215,7 @@ struct ControlController: Sendable {
             request in
             let account = try self.store.requireAccount(request)
             let integration = try ProvisioningRequests.integration(request.jsonObject(), accountId: account.accountId)
+            try self.checkRouting(integration)
             return .respond(JSONResponses.json(201, try self.store.createIntegration(integration)))
         }
         table.add("GET", "/__sim/accounts/{accountId}/integrations/{integrationId}", .control, "Read an integration",
@@ -226,6 +229,7 @@ struct ControlController: Sendable {
             request in
             let current = try self.store.requireIntegration(request)
             let updated = try ProvisioningRequests.integration(request.jsonObject(), accountId: current.accountId, current: current)
+            try self.checkRouting(updated)
             try self.store.updateIntegration(updated)
             return .respond(JSONResponses.json(200, updated))
         }
@@ -235,6 +239,14 @@ struct ControlController: Sendable {
             try self.store.deleteIntegration(accountId: current.accountId, integrationId: current.integrationId)
             return .respond(.empty(204))
         }
+    }
+
+    /// Checks an integration's routing against the account's queues: a 400 violation per problem
+    /// (unknown queues, paths that are no context data, rules that can never match).
+    private func checkRouting(_ integration: Integration) throws {
+        let queues = Set(try store.chatRead { try $0.queues(accountId: integration.accountId) }.map(\.queueId))
+        let problems = integration.routing.problems(queues: queues)
+        if !problems.isEmpty { throw AXPSimError.constraintViolation(problems.map(\.violation)) }
     }
 
     /// What a new integration's id feeds.
