@@ -86,9 +86,36 @@ extension ScenarioEngine {
             }
         case .fault(let rule):
             outcome.faults.append(rule.fault)
+        case .expectRouted(let queue, let rule, let attributes):
+            try checkRoute(tx, engagementId, queue: queue, rule: rule, attributes: attributes, line: entry.line)
         }
         record(&state, line: entry.line, kind: kind, at: now)
         return true
+    }
+}
+
+extension ScenarioEngine {
+    /// `expect.routed`: the chat's route has each value given; a readable failure otherwise.
+    private func checkRoute(
+        _ tx: ChatTransaction, _ engagementId: String, queue: String?, rule: String?, attributes: [String: String]?, line: Int
+    ) throws {
+        let route = try tx.route(engagementId: engagementId)
+        var misses: [String] = []
+        if let queue, route?.queue != queue { misses.append("queue \(queue)") }
+        if let rule, route?.rule != rule { misses.append("rule \(rule)") }
+        if let attributes, !attributes.allSatisfy({ route?.routingAttributes[$0.key] == $0.value }) {
+            misses.append("routingAttributes \(Self.describe(attributes))")
+        }
+        guard !misses.isEmpty else { return }
+        let actual = route.map {
+            "queue \($0.queue ?? "(none)"), rule \($0.rule ?? "(the integration's defaults)"), routingAttributes \(Self.describe($0.routingAttributes))"
+        }
+        throw StepFailure(
+            line: line, kind: "expect.routed", detail: "expected \(misses.joined(separator: ", ")); the chat was routed to \(actual ?? "nothing (no route)")")
+    }
+
+    private static func describe(_ attributes: [String: String]) -> String {
+        "{" + attributes.keys.sorted().map { "\($0): \(attributes[$0] ?? "")" }.joined(separator: ", ") + "}"
     }
 }
 

@@ -43,9 +43,9 @@ extension ScenarioEngine {
         }
         var detail: String?
         switch entry.step {
-        case .chatStart(let name, let parameters):
+        case .chatStart(let name, let parameters, _):
             let (jwt, caller) = try newCaller(tx, run, state, at: now)
-            let sessionId = try openSession(tx, emission, caller, at: now)
+            let sessionId = try openSession(tx, emission, caller, run: run, at: now)
             let engagement = try chat.createEngagement(
                 tx, emission, caller, SDKRequests.CreateEngagement(sessionId: sessionId, engagementParameters: parameters), at: now
             ).engagement
@@ -61,7 +61,7 @@ extension ScenarioEngine {
             detail = engagement.engagementId
         case .join(let name):
             let (jwt, caller) = try newCaller(tx, run, state, at: now)
-            let sessionId = try openSession(tx, emission, caller, at: now)
+            let sessionId = try openSession(tx, emission, caller, run: run, at: now)
             _ = try chat.join(tx, emission, caller, try openChat(), SDKRequests.DialogAction(sessionId: sessionId, dialogId: nil, reason: nil), at: now)
             state.devices[name] = ScenarioRun.Device(sessionId: sessionId, jwt: jwt)
         case .after(let seconds):
@@ -100,16 +100,29 @@ extension ScenarioEngine {
         return true
     }
 
+    /// The customer context the scenario's `chat.start` gives (session parameters, verification).
+    private func context(_ run: ScenarioRun) -> ChatStartContext {
+        for entry in run.scenario.customer ?? [] {
+            if case .chatStart(_, _, let context) = entry.step { return context }
+        }
+        return ChatStartContext()
+    }
+
     /// A new session of the run's customer (a device), as the SDK's init makes one.
-    private func openSession(_ tx: ChatTransaction, _ emission: ChatService.Emission, _ caller: SDKCaller, at now: Date) throws -> String {
-        let request = SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: [:])
+    private func openSession(_ tx: ChatTransaction, _ emission: ChatService.Emission, _ caller: SDKCaller, run: ScenarioRun, at now: Date) throws
+        -> String
+    {
+        let request = SDKRequests.CreateSession(displayName: nil, clientType: "scenario", sessionParameters: context(run).sessionParameters)
         return try env.chat.createSession(tx, emission, caller, request, at: now).session.sessionId
     }
 
     /// A fresh chat JWT of the run's customer, recorded in the transition and verified as an SDK
     /// call would be; with the caller it stands for.
     private func newCaller(_ tx: ChatTransaction, _ run: ScenarioRun, _ state: ScenarioRun.State, at now: Date) throws -> (String, SDKCaller) {
-        let request = TokenRequest(integrationId: run.integration.integrationId, customerId: state.customerId, customerName: "Scenario Customer")
+        let context = context(run)
+        let request = TokenRequest(
+            integrationId: run.integration.integrationId, customerId: state.customerId, verifiedCustomer: context.verified,
+            customerName: "Scenario Customer", customerIdentifiers: context.verified ? context.customerIdentifiers : nil)
         let issuer = env.issuer.value.withLock { $0 }
         let jwt = try env.tokens.mint(tx, accountId: run.accountId, request: request, issuer: issuer, at: now).jwtToken
         let claims = try env.keys.verify(jwt, now: now)

@@ -8,7 +8,9 @@ import AXPSimCore
 public enum CustomerStep: Sendable, Equatable, Codable {
     /// `chat.start: {}` or `chat.start: {device: laptop, parameters: {topic: refund}}` — mint a JWT, open
     /// a session and create the chat (the first customer step; once per scenario).
-    case chatStart(device: String?, parameters: [String: String])
+    /// `sessionParameters` (the SDK's session), `verified` and `customerIdentifiers` (the JWT's
+    /// verified customer) are the rest of the context data routing rules read.
+    case chatStart(device: String?, parameters: [String: String], context: ChatStartContext = ChatStartContext())
     /// `join: {device: phone}` — another session of the same customer joins the chat.
     case join(device: String)
     /// `after: 25s` — wait on the account clock (forms as ``ScenarioStep/after(seconds:)``).
@@ -51,10 +53,28 @@ public enum CustomerStep: Sendable, Equatable, Codable {
     /// The device the step names explicitly (nil: the primary device, or a step without a device).
     public var device: String? {
         switch self {
-        case .chatStart(let device, _), .say(_, let device), .tokenRefresh(let device), .reconnect(let device), .disconnect(let device):
+        case .chatStart(let device, _, _), .say(_, let device), .tokenRefresh(let device), .reconnect(let device), .disconnect(let device):
             device
         case .join(let device): device
         case .after, .expectAgent: nil
         }
     }
+}
+
+/// The context data of a headless chat besides its engagement parameters: what the page gives the
+/// SDK's session, and what the back end puts in the JWT about the customer.
+public struct ChatStartContext: Sendable, Equatable, Codable {
+    public var sessionParameters: [String: String]
+    public var verified: Bool
+    /// Kept only for a verified customer (as the platform does).
+    public var customerIdentifiers: [String: [String]]
+
+    public init(sessionParameters: [String: String] = [:], verified: Bool = false, customerIdentifiers: [String: [String]] = [:]) {
+        self.sessionParameters = sessionParameters
+        self.verified = verified
+        self.customerIdentifiers = customerIdentifiers
+    }
+
+    /// True when nothing is given.
+    public var isEmpty: Bool { self == ChatStartContext() }
 }

@@ -69,7 +69,7 @@ public struct Scenario: Sendable, Equatable, Codable {
     /// ``CustomerStep/defaultDevice``. Customer steps without a `device` act on it.
     public var primaryDevice: String {
         for entry in customer ?? [] {
-            if case .chatStart(let device, _) = entry.step { return device ?? CustomerStep.defaultDevice }
+            if case .chatStart(let device, _, _) = entry.step { return device ?? CustomerStep.defaultDevice }
         }
         return CustomerStep.defaultDevice
     }
@@ -79,7 +79,7 @@ public struct Scenario: Sendable, Equatable, Codable {
         var result: [String] = []
         for entry in customer ?? [] {
             switch entry.step {
-            case .chatStart(let device, _): result.append(device ?? CustomerStep.defaultDevice)
+            case .chatStart(let device, _, _): result.append(device ?? CustomerStep.defaultDevice)
             case .join(let device): result.append(device)
             default: continue
             }

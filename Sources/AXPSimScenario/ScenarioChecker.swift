@@ -73,7 +73,7 @@ struct ScenarioChecker {
                 }
             case .chatEnd:
                 state.endedLine = entry.line
-            case .after, .queue, .botSay, .tokenExpire, .tokenRevoke, .socketDrop, .sessionClose, .fault:
+            case .after, .queue, .botSay, .tokenExpire, .tokenRevoke, .socketDrop, .sessionClose, .fault, .expectRouted:
                 continue
             }
         }
@@ -129,7 +129,7 @@ struct ScenarioChecker {
                 continue
             }
             switch entry.step {
-            case .chatStart(let device, _):
+            case .chatStart(let device, _, _):
                 if let startedLine {
                     report(
                         entry.line, entry.column, "the chat was already started at line \(startedLine)",

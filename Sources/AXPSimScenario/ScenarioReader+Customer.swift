@@ -26,11 +26,23 @@ extension ScenarioReader {
     private func parseCustomerStep(_ kind: String, value: Node?, at key: Node) -> CustomerStep? {
         switch kind {
         case "chat.start":
-            guard let fields = arguments(value, at: key, kind: kind, allowed: ["device", "parameters"]) else { return nil }
+            let allowed = ["device", "parameters", "sessionParameters", "verified", "customerIdentifiers"]
+            guard let fields = arguments(value, at: key, kind: kind, allowed: allowed) else { return nil }
             let device = optionalWord(fields["device"], "device")
             let parameters = fields["parameters"].flatMap { self.parameters($0) }
-            guard let device, fields["parameters"] == nil || parameters != nil else { return nil }
-            return .chatStart(device: device, parameters: parameters ?? [:])
+            let sessionParameters = fields["sessionParameters"].flatMap { self.parameters($0) }
+            let verified = fields["verified"].flatMap { yaml.bool($0, "verified") }
+            let identifiers = fields["customerIdentifiers"].flatMap { identifierLists($0) }
+            if let node = fields["customerIdentifiers"], verified != true {
+                yaml.report(node, "customerIdentifiers are kept only for a verified customer", hint: "add verified: true")
+                return nil
+            }
+            guard let device, fields["parameters"] == nil || parameters != nil, fields["sessionParameters"] == nil || sessionParameters != nil,
+                fields["verified"] == nil || verified != nil, fields["customerIdentifiers"] == nil || identifiers != nil
+            else { return nil }
+            let context = ChatStartContext(
+                sessionParameters: sessionParameters ?? [:], verified: verified ?? false, customerIdentifiers: identifiers ?? [:])
+            return .chatStart(device: device, parameters: parameters ?? [:], context: context)
         case "join":
             if isText(value), let value { return word(value, "join's device").map { .join(device: $0) } }
             guard let fields = arguments(value, at: key, kind: kind, allowed: ["device"], required: ["device"]),
@@ -101,5 +113,22 @@ extension ScenarioReader {
             result[name] = scalar.string
         }
         return valid ? result : nil
+    }
+
+    /// `customerIdentifiers: {tier: [gold], email: [a@b.c]}` (a single value may stand for its list).
+    private func identifierLists(_ node: Node) -> [String: [String]]? {
+        guard let map = yaml.mapping(node, "customerIdentifiers", allowed: node.mapping?.keys.compactMap(\.string) ?? []) else { return nil }
+        var result: [String: [String]] = [:]
+        for (key, value) in map {
+            if let items = value.sequence {
+                let strings = items.compactMap { yaml.string($0, "an identifier of \(key)") }
+                guard strings.count == items.count else { return nil }
+                result[key] = strings
+            } else {
+                guard let single = yaml.string(value, "an identifier of \(key)") else { return nil }
+                result[key] = [single]
+            }
+        }
+        return result
     }
 }

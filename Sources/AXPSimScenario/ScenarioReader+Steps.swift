@@ -99,6 +99,23 @@ extension ScenarioReader {
             }
         case "fault":
             return faultRule(value, at: key).map { .fault($0) }
+        case "expect.routed":
+            guard let fields = arguments(value, at: key, kind: kind, allowed: ["queue", "rule", "routingAttributes"]) else { return nil }
+            if fields.isEmpty {
+                yaml.report(value ?? key, "expect.routed needs at least one of queue, rule, routingAttributes", hint: "expect.routed: {queue: general}")
+                return nil
+            }
+            let queue = fields["queue"].flatMap { text($0, "queue") }
+            let rule = fields["rule"].flatMap { text($0, "rule") }
+            let attributes = fields["routingAttributes"].flatMap { node -> [String: String]? in
+                guard let map = yaml.mapping(node, "routingAttributes", allowed: node.mapping?.keys.compactMap(\.string) ?? []) else { return nil }
+                let values = map.compactMapValues { yaml.string($0, "a routing attribute") }
+                return values.count == map.count ? values : nil
+            }
+            guard (fields["queue"] == nil || queue != nil) && (fields["rule"] == nil || rule != nil)
+                && (fields["routingAttributes"] == nil || attributes != nil)
+            else { return nil }
+            return .expectRouted(queue: queue, rule: rule, routingAttributes: attributes)
         default:
             return nil
         }

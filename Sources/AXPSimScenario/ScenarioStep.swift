@@ -49,11 +49,15 @@ public enum ScenarioStep: Sendable, Equatable, Codable {
     case sessionClose
     /// `fault: {match: {…}, action: {…}, probability: 0.5, seed: 7, count: 1}` — install a fault rule.
     case fault(FaultRule)
+    /// `expect.routed: {queue: french, rule: french-speakers, routingAttributes: {language: fr}}` —
+    /// the chat's route (SPEC section 10) is this: each key given must equal the route's (the
+    /// attributes given must be among the route's). A miss fails the run at once.
+    case expectRouted(queue: String?, rule: String?, routingAttributes: [String: String]?)
 
     /// Every step kind, as written in YAML.
     public static let kinds = [
         "after", "queue", "agent.join", "agent.say", "agent.typing", "agent.leave", "bot.say", "expect.customer", "chat.end",
-        "token.expire", "token.revoke", "socket.drop", "session.close", "fault",
+        "token.expire", "token.revoke", "socket.drop", "session.close", "fault", "expect.routed",
     ]
 
     /// The step's YAML key, one of ``kinds``.
@@ -73,6 +77,7 @@ public enum ScenarioStep: Sendable, Equatable, Codable {
         case .socketDrop: "socket.drop"
         case .sessionClose: "session.close"
         case .fault: "fault"
+        case .expectRouted: "expect.routed"
         }
     }
 

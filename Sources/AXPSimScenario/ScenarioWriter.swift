@@ -71,6 +71,9 @@ public enum ScenarioWriter {
             return "chat.end: " + flow([("reason", reason.map(plain))])
         case .tokenExpire, .tokenRevoke, .socketDrop, .sessionClose:
             return "\(kind): {}"
+        case .expectRouted(let queue, let rule, let attributes):
+            let values = attributes.map { map in flow(map.keys.sorted().map { (plain($0), quoted(map[$0] ?? "")) }) }
+            return "expect.routed: " + flow([("queue", queue.map(plain)), ("rule", rule.map(plain)), ("routingAttributes", values)])
         case .fault(let rule):
             let match = flow([("method", rule.match.method.map(plain)), ("path", rule.match.path.map(plain)), ("event", rule.match.event.map(plain))])
             let action: String
@@ -92,10 +95,20 @@ public enum ScenarioWriter {
     public static func customerStep(_ step: CustomerStep) -> String {
         let kind = step.kind
         switch step {
-        case .chatStart(let device, let parameters):
-            let values =
-                parameters.isEmpty ? nil : flow(parameters.keys.sorted().map { ($0.isEmpty ? quoted($0) : plain($0), quoted(parameters[$0] ?? "")) })
-            return "chat.start: " + flow([("device", device.map(plain)), ("parameters", values)])
+        case .chatStart(let device, let parameters, let context):
+            func strings(_ map: [String: String]) -> String? {
+                map.isEmpty ? nil : flow(map.keys.sorted().map { ($0.isEmpty ? quoted($0) : plain($0), quoted(map[$0] ?? "")) })
+            }
+            let identifiers = context.customerIdentifiers
+            let lists =
+                identifiers.isEmpty
+                ? nil
+                : flow(identifiers.keys.sorted().map { (plain($0), "[" + (identifiers[$0] ?? []).map(quoted).joined(separator: ", ") + "]") })
+            return "chat.start: "
+                + flow([
+                    ("device", device.map(plain)), ("parameters", strings(parameters)), ("sessionParameters", strings(context.sessionParameters)),
+                    ("verified", context.verified ? "true" : nil), ("customerIdentifiers", lists),
+                ])
         case .join(let device):
             return "join: " + flow([("device", plain(device))])
         case .after(let seconds):
