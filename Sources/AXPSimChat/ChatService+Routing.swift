@@ -17,7 +17,7 @@ extension ChatService {
             verified: caller.claims.verifiedCustomer, customerIdentifiers: caller.claims.customerIdentifiers ?? [:])
         let decision = caller.integration.route(context)
         try tx.insertRoute(engagementId: engagement.engagementId, accountId: engagement.accountId, decision, at: now)
-        try emitToFollowers(tx, emission, engagement, .routed, ["routing": decision.json], at: now)
+        try emitToJournal(tx, emission, engagement, .routed, ["routing": decision.json], at: now)
         guard let queueId = decision.queue, let queue = try tx.queue(accountId: engagement.accountId, queueId: queueId), queue.isStaffed else { return }
         try enqueue(tx, emission, engagement.engagementId, queue: queue, attributes: decision.routingAttributes, at: now)
     }
@@ -144,7 +144,7 @@ extension ChatService {
             decision.queue = overflow
             decision.routingAttributes = integration?.routingAttributes ?? [:]
             try tx.updateRoute(engagementId: entry.engagementId, decision)
-            try emitToFollowers(tx, emission, engagement, .routed, ["routing": decision.json], at: now)
+            try emitToJournal(tx, emission, engagement, .routed, ["routing": decision.json], at: now)
             if target.isStaffed { try enqueue(tx, emission, entry.engagementId, queue: target, attributes: decision.routingAttributes, at: now) }
             return
         }

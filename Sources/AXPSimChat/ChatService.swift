@@ -85,7 +85,7 @@ package final class ChatService: Sendable {
     /// Delivers what a committed transaction emitted: its events, then the connection changes,
     /// the scheduler's wake-up, and last the observers (which may start more work on this thread).
     package func publish(_ emission: Emission) {
-        if !emission.touched.isEmpty { sink.published(emission.events, sessions: emission.touched) }
+        if !emission.events.isEmpty { sink.published(emission.events, sessions: emission.touched) }
         for sessionId in emission.closedSessions {
             sink.sessionClosed(sessionId, byItsClient: emission.shutDownByClient.contains(sessionId))
         }
@@ -125,6 +125,19 @@ package final class ChatService: Sendable {
             sessionId: sessionId, accountId: accountId, type: type, engagementId: engagementId, fields: fields, fieldsText: text, at: date)
         emission.events.append(CommittedEvent(event: event, fieldsText: text))
         emission.touched.insert(sessionId)
+    }
+
+    /// Appends an event to the journal only (``ChatTransaction/appendJournalEvent(accountId:type:engagementId:fields:at:)``):
+    /// what the control plane's observers see of a chat that no client is told (its route).
+    func emitToJournal(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, _ type: EventType, _ fields: [String: JSONValue], at date: Date)
+        throws
+    {
+        var fields = fields
+        fields["eventDate"] = .date(date)
+        fields["engagementId"] = .string(engagement.engagementId)
+        fields["dialogId"] = .string(engagement.dialogId)
+        let event = try tx.appendJournalEvent(accountId: engagement.accountId, type: type, engagementId: engagement.engagementId, fields: fields, at: date)
+        emission.events.append(CommittedEvent(event: event, fieldsText: String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)))
     }
 
     /// Appends an event to the log of every active session following the engagement. Omni SDK

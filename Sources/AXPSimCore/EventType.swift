@@ -58,10 +58,13 @@ public struct SessionEvent: Sendable, Equatable {
     /// The wire `eventId`.
     public var eventId: String { String(seq) }
 
-    /// The event as clients receive it.
+    /// True for an event only the control-plane journal carries (no session's log: a chat's ROUTED).
+    public var isJournalOnly: Bool { sessionId.isEmpty }
+
+    /// The event as clients receive it (a journal-only event has no `eventId`).
     public var wire: JSONValue {
         var object = fields
-        object["eventId"] = .string(eventId)
+        if !isJournalOnly { object["eventId"] = .string(eventId) }
         object["eventType"] = .string(eventType.rawValue)
         return .object(object)
     }

@@ -35,7 +35,10 @@ public struct IntegrationRouting: Sendable, Equatable {
         func checkQueue(_ queue: String?, _ location: RoutingProblem.Location) {
             guard let queue, !queues.contains(queue) else { return }
             found.append(
-                RoutingProblem(location, "names the unknown queue '\(queue)'", hint: queues.isEmpty ? "declare the account's queues first" : "known: \(known)"))
+                RoutingProblem(
+                    location, "names the unknown queue '\(queue)'",
+                    hint: "declare it in the account's queues (a queue without agents keeps its chats PENDING)"
+                        + (queues.isEmpty ? "" : "; known: \(known)")))
         }
         checkQueue(defaultQueue, .defaultQueue)
         var names: [String: Int] = [:]

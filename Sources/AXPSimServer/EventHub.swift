@@ -258,7 +258,8 @@ final class EventHub: Sendable {
 
     /// Called after a commit that appended events to these sessions' logs.
     func notify(sessions: Set<String>, events encoded: [CachedEvent] = []) {
-        guard !sessions.isEmpty else { return }
+        // Journal-only events (a chat's ROUTED) touch no session but wake journal polls.
+        guard !sessions.isEmpty || !encoded.isEmpty else { return }
         let (waiters, subscribers, journal) = state.withLock { state -> ([(UInt64, Waiter)], [EventSubscriber], [(UInt64, JournalWaiter)]) in
             for item in encoded where state.subscribers[item.event.sessionId] != nil {
                 var list = state.recent[item.event.sessionId] ?? []

@@ -86,12 +86,13 @@ enum WireFormat {
         ])
     }
 
-    /// A journal entry: `{id, accountId, sessionId, createdAt, event}`.
+    /// A journal entry: `{id, accountId, sessionId, eventId, eventType, engagementId, createdAt, event}`;
+    /// `sessionId` and `eventId` are null for an event no session's log carries (a chat's ROUTED).
     static func journalEntry(_ e: SessionEvent) -> JSONValue {
         .object([
-            "id": .int(e.journalId), "accountId": .string(e.accountId), "sessionId": .string(e.sessionId), "eventId": .string(e.eventId),
-            "eventType": .string(e.eventType.rawValue), "engagementId": .optional(e.engagementId), "createdAt": .date(e.createdAt),
-            "event": e.wire,
+            "id": .int(e.journalId), "accountId": .string(e.accountId), "sessionId": e.isJournalOnly ? .null : .string(e.sessionId),
+            "eventId": e.isJournalOnly ? .null : .string(e.eventId), "eventType": .string(e.eventType.rawValue), "engagementId": .optional(e.engagementId),
+            "createdAt": .date(e.createdAt), "event": e.wire,
         ])
     }
 }
@@ -159,7 +160,8 @@ extension WireFormat {
     static let journalEntrySchema = JSONSchema.ref(
         "JournalEvent",
         .record([
-            "id": .integer(), "accountId": .string(), "sessionId": .string(), "eventId": .string(), "eventType": .string(),
-            "engagementId": JSONSchema.string().nullable, "createdAt": .timestamp, "event": SessionEvent.wireSchema,
+            "id": .integer(), "accountId": .string(), "sessionId": JSONSchema.string().nullable, "eventId": JSONSchema.string().nullable,
+            "eventType": .string(), "engagementId": JSONSchema.string().nullable, "createdAt": .timestamp,
+            "event": .object(["eventType": .string(oneOf: EventType.allCases.map(\.rawValue))], required: ["eventType"], closed: false),
         ]))
 }

@@ -26,6 +26,24 @@ extension ChatTransaction {
             createdAt: date, fields: fields)
     }
 
+    /// Appends an event to the journal only (no session's log carries it: `sessionId` is empty),
+    /// e.g. a chat's ROUTED. Its `seq` only keeps such rows apart.
+    @discardableResult
+    public func appendJournalEvent(
+        accountId: String, type: EventType, engagementId: String?, fields: [String: JSONValue], at date: Date
+    ) throws -> SessionEvent {
+        let seq =
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM event WHERE session_id = ''")) ?? 1
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event (account_id, session_id, seq, event_type, engagement_id, created_at, fields) VALUES (?, '', ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [accountId, seq, type.rawValue, engagementId, date.millis, String(decoding: JSONValue.object(fields).jsonData, as: UTF8.self)])
+        return SessionEvent(
+            journalId: db.lastInsertedRowID, accountId: accountId, sessionId: "", seq: seq, eventType: type, engagementId: engagementId,
+            createdAt: date, fields: fields)
+    }
+
     /// A session's events after `seq`, oldest first, optionally only the SDK's types.
     public func events(sessionId: String, after seq: Int64, limit: Int, sdkOnly: Bool = false) throws -> [SessionEvent] {
         var sql = "SELECT * FROM event WHERE session_id = ? AND seq > ?"

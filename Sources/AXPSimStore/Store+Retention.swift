@@ -72,6 +72,8 @@ extension Store {
             try db.execute(sql: "DELETE FROM participant WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM engagement_follower WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM engagement_route WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
+            try db.execute(sql: "DELETE FROM event WHERE session_id = '' AND engagement_id IN (\(endedChats))", arguments: [accountId, at])
+            report.events += db.changesCount
             try db.execute(sql: "DELETE FROM queue_entry WHERE engagement_id IN (\(endedChats))", arguments: [accountId, at])
             try db.execute(sql: "DELETE FROM timer WHERE account_id = ? AND target IN (\(endedChats))", arguments: [accountId, accountId, at])
             try db.execute(

@@ -35,12 +35,13 @@ public struct BackendClient: Sendable {
     /// A chat JWT (`jwt.<JWS>`) for one customer of the tenant's integration.
     public func mintJWT(
         customerId: String, customerName: String? = nil, verified: Bool = false, ttlMinutes: Int? = nil, ttlSeconds: Int? = nil,
-        integrationId: String? = nil
+        integrationId: String? = nil, customerIdentifiers: [String: [String]]? = nil
     ) async throws -> String {
         var body: [String: JSONValue] = [
             "integrationId": .string(integrationId ?? tenant.integrationId), "customerId": .string(customerId), "verifiedCustomer": .bool(verified),
         ]
         if let customerName { body["customerName"] = .string(customerName) }
+        if let customerIdentifiers { body["customerIdentifiers"] = .object(customerIdentifiers.mapValues { .array($0.map(JSONValue.string)) }) }
         if let ttlMinutes { body["ttl"] = .int(Int64(ttlMinutes)) }
         if let ttlSeconds { body["ttlSeconds"] = .int(Int64(ttlSeconds)) }
         let response = try await generateToken(body)

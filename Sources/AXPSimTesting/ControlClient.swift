@@ -91,6 +91,19 @@ public struct ControlClient: Sendable {
         try await emulator.expect(200, "GET", "/__sim/engagements/\(engagementId)").object()
     }
 
+    // MARK: Routing
+
+    /// A queue with its waiting chats and its agents' load (`GET …/queues/{q}`).
+    public func queue(_ accountId: String, _ queueId: String) async throws -> [String: JSONValue] {
+        try await emulator.expect(200, "GET", "/__sim/accounts/\(accountId)/queues/\(queueId)").object()
+    }
+
+    /// Makes a queue's agent `available` or `away`.
+    public func setAgentState(_ accountId: String, queue queueId: String, agent agentId: String, _ state: String) async throws {
+        try await emulator.expect(
+            200, "POST", "/__sim/accounts/\(accountId)/queues/\(queueId)/agents/\(agentId)/state", json: .object(["state": .string(state)]))
+    }
+
     // MARK: Faults, scenarios, journal
 
     /// Replaces every fault rule.

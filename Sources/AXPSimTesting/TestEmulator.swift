@@ -97,8 +97,12 @@ public final class TestEmulator: Sendable {
     public func backend(_ tenant: TestTenant) -> BackendClient { BackendClient(self, tenant: tenant) }
 
     /// A customer's device (one Chat SDK instance) of `tenant`, with a freshly minted JWT.
-    public func customer(_ tenant: TestTenant, id: String, name: String? = nil, ttlSeconds: Int? = nil) async throws -> ChatCustomer {
-        let jwt = try await backend(tenant).mintJWT(customerId: id, customerName: name, ttlSeconds: ttlSeconds)
+    /// A verified customer's `identifiers` go into the JWT (routing rules may match them).
+    public func customer(
+        _ tenant: TestTenant, id: String, name: String? = nil, ttlSeconds: Int? = nil, verified: Bool = false, identifiers: [String: [String]]? = nil
+    ) async throws -> ChatCustomer {
+        let jwt = try await backend(tenant).mintJWT(
+            customerId: id, customerName: name, verified: verified, ttlSeconds: ttlSeconds, customerIdentifiers: identifiers)
         return ChatCustomer(self, tenant: tenant, customerId: id, jwt: jwt)
     }
 

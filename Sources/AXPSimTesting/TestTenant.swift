@@ -19,6 +19,12 @@ public struct TestTenant: Sendable, Equatable {
         accountId: "DEMOAA", clientId: "retail-backend", clientSecret: "retail-backend-secret", appKey: "retail-appkey-0001",
         integrationId: "6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a01")
 
+    /// The bundled retail account's `triage` integration, whose rules route chats to staffed queues
+    /// (`fixtures/accounts.yaml`).
+    public static let retailTriage = TestTenant(
+        accountId: "DEMOAA", clientId: "retail-backend", clientSecret: "retail-backend-secret", appKey: "retail-appkey-0001",
+        integrationId: "6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a03")
+
     /// The bundled bank account (`fixtures/`) and its `cards` integration.
     public static let bank = TestTenant(
         accountId: "DEMOBB", clientId: "bank-backend", clientSecret: "bank-backend-secret", appKey: "bank-appkey-0001",

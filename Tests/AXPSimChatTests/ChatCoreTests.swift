@@ -131,7 +131,8 @@ struct ChatHarness {
         _ = try core.say(ann, session, chat.engagement.engagementId, "Hello")
         #expect(
             core.sink.all == [
-                .published(types: ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED"], sessions: [session]),
+                // ROUTED is the journal's only: no session's log carries it.
+                .published(types: ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "ROUTED"], sessions: [session]),
                 .published(types: ["PARTICIPANT_ADDED"], sessions: [session]),
                 .published(types: ["MESSAGE"], sessions: [session]),
                 .published(types: ["MESSAGE"], sessions: [session]),

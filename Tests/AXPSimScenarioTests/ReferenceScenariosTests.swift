@@ -21,7 +21,7 @@ func referenceScenarios() throws -> [(file: String, scenario: Scenario)] {
         let names = all.map(\.scenario.name)
         for required in [
             "happy-path", "long-queue", "agent-transfer", "customer-idle-timeout", "token-expiry-refresh", "socket-drop-resume", "two-devices",
-            "bot-handoff",
+            "bot-handoff", "triage-french", "triage-gold", "triage-general", "lost-card-bot",
         ] {
             #expect(names.contains(required), "missing \(required)")
         }
@@ -29,7 +29,7 @@ func referenceScenarios() throws -> [(file: String, scenario: Scenario)] {
         for (file, scenario) in all {
             #expect(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent == scenario.name)
             #expect(!(scenario.description ?? "").isEmpty, "\(file) has no description")
-            #expect(scenario.integration == "support", "\(file)")
+            #expect(["support", "triage", "cards"].contains(scenario.integration), "\(file): an integration of the bundled fixtures")
             #expect(scenario.customer?.first.map { $0.step.kind == "chat.start" } == true, "\(file) cannot run headless")
         }
     }

@@ -430,7 +430,7 @@ import Testing
         let b = Scenario(name: "n", steps: [ScenarioStepEntry(.tokenExpire)], file: "b.yaml")
         #expect(a == b)
         #expect(a != Scenario(name: "n", steps: [ScenarioStepEntry(.tokenRevoke, line: 3, column: 5)]))
-        #expect(ScenarioStep.kinds.count == 14 && CustomerStep.kinds.count == 8)
+        #expect(ScenarioStep.kinds.count == 15 && CustomerStep.kinds.count == 8)
         #expect(ScenarioStep.agentJoin(name: "Alice", as: nil).definedAgentLabel == "Alice")
         #expect(ScenarioStep.agentJoin(name: "Alice", as: "first").definedAgentLabel == "first")
         #expect(ScenarioStep.agentSay(text: "x", agent: "first").agentReference == "first")
