@@ -56,6 +56,8 @@ def test_provisioning_crud_and_errors(fresh):
 
     integration = fresh.post("/__sim/accounts/ABCDEF/integrations", json={"name": "a", "routingAttributes": {"lang": "fr"}}).json()
     path = f"/__sim/accounts/ABCDEF/integrations/{integration['integrationId']}"
+    assert fresh.patch(path, {"queue": "vip"}).json()["violations"][0]["field"] == "routing.defaultQueue", "queues are declared first"
+    assert fresh.post("/__sim/accounts/ABCDEF/queues", json={"queueId": "vip"}).status_code == 201
     patched = fresh.patch(path, {"queue": "vip", "idleTimeoutSeconds": 120})
     assert patched.status_code == 200 and patched.json()["queue"] == "vip" and patched.json()["routingAttributes"] == {"lang": "fr"}
     assert fresh.get(path).json()["idleTimeoutSeconds"] == 120

@@ -116,8 +116,10 @@ def test_journal_long_polls_every_event(fresh):
     ann.start_session()
     ann.create_engagement()
     page = fresh.get("/__sim/events", params={"accountId": "DEMOAA", "sinceId": first["lastId"], "wait": 5}).json()
-    assert [e["eventType"] for e in page["events"]] == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED"]
+    # ROUTED (SPEC section 10) is the journal's only: no session, no event id.
+    assert [e["eventType"] for e in page["events"]] == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "ROUTED"]
     assert page["events"][0]["sessionId"] == ann.session_id and page["lastId"] == page["events"][-1]["id"]
+    assert page["events"][2]["sessionId"] is None and page["events"][2]["event"]["routing"]["queue"] == "support"
     assert fresh.get("/__sim/events", params={"accountId": "DEMOBB", "sinceId": first["lastId"]}).json()["events"] == []
     assert fresh.get("/__sim/events", params={"accountId": "NOPENO"}).status_code == 404
 

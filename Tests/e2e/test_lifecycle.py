@@ -32,7 +32,8 @@ def test_state_survives_kill_9_and_restart(tmp_path):
         assert second.get("/.well-known/jwks.json").json()["keys"][0]["kid"] == kid, "the signing key persists"
         assert second.get("/__sim/accounts/KEEPME").json()["name"] == "kept"
         assert [a["accountId"] for a in second.get("/__sim/accounts").json()["accounts"]] == ["DEMOAA", "DEMOBB", "KEEPME"]
-        assert len(second.get("/__sim/accounts/DEMOAA/integrations").json()["integrations"]) == 2, "fixtures load idempotently"
+        assert len(second.get("/__sim/accounts/DEMOAA/integrations").json()["integrations"]) == 3, "fixtures load idempotently"
+        assert len(second.get("/__sim/accounts/DEMOAA/queues").json()["queues"]) == 5
         assert [c["customerId"] for c in second.get("/__sim/accounts/DEMOAA/customers").json()["customers"]] == ["durable"]
         assert second.get("/__sim/accounts/DEMOBB/clock").json() == {"mode": "virtual", "now": "2031-05-05T05:05:05.000Z"}
         # the access token granted before the crash still works
