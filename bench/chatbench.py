@@ -24,10 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
 sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
-from axpsim import RETAIL as _FIXTURE_ACCOUNT  # noqa: E402  (the fixtures' credentials, defined once)
-
-# "support": no idle timeout, no scenario attached.
-RETAIL = {**_FIXTURE_ACCOUNT, "integration": _FIXTURE_ACCOUNT["support"]}
+# The fixtures' credentials, defined once (the kit's Tenant). Its integration, "support": no idle
+# timeout, no scenario attached.
+from harness import RETAIL  # noqa: E402
 SDK_BASE = "/sdk/digital/chat/v1/integrations/{integration}"
 SUBPROTOCOL = "axpsim.events.v1"
 
@@ -186,7 +185,7 @@ class Client:
         self.http = server_http
         self.ws = server_ws
         self.tenant = tenant
-        self.base = SDK_BASE.format(integration=tenant["integration"])
+        self.base = SDK_BASE.format(integration=tenant.integration_id)
         # No connection limit: every long poll needs its own connection.
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=0, force_close=False, enable_cleanup_closed=False),
@@ -210,20 +209,20 @@ class Client:
 
     async def access_token(self):
         t = self.tenant
-        answer = await self.request("POST", f"/auth/realms/{t['account']}/protocol/openid-connect/token",
-                                    headers={"appkey": t["appkey"]},
-                                    data={"grant_type": "client_credentials", "client_id": t["client"], "client_secret": t["secret"]})
+        answer = await self.request("POST", f"/auth/realms/{t.account_id}/protocol/openid-connect/token",
+                                    headers={"appkey": t.app_key},
+                                    data={"grant_type": "client_credentials", "client_id": t.client_id, "client_secret": t.client_secret})
         return answer["access_token"]
 
     async def mint(self, access, customer_id, ttl=60):
-        answer = await self.request("POST", f"/api/digital/chat/v1/accounts/{self.tenant['account']}/tokens",
-                                    headers={"Authorization": f"Bearer {access}", "appkey": self.tenant["appkey"]},
-                                    json_body={"integrationId": self.tenant["integration"], "customerId": customer_id, "ttl": ttl},
+        answer = await self.request("POST", f"/api/digital/chat/v1/accounts/{self.tenant.account_id}/tokens",
+                                    headers={"Authorization": f"Bearer {access}", "appkey": self.tenant.app_key},
+                                    json_body={"integrationId": self.tenant.integration_id, "customerId": customer_id, "ttl": ttl},
                                     expect=(201,))
         return answer["jwtToken"]
 
     def sdk_headers(self, jwt):
-        return {"Authorization": f"Bearer {jwt}", "appkey": self.tenant["appkey"]}
+        return {"Authorization": f"Bearer {jwt}", "appkey": self.tenant.app_key}
 
     async def sdk(self, method, jwt, path, body=None, **kw):
         return await self.request(method, self.base + path, json_body=body, headers=self.sdk_headers(jwt), **kw)
@@ -260,7 +259,7 @@ class Client:
         url = f"{self.ws}{self.base}/sessions/{sid}/events"
         ws = await ws_connect(url, subprotocols=[SUBPROTOCOL], open_timeout=open_timeout, ping_interval=None,
                               max_queue=None, compression=None, close_timeout=5)
-        frame = {"type": "auth", "jwt": jwt, "appkey": self.tenant["appkey"]}
+        frame = {"type": "auth", "jwt": jwt, "appkey": self.tenant.app_key}
         if last_event_id is not None:
             frame["lastEventId"] = str(last_event_id)
         await ws.send(json.dumps(frame))

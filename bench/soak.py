@@ -20,7 +20,7 @@ measured window, min/max, and a verdict: FLAT when the slope is at most --flat-p
 shows whether everything the chats left is pruned.
 
 Loopback only; every loop is bounded in count and time; the server is stopped with SIGTERM (exit
-code 0 expected). Reuses the end-to-end test clients (Tests/e2e/axpsim.py, Tests/e2e/chat.py).
+code 0 expected). Reuses the end-to-end test clients (Tests/e2e/harness.py, Tests/e2e/chat.py).
 """
 import argparse
 import concurrent.futures
@@ -30,7 +30,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,12 +39,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The release binary unless AXPSIM_BIN says otherwise (read by Tests/e2e/axpsim.py at import).
+# The release binary unless AXPSIM_BIN says otherwise (read by Tests/e2e/harness.py at import).
 os.environ.setdefault("AXPSIM_BIN", str(ROOT / ".build" / "release" / "axpsim"))
 sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
 
-import axpsim  # noqa: E402
-from axpsim import RETAIL  # noqa: E402
+import harness  # noqa: E402
+from harness import RETAIL  # noqa: E402
 from chat import Chat, Customer  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
@@ -192,7 +191,7 @@ def read_socket(ws, cid, poll_events, limit=200, timeout=10):
 def one_chat(server, tokens, run_id, index, args, with_socket):
     """One whole chat; returns a dict of what happened, raises ChatError/AssertionError/... on error."""
     cid = f"soak-{run_id}-{index}"
-    r = expect(server.mint({"integrationId": RETAIL["support"], "customerId": cid, "ttlSeconds": args.ttl_seconds},
+    r = expect(server.mint({"integrationId": RETAIL.integration_id, "customerId": cid, "ttlSeconds": args.ttl_seconds},
                            token=tokens.get()), (201,), "mint")
     customer = Customer(server, cid, jwt=r.json()["jwtToken"])
     session = customer.call("POST", "/sessions", {"displayName": cid, "clientType": "web", "sessionParameters": {}})
@@ -486,24 +485,24 @@ def main():
     args = p.parse_args()
     if not (0 < args.rate <= 50 and 0 < args.duration <= 6 * 3600 and 0 <= args.warmup < args.duration and args.sample >= 1):
         p.error("need 0 < rate <= 50, 0 < duration <= 21600, 0 <= warmup < duration, sample >= 1")
-    if not os.access(axpsim.BIN, os.X_OK):
-        sys.exit(f"no axpsim binary at {axpsim.BIN}: build it (swift build -c release --product axpsim) or set AXPSIM_BIN")
+    if not os.access(harness.BIN, os.X_OK):
+        sys.exit(f"no axpsim binary at {harness.BIN}: build it (swift build -c release --product axpsim) or set AXPSIM_BIN")
 
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"soak-{stamp}"
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="axpsim-soak-", dir=os.environ.get("BENCH_TMPDIR")))
     db = workdir / "soak.sqlite"
-    server = axpsim.Server("--retention", str(args.retention), "--access-token-ttl", str(args.access_token_ttl),
-                           db=str(db), workdir=workdir)
-    print(f"binary: {axpsim.BIN}\nresults: {out}\ndatabase: {db}", flush=True)
+    server = harness.Server("--retention", str(args.retention), "--access-token-ttl", str(args.access_token_ttl),
+                           db=str(db))
+    print(f"binary: {harness.BIN}\nresults: {out}\ndatabase: {db}", flush=True)
     server.start()
     time.sleep(0.5)  # past readiness before any signal (bench/README.md, "Known issues")
     print(f"server pid {server.process.pid} at {server.http} / {server.ws}; rate {args.rate}/s for {args.duration:g} s "
           f"(warm-up {args.warmup:g} s), {args.messages} messages each way, {args.socket_share:.0%} with a socket, "
           f"{args.workers} workers, JWT ttlSeconds {args.ttl_seconds}, access token reused {args.token_refresh:g} s, "
           f"--retention {args.retention} --access-token-ttl {args.access_token_ttl}", flush=True)
-    (out / "params.json").write_text(json.dumps({**vars(args), "binary": axpsim.BIN, "started": utc_now(),
+    (out / "params.json").write_text(json.dumps({**vars(args), "binary": harness.BIN, "started": utc_now(),
                                                  "server_args": server.args}, indent=2))
 
     error_log = open(out / "errors.log", "w")
@@ -541,13 +540,10 @@ def main():
         sampler.stop()
         sampler.close()
         error_log.close()
-        try:
-            stop_code = server.stop(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=10)
+        stop_code = server.stop(timeout=30)   # SIGKILL when there is no exit within 30 s of SIGTERM
+        if stop_code == -9:
             stop_code = "killed: no exit within 30 s of SIGTERM"
-        shutil.copy(server.log_path, out / "server.log")
+        (out / "server.log").write_text(server.output)
         if args.keep_db:
             for suffix in ("", "-wal", "-shm"):
                 if Path(f"{db}{suffix}").exists():

@@ -5,7 +5,7 @@ import json
 import requests
 from websockets.sync.client import connect
 
-from axpsim import RETAIL
+from harness import RETAIL
 
 SDK_PATH = "/sdk/digital/chat/v1/integrations/{integration}"
 
@@ -17,18 +17,16 @@ def text_body(text):
 class Customer:
     """One device (SDK instance) of one customer: its JWT, its session and its event cursor."""
 
-    def __init__(self, server, customer_id, tenant=RETAIL, integration="support", jwt=None, name=None, **mint):
+    def __init__(self, server, customer_id, tenant=RETAIL, integration=None, jwt=None, name=None, **mint):
+        """`integration`: an integration id other than the tenant's; `mint`: more Generate JWT Token
+        fields (e.g. `ttl=60`, in minutes)."""
         self.server = server
         self.tenant = tenant
-        self.integration = tenant[integration] if integration in tenant else integration
+        self.integration = integration or tenant.integration_id
         self.customer_id = customer_id
         if jwt is None:
-            body = {"integrationId": self.integration, "customerId": customer_id, **mint}
-            if name:
-                body["customerName"] = name
-            r = server.mint(body, tenant=tenant)
-            assert r.status_code == 201, r.text
-            jwt = r.json()["jwtToken"]
+            jwt = server.client.mint_chat_jwt(tenant, customer_id, customer_name=name,
+                                              integration_id=self.integration, **mint)["jwtToken"]
         self.jwt = jwt
         self.session_id = None
         self.last_event_id = None
@@ -41,7 +39,7 @@ class Customer:
         return SDK_PATH.format(integration=self.integration)
 
     def headers(self, jwt=None, appkey=None):
-        return {"Authorization": f"Bearer {jwt or self.jwt}", "appkey": appkey or self.tenant["appkey"]}
+        return {"Authorization": f"Bearer {jwt or self.jwt}", "appkey": appkey or self.tenant.app_key}
 
     def call(self, method, path, body=None, jwt=None, appkey=None, **kw):
         return requests.request(method, self.server.url(self.base + path), json=body, headers=self.headers(jwt, appkey),
@@ -101,7 +99,7 @@ class Customer:
         """An authenticated event socket; returns (websocket, ready frame)."""
         url = f"{self.server.ws}{self.base}/sessions/{session_id or self.session_id}/events"
         ws = connect(url, subprotocols=["axpsim.events.v1"], open_timeout=10, **kw)
-        frame = {"type": "auth", "jwt": jwt or self.jwt, "appkey": self.tenant["appkey"]}
+        frame = {"type": "auth", "jwt": jwt or self.jwt, "appkey": self.tenant.app_key}
         if last_event_id is not None:
             frame["lastEventId"] = last_event_id
         ws.send(json.dumps(frame))

@@ -1,6 +1,6 @@
 import pytest
 
-from axpsim import Server
+from harness import Server
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def server():
 @pytest.fixture()
 def fresh(server):
     """The module's server, reset to its fixtures."""
-    assert server.post("/__sim/reset").status_code == 200
+    server.client.request("POST", "/__sim/reset", expect=200)
     return server
 
 

@@ -78,14 +78,14 @@ def start_server(workdir, binary=None):
     """`axpsim serve` for fuzzing: a control token (so the controlToken scheme is exercised), long
     polls held one second at most, and a scenarios folder of its own (recordings are written there)."""
     sys.path.insert(0, str(HERE))
-    import axpsim  # noqa: E402  (the e2e helpers, beside this file)
+    import harness  # noqa: E402  (the e2e helpers, beside this file)
 
     if binary:
-        axpsim.BIN = binary
+        harness.BIN = binary
     workdir = Path(workdir)
     scenarios = workdir / "scenarios"
-    fuzz_scenarios(axpsim.ROOT / "scenarios", scenarios)
-    server = axpsim.Server("--control-token", CONTROL_TOKEN, "--long-poll-hold", "1", "--scenarios", str(scenarios), workdir=workdir)
+    fuzz_scenarios(harness.ROOT / "scenarios", scenarios)
+    server = harness.Server("--control-token", CONTROL_TOKEN, "--long-poll-hold", "1", "--scenarios", str(scenarios))
     return server.start()
 
 

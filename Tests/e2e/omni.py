@@ -3,7 +3,7 @@
 first send, lowercase rich message bodies, root-relative history links."""
 import requests
 
-from axpsim import RETAIL
+from harness import RETAIL
 
 OMNI_PATH = "/sdk/digital/chat/v1/messaging-integrations/{integration}"
 
@@ -33,15 +33,13 @@ def file_body(attachment_id, caption="", kind="file"):
 class OmniCustomer:
     """One Omni SDK instance (one init) of one customer."""
 
-    def __init__(self, server, customer_id, tenant=RETAIL, integration="support", jwt=None):
+    def __init__(self, server, customer_id, tenant=RETAIL, integration=None, jwt=None):
         self.server = server
         self.tenant = tenant
-        self.integration = tenant[integration] if integration in tenant else integration
+        self.integration = integration or tenant.integration_id
         self.customer_id = customer_id
         if jwt is None:
-            r = server.mint({"integrationId": self.integration, "customerId": customer_id}, tenant=tenant)
-            assert r.status_code == 201, r.text
-            jwt = r.json()["jwtToken"]
+            jwt = server.client.mint_chat_jwt(tenant, customer_id, integration_id=self.integration)["jwtToken"]
         self.jwt = jwt
         self.session = None
         self.engagement = None
@@ -60,7 +58,7 @@ class OmniCustomer:
         return self.session["conversations"][0]["conversationId"]
 
     def headers(self, jwt=None):
-        return {"Authorization": f"Bearer {jwt or self.jwt}", "appkey": self.tenant["appkey"]}
+        return {"Authorization": f"Bearer {jwt or self.jwt}", "appkey": self.tenant.app_key}
 
     def call(self, method, path, body=None, jwt=None, **kw):
         url = path if path.startswith("/sdk/") else self.base + path

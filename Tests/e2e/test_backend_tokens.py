@@ -6,7 +6,7 @@ import jwt
 import pytest
 import requests
 
-from axpsim import BANK, RETAIL
+from harness import BANK, BANK_MORTGAGES, RETAIL, RETAIL_SALES
 
 
 def decode_segment_like_atob(segment):
@@ -31,8 +31,8 @@ def verify(server, chat_jwt):
 @pytest.mark.parametrize("path", ["realms", "gateway"])
 def test_client_credentials_on_both_paths(fresh, path):
     prefix = "/auth/realms" if path == "realms" else "/api/auth/v1"
-    r = fresh.post(f"{prefix}/DEMOAA/protocol/openid-connect/token", headers={"appkey": RETAIL["appkey"]},
-                   data={"grant_type": "client_credentials", "client_id": RETAIL["client"], "client_secret": RETAIL["secret"]})
+    r = fresh.post(f"{prefix}/DEMOAA/protocol/openid-connect/token", headers={"appkey": RETAIL.app_key},
+                   data={"grant_type": "client_credentials", "client_id": RETAIL.client_id, "client_secret": RETAIL.client_secret})
     assert r.status_code == 200
     body = r.json()
     assert body["token_type"] == "Bearer"
@@ -43,7 +43,7 @@ def test_client_credentials_on_both_paths(fresh, path):
 
 
 def test_client_credentials_with_http_basic(fresh):
-    r = fresh.post("/auth/realms/DEMOAA/protocol/openid-connect/token", auth=(RETAIL["client"], RETAIL["secret"]),
+    r = fresh.post("/auth/realms/DEMOAA/protocol/openid-connect/token", auth=(RETAIL.client_id, RETAIL.client_secret),
                    data={"grant_type": "client_credentials"})
     assert r.status_code == 200, r.text
 
@@ -67,7 +67,7 @@ def test_oauth_unknown_realm_wrong_appkey_and_content_type(fresh):
     form = {"grant_type": "client_credentials", "client_id": "retail-backend", "client_secret": "retail-backend-secret"}
     assert fresh.post("/auth/realms/ZZZZZZ/protocol/openid-connect/token", data=form).status_code == 404
     assert fresh.post("/auth/realms/DEMOAA/protocol/openid-connect/token", data=form,
-                      headers={"appkey": BANK["appkey"]}).json()["error"] == "invalid_appkey"
+                      headers={"appkey": BANK.app_key}).json()["error"] == "invalid_appkey"
     gateway = fresh.post("/api/auth/v1/DEMOAA/protocol/openid-connect/token", data=form)
     assert gateway.status_code == 401 and gateway.json()["error"] == "invalid_appkey"
     r = fresh.post("/auth/realms/DEMOAA/protocol/openid-connect/token", json=form)
@@ -77,7 +77,7 @@ def test_oauth_unknown_realm_wrong_appkey_and_content_type(fresh):
 # -- Generate JWT Token ---------------------------------------------------------------------------
 
 def test_mint_verifies_against_jwks_with_every_claim(fresh):
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "cust-42", "customerName": "Ann",
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "cust-42", "customerName": "Ann",
                     "verifiedCustomer": True, "customerIdentifiers": {"emailAddresses": ["ann@example.com"]}})
     assert r.status_code == 201, r.text
     body = r.json()
@@ -86,7 +86,7 @@ def test_mint_verifies_against_jwks_with_every_claim(fresh):
     assert claims["sub"] == claims["customerId"] == "cust-42"
     assert claims["aud"] == "chat-sdk"
     assert claims["accountId"] == "DEMOAA"
-    assert claims["integrationId"] == RETAIL["support"]
+    assert claims["integrationId"] == RETAIL.integration_id
     assert claims["customerName"] == "Ann"
     assert claims["verifiedCustomer"] is True
     assert claims["customerIdentifiers"] == {"emailAddresses": ["ann@example.com"]}
@@ -99,7 +99,7 @@ def test_mint_verifies_against_jwks_with_every_claim(fresh):
 
 
 def test_unverified_customer_identifiers_are_dropped_and_not_stored(fresh):
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "guest-1",
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "guest-1",
                     "customerIdentifiers": {"phoneNumbers": ["+15551234"]}})
     assert r.status_code == 201
     claims = verify(fresh, r.json()["jwtToken"])
@@ -113,7 +113,7 @@ def test_unverified_customer_identifiers_are_dropped_and_not_stored(fresh):
 @pytest.mark.parametrize("name", ["~~~???>>>", "a?b~c>d" * 10, "Ünïcødé 名前 🎉", "\u007f\u0000x", "x" * 70])
 def test_payload_segment_is_atob_safe_for_any_name(fresh, name):
     ids = {"k~?>": ["v?~>" * 20, "é" * 100]}
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": name[:60] + "?>~", "customerName": name,
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": name[:60] + "?>~", "customerName": name,
                     "verifiedCustomer": True, "customerIdentifiers": ids})
     assert r.status_code == 201, r.text
     token = r.json()["jwtToken"]
@@ -133,45 +133,45 @@ def test_payload_segment_is_atob_safe_for_any_name(fresh, name):
     ({}, 15 * 60),
 ])
 def test_lifetime(fresh, body, expected):
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "c", **body})
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c", **body})
     assert r.status_code == 201, r.text
     claims = verify(fresh, r.json()["jwtToken"])
     assert claims["exp"] - claims["iat"] == expected
 
 
 def test_lifetime_uses_the_integrations_own_range(fresh):
-    sales = fresh.mint({"integrationId": RETAIL["sales"], "customerId": "c"})
+    sales = fresh.mint({"integrationId": RETAIL_SALES.integration_id, "customerId": "c"})
     assert verify(fresh, sales.json()["jwtToken"])["exp"] - verify(fresh, sales.json()["jwtToken"])["iat"] == 30 * 60
-    short = fresh.mint({"integrationId": BANK["mortgages"], "customerId": "c", "ttl": 5}, tenant=BANK)
+    short = fresh.mint({"integrationId": BANK_MORTGAGES.integration_id, "customerId": "c", "ttl": 5}, tenant=BANK)
     assert short.status_code == 201
-    assert fresh.mint({"integrationId": BANK["mortgages"], "customerId": "c", "ttl": 121}, tenant=BANK).status_code == 400
+    assert fresh.mint({"integrationId": BANK_MORTGAGES.integration_id, "customerId": "c", "ttl": 121}, tenant=BANK).status_code == 400
 
 
 @pytest.mark.parametrize("body,field,code", [
     ({"customerId": "c"}, "integrationId", 20002),
     ({"integrationId": "not-a-uuid", "customerId": "c"}, "integrationId", 20006),
-    ({"integrationId": RETAIL["support"]}, "customerId", 20002),
-    ({"integrationId": RETAIL["support"], "customerId": ""}, "customerId", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "x" * 257}, "customerId", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": 12}, "customerId", 20005),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerName": "n" * 71}, "customerName", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "verifiedCustomer": "yes"}, "verifiedCustomer", 20005),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {}}, "customerIdentifiers", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {f"k{i}": ["v"] for i in range(11)}},
+    ({"integrationId": RETAIL.integration_id}, "customerId", 20002),
+    ({"integrationId": RETAIL.integration_id, "customerId": ""}, "customerId", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "x" * 257}, "customerId", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": 12}, "customerId", 20005),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerName": "n" * 71}, "customerName", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "verifiedCustomer": "yes"}, "verifiedCustomer", 20005),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {}}, "customerIdentifiers", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {f"k{i}": ["v"] for i in range(11)}},
      "customerIdentifiers", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k" * 51: ["v"]}}, "customerIdentifiers." + "k" * 51, 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k": []}}, "customerIdentifiers.k", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k": ["v"] * 6}}, "customerIdentifiers.k", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k": ["v" * 257]}}, "customerIdentifiers.k[0]", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k": [""]}}, "customerIdentifiers.k[0]", 20003),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k": "v"}}, "customerIdentifiers.k", 20005),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerIdentifiers": {"k": [1]}}, "customerIdentifiers.k[0]", 20005),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "ttl": 14}, "ttl", 20004),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "ttl": 61}, "ttl", 20004),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "ttl": 15.5}, "ttl", 20005),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "ttlSeconds": 0}, "ttlSeconds", 20004),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "ttlSeconds": 3601}, "ttlSeconds", 20004),
-    ({"integrationId": RETAIL["support"], "customerId": "c", "customerID": "typo"}, "customerID", 20001),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k" * 51: ["v"]}}, "customerIdentifiers." + "k" * 51, 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k": []}}, "customerIdentifiers.k", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k": ["v"] * 6}}, "customerIdentifiers.k", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k": ["v" * 257]}}, "customerIdentifiers.k[0]", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k": [""]}}, "customerIdentifiers.k[0]", 20003),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k": "v"}}, "customerIdentifiers.k", 20005),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerIdentifiers": {"k": [1]}}, "customerIdentifiers.k[0]", 20005),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "ttl": 14}, "ttl", 20004),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "ttl": 61}, "ttl", 20004),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "ttl": 15.5}, "ttl", 20005),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "ttlSeconds": 0}, "ttlSeconds", 20004),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "ttlSeconds": 3601}, "ttlSeconds", 20004),
+    ({"integrationId": RETAIL.integration_id, "customerId": "c", "customerID": "typo"}, "customerID", 20001),
 ])
 def test_each_constraint_is_a_violation(fresh, body, field, code):
     r = fresh.mint(body)
@@ -190,7 +190,7 @@ def test_every_violation_is_reported_at_once(fresh):
 
 
 def test_ttl_as_a_numeric_string_is_accepted_as_the_reference_back_end_sends_it(fresh):
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "ref", "ttl": "30"})
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "ref", "ttl": "30"})
     assert r.status_code == 201, r.text
     claims = jwt.decode(r.json()["jwtToken"][4:], options={"verify_signature": False})
     assert claims["exp"] - claims["iat"] == 30 * 60
@@ -199,7 +199,7 @@ def test_ttl_as_a_numeric_string_is_accepted_as_the_reference_back_end_sends_it(
 def test_request_errors(fresh):
     token = fresh.access_token()
     url = fresh.url("/api/digital/chat/v1/accounts/DEMOAA/tokens")
-    auth = {"Authorization": f"Bearer {token}", "appkey": RETAIL["appkey"]}
+    auth = {"Authorization": f"Bearer {token}", "appkey": RETAIL.app_key}
 
     def problem(r, status, code):
         assert r.status_code == status, r.text
@@ -210,8 +210,8 @@ def test_request_errors(fresh):
     problem(requests.post(url, headers={**auth, "Content-Type": "application/json"}, data="[1,2]"), 400, "malformed_json")
     problem(requests.post(url, headers={**auth, "Content-Type": "application/json"}, data=""), 400, "malformed_json")
     problem(requests.post(url, headers={**auth, "Content-Type": "text/plain"}, data="{}"), 415, "unsupported_media_type")
-    problem(requests.post(url, headers={"appkey": RETAIL["appkey"]}, json={}), 401, "missing_credentials")
-    problem(requests.post(url, headers={"appkey": RETAIL["appkey"], "Authorization": "Bearer nope"}, json={}), 401, "invalid_credentials")
+    problem(requests.post(url, headers={"appkey": RETAIL.app_key}, json={}), 401, "missing_credentials")
+    problem(requests.post(url, headers={"appkey": RETAIL.app_key, "Authorization": "Bearer nope"}, json={}), 401, "invalid_credentials")
     problem(requests.post(url, headers={"Authorization": f"Bearer {token}"}, json={}), 401, "missing_appkey")
     problem(requests.post(url, headers={"Authorization": f"Bearer {token}", "appkey": "zzz"}, json={}), 401, "invalid_appkey")
     problem(fresh.mint({"integrationId": "00000000-0000-4000-8000-000000000000", "customerId": "c"}), 404, "integration_not_found")
@@ -222,14 +222,14 @@ def test_request_errors(fresh):
 
 def test_expired_access_token_on_the_account_clock(fresh):
     token = fresh.access_token()
-    assert fresh.mint({"integrationId": RETAIL["support"], "customerId": "c"}, token=token).status_code == 201
+    assert fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"}, token=token).status_code == 201
     assert fresh.session_put("/__sim/accounts/DEMOAA/clock", {"mode": "virtual"}).status_code == 200
     advanced = fresh.post("/__sim/accounts/DEMOAA/clock/advance", json={"seconds": 3600})
     assert advanced.status_code == 200 and advanced.json()["mode"] == "virtual"
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "c"}, token=token)
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"}, token=token)
     assert r.status_code == 401 and r.json()["code"] == "expired_credentials"
     # a fresh access token works, and the JWT's iat is the account's virtual now
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "c"})
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"})
     assert r.status_code == 201
     claims = jwt.decode(r.json()["jwtToken"][4:], options={"verify_signature": False})
     now = fresh.get("/__sim/accounts/DEMOAA/clock").json()["now"]
@@ -239,22 +239,22 @@ def test_expired_access_token_on_the_account_clock(fresh):
 def test_one_account_never_gets_a_token_of_another(fresh):
     retail_token = fresh.access_token(RETAIL)
     # retail's client asking for the bank account: 403, no token
-    r = fresh.mint({"integrationId": BANK["cards"], "customerId": "c"}, token=retail_token, appkey=BANK["appkey"], account="DEMOBB")
+    r = fresh.mint({"integrationId": BANK.integration_id, "customerId": "c"}, token=retail_token, appkey=BANK.app_key, account="DEMOBB")
     assert r.status_code == 403 and "jwtToken" not in r.text
     # retail asking for a bank integration within its own account: 404
-    r = fresh.mint({"integrationId": BANK["cards"], "customerId": "c"}, token=retail_token)
+    r = fresh.mint({"integrationId": BANK.integration_id, "customerId": "c"}, token=retail_token)
     assert r.status_code == 404 and r.json()["code"] == "integration_not_found"
     # a bank app key on the retail account: 401
-    r = fresh.mint({"integrationId": RETAIL["support"], "customerId": "c"}, token=retail_token, appkey=BANK["appkey"])
+    r = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"}, token=retail_token, appkey=BANK.app_key)
     assert r.status_code == 401 and r.json()["code"] == "invalid_appkey"
     # the bank's own token works for the bank
-    assert fresh.mint({"integrationId": BANK["cards"], "customerId": "c"}, tenant=BANK).status_code == 201
+    assert fresh.mint({"integrationId": BANK.integration_id, "customerId": "c"}, tenant=BANK).status_code == 201
 
 
 def test_rotated_keys_keep_old_tokens_verifiable(fresh):
-    old = fresh.mint({"integrationId": RETAIL["support"], "customerId": "c"}).json()["jwtToken"]
+    old = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"}).json()["jwtToken"]
     r = fresh.post("/__sim/keys/rotate")
     assert r.status_code == 201
-    new = fresh.mint({"integrationId": RETAIL["support"], "customerId": "c"}).json()["jwtToken"]
+    new = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"}).json()["jwtToken"]
     assert jwt.get_unverified_header(new[4:])["kid"] == r.json()["kid"] != jwt.get_unverified_header(old[4:])["kid"]
     assert verify(fresh, old) and verify(fresh, new)

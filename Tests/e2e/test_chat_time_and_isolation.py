@@ -3,34 +3,23 @@ rule, and chats surviving kill -9."""
 import json
 import uuid
 
-from axpsim import BANK, RETAIL, Server
+from harness import BANK, RETAIL, RETAIL_SALES, Server
 from chat import Customer, receive, types
 
 
-def virtual(server, account="DEMOAA", now="2030-01-01T09:00:00Z"):
-    r = server.session_put(f"/__sim/accounts/{account}/clock", {"mode": "virtual", "now": now})
-    assert r.status_code == 200, r.text
-
-
-def advance(server, seconds, account="DEMOAA"):
-    r = server.post(f"/__sim/accounts/{account}/clock/advance", json={"seconds": seconds})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def test_fifteen_minute_token_lifecycle_on_the_virtual_clock(fresh):
-    virtual(fresh)
+    fresh.client.freeze_clock("DEMOAA", "2030-01-01T09:00:00Z")
     ann = Customer(fresh, "clock-ann")  # default ttl: 15 minutes
     ann.start_session()
     ws, _ = ann.socket()
-    assert advance(fresh, 11 * 60)["fired"] == 0
-    reminded = advance(fresh, 60)
+    assert fresh.client.advance_clock("DEMOAA", 11 * 60)["fired"] == 0
+    reminded = fresh.client.advance_clock("DEMOAA", 60)
     assert reminded["fired"] == 1 and reminded["now"] == "2030-01-01T09:12:00.000Z"
     reminder = json.loads(ws.recv(timeout=10))
     assert reminder["eventType"] == "TOKEN_EXPIRY_REMINDER" and reminder["secondsRemaining"] == 180
     assert reminder["eventDate"] == "2030-01-01T09:12:00.000Z" and reminder["expiresAt"] == "2030-01-01T09:15:00.000Z"
     assert ann.call("GET", f"/sessions/{ann.session_id}").status_code == 200
-    assert advance(fresh, 3 * 60)["fired"] == 1
+    assert fresh.client.advance_clock("DEMOAA", 3 * 60)["fired"] == 1
     expired = json.loads(ws.recv(timeout=10))
     assert expired["eventType"] == "TOKEN_EXPIRED" and expired["eventDate"] == "2030-01-01T09:15:00.000Z"
     refused = ann.call("GET", f"/sessions/{ann.session_id}")
@@ -40,7 +29,7 @@ def test_fifteen_minute_token_lifecycle_on_the_virtual_clock(fresh):
     fresh_token = Customer(fresh, "clock-ann").jwt
     assert ann.call("GET", f"/sessions/{ann.session_id}", jwt=fresh_token).status_code == 200
     ann.jwt = fresh_token
-    assert advance(fresh, 12 * 60)["fired"] == 1
+    assert fresh.client.advance_clock("DEMOAA", 12 * 60)["fired"] == 1
     assert json.loads(ws.recv(timeout=10))["eventType"] == "TOKEN_EXPIRY_REMINDER"
     # The long poll never carries axpsim's own types.
     assert [e for e in ann.poll() if e["eventType"].startswith("TOKEN")] == []
@@ -49,15 +38,15 @@ def test_fifteen_minute_token_lifecycle_on_the_virtual_clock(fresh):
 
 
 def test_idle_customer_is_disconnected_on_the_virtual_clock(fresh):
-    virtual(fresh)
-    ann = Customer(fresh, "idle-ann", integration="sales", ttl=60)  # sales: idleTimeoutSeconds 600
+    fresh.client.freeze_clock("DEMOAA", "2030-01-01T09:00:00Z")
+    ann = Customer(fresh, "idle-ann", tenant=RETAIL_SALES, ttl=60)  # sales: idleTimeoutSeconds 600
     ann.start_session()
     chat = ann.create_engagement()
     fresh.post(f"/__sim/engagements/{chat.id}/agent/join", json={})
-    advance(fresh, 500)
+    fresh.client.advance_clock("DEMOAA", 500)
     assert ann.send(chat, "still here").status_code == 201  # activity re-arms the timer
-    assert advance(fresh, 500)["fired"] == 0
-    assert advance(fresh, 100)["fired"] == 1
+    assert fresh.client.advance_clock("DEMOAA", 500)["fired"] == 0
+    assert fresh.client.advance_clock("DEMOAA", 100)["fired"] == 1
     ended = [e for e in ann.poll() if e["eventType"] == "PARTICIPANT_DISCONNECTED"]
     assert ended[-1]["participant"]["participantType"] == "CUSTOMER" and ended[-1]["reason"] == "USER_INACTIVE"
     detail = fresh.get(f"/__sim/engagements/{chat.id}").json()
@@ -87,15 +76,15 @@ def test_isolation_between_customers_accounts_and_integrations(fresh):
     # Ben's session with Ann's chat id, using Ben's own token.
     assert ben.call("POST", "/engagements", {"sessionId": ann.session_id}).status_code == 403
     # Another account: its ids are unknown (404), its token is refused on this integration (403).
-    bank = Customer(fresh, "iso-ann", tenant=BANK, integration="cards")
+    bank = Customer(fresh, "iso-ann", tenant=BANK)
     bank.start_session()
     r = bank.call("GET", f"/sessions/{ann.session_id}")
     assert r.status_code == 404 and r.json()["detail"] == "Session not found"
     assert bank.call("GET", f"/engagements/{chat.id}").status_code == 404
-    cross = Customer(fresh, "iso-ann", jwt=bank.jwt, integration=RETAIL["support"])
+    cross = Customer(fresh, "iso-ann", jwt=bank.jwt, integration=RETAIL.integration_id)
     assert cross.call("GET", f"/sessions/{ann.session_id}").status_code in (401, 403)
     # Another integration of the same account: the token names one integration.
-    other = Customer(fresh, "iso-ann", jwt=ann.jwt, integration=RETAIL["sales"])
+    other = Customer(fresh, "iso-ann", jwt=ann.jwt, integration=RETAIL_SALES.integration_id)
     assert other.call("POST", "/sessions", {}).status_code == 403
     # Wrong credentials.
     assert ann.call("GET", f"/sessions/{ann.session_id}", jwt="jwt.a.b.c").status_code == 401
@@ -109,20 +98,20 @@ def test_isolation_between_customers_accounts_and_integrations(fresh):
 
 def test_chats_and_event_logs_survive_kill_9(tmp_path):
     db = str(tmp_path / "state.sqlite")
-    first = Server(db=db, workdir=tmp_path).start()
-    virtual(first, now="2030-06-01T12:00:00Z")
+    first = Server(db=db).start()
+    first.client.freeze_clock("DEMOAA", "2030-06-01T12:00:00Z")
     ann = Customer(first, "durable-ann")
     ann.start_session()
     chat = ann.create_engagement()
-    first.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "Alice"})
+    first.client.agent_join(chat.id, "Alice")
     assert ann.send(chat, "before the crash").status_code == 201
     seen = ann.poll()
     ws, _ = ann.socket()
     assert len(receive(ws, len(seen))) == len(seen)
-    first.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "unseen by the poller"})
+    first.client.agent_say(chat.id, "unseen by the poller")
     assert first.kill9() == -9
 
-    second = Server(db=db, workdir=tmp_path).start()
+    second = Server(db=db).start()
     try:
         ann.server = second
         clock = second.get("/__sim/accounts/DEMOAA/clock").json()
@@ -133,6 +122,6 @@ def test_chats_and_event_logs_survive_kill_9(tmp_path):
         history = [m["body"]["elementText"]["text"] for m in ann.history(chat, order="ASC").json()["messages"]]
         assert history == ["before the crash", "unseen by the poller", "after the restart"]
         # The token reminder timer survived too.
-        assert advance(second, 12 * 60)["fired"] == 1
+        assert second.client.advance_clock("DEMOAA", 12 * 60)["fired"] == 1
     finally:
         assert second.stop() == 0

@@ -4,7 +4,7 @@ import os
 import subprocess
 import time
 
-from axpsim import BIN, FIXTURES, Server
+from harness import BIN, FIXTURES, Server
 
 
 def run(*args, env=None, timeout=60):

@@ -12,7 +12,7 @@ import pytest
 
 from browser import CHROME, CHROMEDRIVER, start_chrome  # noqa: E402
 
-from axpsim import Server
+from harness import Server
 
 
 _REQUIRED = os.environ.get("AXPSIM_CONSOLE_REQUIRED") == "1" or os.environ.get("CI")

@@ -9,7 +9,7 @@ import urllib.parse
 import pytest
 import requests
 
-from axpsim import BIN, FIXTURES, RETAIL, Server
+from harness import BIN, FIXTURES, RETAIL, Server
 
 TOKEN = "s3cret-control-token"
 
@@ -168,7 +168,7 @@ def test_dns_rebinding_host_is_refused_without_a_token(server):
 
 
 def test_sdk_apis_keep_their_cors(server):
-    pre = server.options(f"/sdk/digital/chat/v1/integrations/{RETAIL['support']}/sessions",
+    pre = server.options(f"/sdk/digital/chat/v1/integrations/{RETAIL.integration_id}/sessions",
                          headers={"Origin": EVIL, "Access-Control-Request-Method": "POST",
                                   "Access-Control-Request-Headers": "authorization, appkey, content-type"})
     assert pre.status_code == 204 and pre.headers["Access-Control-Allow-Origin"] == EVIL

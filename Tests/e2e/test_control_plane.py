@@ -4,7 +4,7 @@ import re
 import pytest
 import requests
 
-from axpsim import BANK, RETAIL, Server
+from harness import BANK, RETAIL, Server, Tenant
 
 
 def test_health_reports_every_part(server):
@@ -29,7 +29,7 @@ def test_provision_an_account_end_to_end_and_mint_with_it(fresh):
     body = integration.json()
     assert re.fullmatch(r"[0-9a-f-]{36}", body["integrationId"])
     assert (body["defaultTtlMinutes"], body["minTtlMinutes"], body["maxTtlMinutes"], body["reminderLeadSeconds"]) == (15, 15, 90, 180)
-    tenant = {"account": account_id, "client": client["clientId"], "secret": client["clientSecret"], "appkey": appkey}
+    tenant = Tenant(account_id, client["clientId"], client["clientSecret"], appkey, body["integrationId"])
     r = fresh.mint({"integrationId": body["integrationId"], "customerId": "c", "ttl": 90}, tenant=tenant)
     assert r.status_code == 201, r.text
     view = fresh.get(f"/__sim/accounts/{account_id}").json()
@@ -45,7 +45,7 @@ def test_provisioning_crud_and_errors(fresh):
     assert fresh.patch("/__sim/accounts/ABCDEF", {"name": "Renamed"}).json()["name"] == "Renamed"
     assert fresh.get("/__sim/accounts/ABCDEF").json()["name"] == "Renamed"
 
-    created = fresh.post("/__sim/accounts/ABCDEF/integrations", json={"name": "a", "integrationId": RETAIL["support"]})
+    created = fresh.post("/__sim/accounts/ABCDEF/integrations", json={"name": "a", "integrationId": RETAIL.integration_id})
     assert created.status_code == 409 and created.json()["code"] == "duplicate_integration"
     invalid = fresh.post("/__sim/accounts/ABCDEF/integrations", json={"minTtlMinutes": 30, "maxTtlMinutes": 20, "queue": 5})
     assert invalid.status_code == 400
@@ -62,7 +62,7 @@ def test_provisioning_crud_and_errors(fresh):
     assert patched.status_code == 200 and patched.json()["queue"] == "vip" and patched.json()["routingAttributes"] == {"lang": "fr"}
     assert fresh.get(path).json()["idleTimeoutSeconds"] == 120
     # another account's integration is invisible through this account
-    assert fresh.get(f"/__sim/accounts/ABCDEF/integrations/{RETAIL['support']}").status_code == 404
+    assert fresh.get(f"/__sim/accounts/ABCDEF/integrations/{RETAIL.integration_id}").status_code == 404
     assert fresh.delete(path).status_code == 204
     assert fresh.get(path).status_code == 404
 
@@ -80,8 +80,8 @@ def test_provisioning_crud_and_errors(fresh):
 
 
 def test_account_reset_leaves_other_accounts_untouched(fresh):
-    fresh.mint({"integrationId": RETAIL["support"], "customerId": "retail-cust"})
-    fresh.mint({"integrationId": BANK["cards"], "customerId": "bank-cust"}, tenant=BANK)
+    fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "retail-cust"})
+    fresh.mint({"integrationId": BANK.integration_id, "customerId": "bank-cust"}, tenant=BANK)
     bank_token = fresh.access_token(BANK)
     extra = fresh.post("/__sim/accounts/DEMOAA/integrations", json={"name": "extra"}).json()["integrationId"]
     assert fresh.post("/__sim/accounts/DEMOAA/reset").status_code == 200
@@ -90,7 +90,7 @@ def test_account_reset_leaves_other_accounts_untouched(fresh):
     assert fresh.get(f"/__sim/accounts/DEMOAA/integrations/{extra}").status_code == 404
     # the bank keeps its customer and its access token
     assert [c["customerId"] for c in fresh.get("/__sim/accounts/DEMOBB/customers").json()["customers"]] == ["bank-cust"]
-    assert fresh.mint({"integrationId": BANK["cards"], "customerId": "x"}, tenant=BANK, token=bank_token).status_code == 201
+    assert fresh.mint({"integrationId": BANK.integration_id, "customerId": "x"}, tenant=BANK, token=bank_token).status_code == 201
 
 
 def test_reset_of_a_non_fixture_account_keeps_its_provisioning(fresh):
@@ -98,7 +98,7 @@ def test_reset_of_a_non_fixture_account_keeps_its_provisioning(fresh):
     fresh.post("/__sim/accounts/TESTAA/clients", json={"clientId": "c", "clientSecret": "s"})
     fresh.post("/__sim/accounts/TESTAA/appkeys", json={"appKey": "ka"})
     integration = fresh.post("/__sim/accounts/TESTAA/integrations", json={"name": "i"}).json()["integrationId"]
-    tenant = {"account": "TESTAA", "client": "c", "secret": "s", "appkey": "ka"}
+    tenant = Tenant("TESTAA", "c", "s", "ka", integration)
     token = fresh.access_token(tenant)
     assert fresh.mint({"integrationId": integration, "customerId": "c1"}, tenant=tenant, token=token).status_code == 201
     assert fresh.post("/__sim/accounts/TESTAA/reset").json() == {"reset": "TESTAA", "fixture": False}

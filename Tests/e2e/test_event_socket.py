@@ -5,7 +5,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from axpsim import BANK, RETAIL
+from harness import BANK, RETAIL
 from chat import Customer, receive, types
 
 
@@ -27,7 +27,7 @@ def test_auth_ready_replay_then_live_in_the_long_poll_ids(fresh):
     fresh.post(f"/__sim/engagements/{chat.id}/agent/join", json={})
     fresh.post(f"/__sim/engagements/{chat.id}/agent/typing", json={})
     fresh.post(f"/__sim/engagements/{chat.id}/queue-position", json={"position": 3, "estimatedWaitSeconds": 60})
-    fresh.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "hello"})
+    fresh.client.agent_say(chat.id, "hello")
     live = receive(ws, 4)
     assert types(live) == ["PARTICIPANT_ADDED", "TYPING", "QUEUE_POSITION", "MESSAGE"]
     assert live[2]["position"] == 3 and live[2]["estimatedWaitSeconds"] == 60
@@ -39,7 +39,7 @@ def test_auth_ready_replay_then_live_in_the_long_poll_ids(fresh):
     ws2, ready2 = ann.socket(last_event_id=replay[-1]["eventId"])
     assert ready2["lastEventId"] == "2"
     assert receive(ws2, 4) == live
-    fresh.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "both"})
+    fresh.client.agent_say(chat.id, "both")
     assert receive(ws, 1) == receive(ws2, 1)
     ws.send(json.dumps({"type": "ping"}))
     assert json.loads(ws.recv(timeout=10)) == {"type": "pong"}
@@ -60,7 +60,7 @@ def test_close_codes(fresh):
     other = Customer(fresh, "someone-else")
     stranger, frame = other.socket(session_id=ann.session_id)
     assert frame["code"] == "forbidden" and closed_code(stranger) == 4403
-    bank = Customer(fresh, "ws-codes", tenant=BANK, integration="cards")
+    bank = Customer(fresh, "ws-codes", tenant=BANK)
     cross, frame = bank.socket(session_id=ann.session_id)
     assert closed_code(cross) in (4403, 4404)
     garbage = connect(f"{fresh.ws}{ann.base}/sessions/{ann.session_id}/events", subprotocols=["axpsim.events.v1"])
@@ -91,7 +91,7 @@ def test_dropped_socket_resumes_without_loss_or_duplicates(fresh):
             seen.append(json.loads(ws.recv(timeout=10)))
     assert info.value.rcvd is None  # abrupt: no close frame
     for i in range(3):
-        fresh.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": f"while away {i}"})
+        fresh.client.agent_say(chat.id, f"while away {i}")
     back, ready = ann.socket(last_event_id=seen[-1]["eventId"])
     rest = receive(back, 3)
     ids = [int(e["eventId"]) for e in seen + rest]
@@ -125,7 +125,7 @@ def test_journal_long_polls_every_event(fresh):
 
 
 def test_slow_consumer_is_closed_and_resumes_without_loss():
-    from axpsim import Server
+    from harness import Server
     s = Server("--ws-queue-frames", "4").start()
     try:
         ann = Customer(s, "slow")
@@ -133,7 +133,7 @@ def test_slow_consumer_is_closed_and_resumes_without_loss():
         chat = ann.create_engagement()
         s.post(f"/__sim/engagements/{chat.id}/agent/join", json={})
         for i in range(300):
-            assert s.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": f"m{i}"}).status_code == 201
+            s.client.agent_say(chat.id, f"m{i}")
         total = 303  # created, customer added, agent added, 300 messages
         received, slow_closes, last = [], 0, None
         for _ in range(total):

@@ -8,7 +8,7 @@ import pytest
 import requests
 from websockets.exceptions import ConnectionClosed
 
-from axpsim import RETAIL
+from harness import RETAIL
 from chat import Customer, receive
 
 

@@ -12,22 +12,22 @@ import pytest
 import requests
 import websockets
 
-from axpsim import BIN, FIXTURES, RETAIL, ROOT, Server
+from harness import BIN, FIXTURES, RETAIL, ROOT, Server
 
 
 def test_state_survives_kill_9_and_restart(tmp_path):
     db = str(tmp_path / "state.sqlite")
-    first = Server(db=db, workdir=tmp_path).start()
+    first = Server(db=db).start()
     kid = first.get("/.well-known/jwks.json").json()["keys"][0]["kid"]
     assert first.post("/__sim/accounts", json={"accountId": "KEEPME", "name": "kept"}).status_code == 201
     token = first.access_token()
-    minted = first.mint({"integrationId": RETAIL["support"], "customerId": "durable"}, token=token)
+    minted = first.mint({"integrationId": RETAIL.integration_id, "customerId": "durable"}, token=token)
     assert minted.status_code == 201
     assert first.post("/__sim/accounts/DEMOAA/clock", json={}).status_code == 405
     first.session_put("/__sim/accounts/DEMOBB/clock", {"mode": "virtual", "now": "2031-05-05T05:05:05Z"})
     assert first.kill9() == -9
 
-    second = Server(db=db, workdir=tmp_path).start()
+    second = Server(db=db).start()
     try:
         assert second.get("/.well-known/jwks.json").json()["keys"][0]["kid"] == kid, "the signing key persists"
         assert second.get("/__sim/accounts/KEEPME").json()["name"] == "kept"
@@ -37,7 +37,7 @@ def test_state_survives_kill_9_and_restart(tmp_path):
         assert [c["customerId"] for c in second.get("/__sim/accounts/DEMOAA/customers").json()["customers"]] == ["durable"]
         assert second.get("/__sim/accounts/DEMOBB/clock").json() == {"mode": "virtual", "now": "2031-05-05T05:05:05.000Z"}
         # the access token granted before the crash still works
-        assert second.mint({"integrationId": RETAIL["support"], "customerId": "again"}, token=token).status_code == 201
+        assert second.mint({"integrationId": RETAIL.integration_id, "customerId": "again"}, token=token).status_code == 201
         jwks = second.get("/.well-known/jwks.json").json()
         compact = minted.json()["jwtToken"][4:]
         key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwks["keys"][0]))
@@ -47,7 +47,7 @@ def test_state_survives_kill_9_and_restart(tmp_path):
 
 
 def test_sigterm_checkpoints_and_exits_0(tmp_path):
-    s = Server(db=str(tmp_path / "s.sqlite"), workdir=tmp_path).start()
+    s = Server(db=str(tmp_path / "s.sqlite")).start()
     session = requests.Session()
     assert session.get(s.url("/__sim/health")).status_code == 200
     assert s.post("/__sim/accounts", json={"accountId": "WALWAL"}).status_code == 201
@@ -67,11 +67,11 @@ def test_keep_alive_serves_many_requests_on_one_connection(server):
         response.read()
         assert response.status == 200
         assert response.getheader("Connection", "").lower() != "close"
-    body = json.dumps({"integrationId": RETAIL["support"], "customerId": "k"})
+    body = json.dumps({"integrationId": RETAIL.integration_id, "customerId": "k"})
     token = server.access_token()
     for _ in range(5):
         connection.request("POST", "/api/digital/chat/v1/accounts/DEMOAA/tokens", body=body,
-                           headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}", "appkey": RETAIL["appkey"]})
+                           headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}", "appkey": RETAIL.app_key})
         response = connection.getresponse()
         response.read()
         assert response.status == 201
@@ -80,14 +80,14 @@ def test_keep_alive_serves_many_requests_on_one_connection(server):
 
 def test_chunked_body_is_reassembled(server):
     token = server.access_token()
-    payload = json.dumps({"integrationId": RETAIL["support"], "customerId": "chunky", "customerName": "C" * 60}).encode()
+    payload = json.dumps({"integrationId": RETAIL.integration_id, "customerId": "chunky", "customerName": "C" * 60}).encode()
 
     def chunks():
         for i in range(0, len(payload), 7):
             yield payload[i:i + 7]
 
     r = requests.post(server.url("/api/digital/chat/v1/accounts/DEMOAA/tokens"), data=chunks(), timeout=10,
-                      headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}", "appkey": RETAIL["appkey"]})
+                      headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}", "appkey": RETAIL.app_key})
     assert r.status_code == 201, r.text
 
 
@@ -114,7 +114,7 @@ ROUTES = [
     ("POST", "/__sim/accounts/DEMOAA/clients"),
     ("POST", "/__sim/accounts/DEMOAA/appkeys"),
     ("POST", "/__sim/accounts/DEMOAA/integrations"),
-    ("PATCH", f"/__sim/accounts/DEMOAA/integrations/{RETAIL['support']}"),
+    ("PATCH", f"/__sim/accounts/DEMOAA/integrations/{RETAIL.integration_id}"),
     ("PUT", "/__sim/accounts/DEMOAA/clock"),
     ("POST", "/__sim/accounts/DEMOAA/clock/advance"),
     ("GET", "/__sim/requests?limit=abc"),
@@ -132,7 +132,7 @@ def test_malformed_input_never_gets_a_5xx(server):
     content_types = ["application/json", "application/x-www-form-urlencoded", "text/plain", "", "application/json; charset=utf-8"]
     for method, path in ROUTES:
         for body in bodies:
-            headers = {"Content-Type": rng.choice(content_types), "Authorization": f"Bearer {token}", "appkey": RETAIL["appkey"]}
+            headers = {"Content-Type": rng.choice(content_types), "Authorization": f"Bearer {token}", "appkey": RETAIL.app_key}
             r = requests.request(method, server.url(path), data=body, headers=headers, timeout=10)
             assert r.status_code < 500, (method, path, body, r.status_code, r.text)
     # weird paths and methods
@@ -190,12 +190,12 @@ def test_cli_version_and_help():
 
 def test_cli_token_mints_offline_with_the_servers_key(tmp_path):
     db = str(tmp_path / "s.sqlite")
-    r = run_cli("token", "--account", "DEMOAA", "--integration", RETAIL["support"], "--customer", "offline",
+    r = run_cli("token", "--account", "DEMOAA", "--integration", RETAIL.integration_id, "--customer", "offline",
                 "--ttl-seconds", "600", "--db", db, "--fixtures", str(FIXTURES))
     assert r.returncode == 0, r.stderr
     token = r.stdout.strip()
     assert token.startswith("jwt.")
-    s = Server(db=db, workdir=tmp_path).start()
+    s = Server(db=db).start()
     try:
         jwks = s.get("/.well-known/jwks.json").json()
         key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwks["keys"][0]))

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from axpsim import BANK, RETAIL, Server
+from harness import BANK, RETAIL, Server
 from omni import OmniCustomer, file_body
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) + b"\r\n--boundary-lookalike--\r\n%%EOF\n"
@@ -18,17 +18,7 @@ UPLOAD_URL = re.compile(r"^http://127\.0\.0\.1:\d+/sdk/digital/chat/v1/uploads/(
 DOWNLOAD_URL = re.compile(r"^http://127\.0\.0\.1:\d+/sdk/digital/chat/v1/attachments/([0-9a-f-]{36})\?expires=(\d+)&signature=([A-Za-z0-9_-]+)$")
 
 
-def virtual(server, account=RETAIL["account"], now="2030-01-01T09:00:00Z"):
-    r = server.session_put(f"/__sim/accounts/{account}/clock", {"mode": "virtual", "now": now})
-    assert r.status_code == 200, r.text
-
-
-def advance(server, seconds, account=RETAIL["account"]):
-    r = server.post(f"/__sim/accounts/{account}/clock/advance", json={"seconds": seconds})
-    assert r.status_code == 200, r.text
-
-
-def customer_in_chat(server, customer_id, tenant=RETAIL, integration="support"):
+def customer_in_chat(server, customer_id, tenant=RETAIL, integration=None):
     c = OmniCustomer(server, customer_id, tenant=tenant, integration=integration)
     c.init()
     c.start_chat()
@@ -79,7 +69,7 @@ def violation_fields(r):
 def test_a_file_and_an_image_go_from_upload_to_message_to_download(fresh):
     ann = customer_in_chat(fresh, "att-ann")
     eid = ann.engagement["engagementId"]
-    fresh.post(f"/__sim/engagements/{eid}/agent/join", json={"displayName": "Alice"})
+    fresh.client.agent_join(eid, "Alice")
     ann.poll()
 
     announced = announce(ann)
@@ -123,7 +113,7 @@ def test_a_file_and_an_image_go_from_upload_to_message_to_download(fresh):
     messages = fresh.get(f"/__sim/engagements/{eid}/messages").json()["messages"]
     assert [m["attachments"][0]["name"] for m in messages if "attachments" in m] == ["invoice.pdf", "photo.png"]
     assert requests.get(messages[-1]["attachments"][0]["url"], timeout=30).content == PNG
-    journal = fresh.get("/__sim/events", params={"accountId": RETAIL["account"]}).json()["events"]
+    journal = fresh.get("/__sim/events", params={"accountId": RETAIL.account_id}).json()["events"]
     assert any(e["event"].get("message", {}).get("attachments", [{}])[0].get("name") == "invoice.pdf" for e in journal)
     assert {a["state"] for a in files_of(fresh, eid).values()} == {"attached"}
 
@@ -131,7 +121,7 @@ def test_a_file_and_an_image_go_from_upload_to_message_to_download(fresh):
 def test_the_contact_center_sends_a_file_the_customer_downloads(fresh):
     ann = customer_in_chat(fresh, "att-cc")
     eid = ann.engagement["engagementId"]
-    fresh.post(f"/__sim/engagements/{eid}/agent/join", json={"displayName": "Alice"})
+    fresh.client.agent_join(eid, "Alice")
     r = fresh.post(f"/__sim/engagements/{eid}/attachments", files={"mediaFile": ("terms.pdf", PDF, "application/pdf")})
     assert r.status_code == 201, r.text
     upload = r.json()
@@ -169,7 +159,7 @@ def test_the_contact_center_sends_a_file_the_customer_downloads(fresh):
 def test_a_send_naming_a_file_not_uploaded_by_this_session_is_refused(fresh):
     ann = customer_in_chat(fresh, "att-iso-ann")
     bob = customer_in_chat(fresh, "att-iso-bob")
-    carl = customer_in_chat(fresh, "att-iso-carl", tenant=BANK, integration="cards")
+    carl = customer_in_chat(fresh, "att-iso-carl", tenant=BANK)
     field = ["body.richMediaPayload.attachmentIds"]
     # Another customer's, another account's, an announced-but-not-uploaded, and an unknown id.
     for attachment_id in (uploaded(bob), uploaded(carl), announce(ann)["attachmentId"], "00000000-0000-4000-8000-000000000000"):
@@ -192,7 +182,7 @@ def test_a_send_naming_a_file_not_uploaded_by_this_session_is_refused(fresh):
 
 
 def test_signed_urls_refuse_tampering_expiry_and_other_accounts(fresh):
-    virtual(fresh)
+    fresh.client.freeze_clock(RETAIL.account_id, "2030-01-01T09:00:00Z")
     ann = customer_in_chat(fresh, "att-sig-ann")
     eid = ann.engagement["engagementId"]
     announced = announce(ann)
@@ -219,7 +209,7 @@ def test_signed_urls_refuse_tampering_expiry_and_other_accounts(fresh):
         problem(requests.get(flipped_download, timeout=30), 403, "signed_url_invalid")
 
     # Another account's signature on this account's file: refused.
-    carl = customer_in_chat(fresh, "att-sig-carl", tenant=BANK, integration="cards")
+    carl = customer_in_chat(fresh, "att-sig-carl", tenant=BANK)
     carl_url = carl.send_file("bank.pdf", PDF, "application/pdf").json()["attachments"][0]["url"]
     carl_query = parse_qs(urlsplit(carl_url).query)
     foreign = with_query(download, signature=carl_query["signature"][0], expires=carl_query["expires"][0])
@@ -228,11 +218,11 @@ def test_signed_urls_refuse_tampering_expiry_and_other_accounts(fresh):
 
     # Expiry on the account's VIRTUAL clock: an upload URL lasts 15 minutes, a download URL 24 hours.
     late = announce(ann)
-    advance(fresh, 16 * 60)
+    fresh.client.advance_clock(RETAIL.account_id, 16 * 60)
     problem(ann.upload(late["presignedUrl"], "invoice.pdf", PDF, "application/pdf"), 403, "signed_url_expired")
     assert files_of(fresh, eid)[late["attachmentId"]]["state"] == "pending"
     assert requests.get(download, timeout=30).status_code == 200
-    advance(fresh, 24 * 3600)
+    fresh.client.advance_clock(RETAIL.account_id, 24 * 3600)
     problem(requests.get(download, timeout=30), 403, "signed_url_expired")
     # The other account's clock did not move: its URL still works. A fresh URL of ours works too.
     assert requests.get(carl_url, timeout=30).status_code == 200
@@ -298,12 +288,12 @@ def test_generate_upload_url_checks_the_announcement_and_the_chat(fresh):
     bob.init()
     problem(bob.generate_upload_url("a.pdf", 10, engagement=ann.engagement), 403, "forbidden")
     problem(ann.generate_upload_url("a.pdf", 10, engagement={"engagementId": "00000000-0000-4000-8000-000000000000"}), 404)
-    fresh.post(f"/__sim/engagements/{ann.engagement['engagementId']}/end", json={})
+    fresh.client.end_chat(ann.engagement['engagementId'])
     problem(ann.generate_upload_url("a.pdf", 10), 409, "engagement_ended")
 
 
 def test_a_smaller_attachment_limit_is_enforced_on_announcements_and_bodies(tmp_path):
-    s = Server("--max-attachment-size", "4096", workdir=tmp_path).start()
+    s = Server("--max-attachment-size", "4096").start()
     try:
         ann = customer_in_chat(s, "att-limit")
         assert violation_fields(ann.generate_upload_url("a.pdf", 4097, "application/pdf")) == ["attachmentSize"]
@@ -323,12 +313,12 @@ def test_a_smaller_attachment_limit_is_enforced_on_announcements_and_bodies(tmp_
 def test_attachments_go_with_their_account_and_come_back_with_a_snapshot(fresh):
     ann = customer_in_chat(fresh, "att-reset")
     url = ann.send_file("invoice.pdf", PDF, "application/pdf").json()["attachments"][0]["url"]
-    bank = customer_in_chat(fresh, "att-reset-bank", tenant=BANK, integration="cards")
+    bank = customer_in_chat(fresh, "att-reset-bank", tenant=BANK)
     bank_url = bank.send_file("statement.pdf", PDF, "application/pdf").json()["attachments"][0]["url"]
     assert fresh.post("/__sim/snapshots", json={"name": "with-file"}).status_code == 201
     try:
         # An account reset takes the account's files, not another account's.
-        assert fresh.post(f"/__sim/accounts/{RETAIL['account']}/reset").status_code == 200
+        assert fresh.post(f"/__sim/accounts/{RETAIL.account_id}/reset").status_code == 200
         problem(requests.get(url, timeout=30), 404, "attachment_not_found")
         assert requests.get(bank_url, timeout=30).status_code == 200
         # A restore brings them back, bytes and URLs alike (the signing secret is the database's).
@@ -336,7 +326,7 @@ def test_attachments_go_with_their_account_and_come_back_with_a_snapshot(fresh):
         got = requests.get(url, timeout=30)
         assert got.status_code == 200 and got.content == PDF
         # Deleting the account deletes them too.
-        assert fresh.delete(f"/__sim/accounts/{RETAIL['account']}").status_code == 204
+        assert fresh.delete(f"/__sim/accounts/{RETAIL.account_id}").status_code == 204
         problem(requests.get(url, timeout=30), 404, "attachment_not_found")
         assert fresh.post("/__sim/snapshots/with-file/restore").status_code == 200
         assert requests.get(url, timeout=30).content == PDF
@@ -345,12 +335,12 @@ def test_attachments_go_with_their_account_and_come_back_with_a_snapshot(fresh):
 
 
 def test_retention_prunes_attachments_with_their_chat(fresh):
-    virtual(fresh)
+    fresh.client.freeze_clock(RETAIL.account_id, "2030-01-01T09:00:00Z")
     ann = customer_in_chat(fresh, "att-prune")
     eid = ann.engagement["engagementId"]
     sent = ann.send_file("invoice.pdf", PDF, "application/pdf").json()["attachments"][0]
-    fresh.post(f"/__sim/engagements/{eid}/end", json={})
-    advance(fresh, 24 * 3600 + 60)
+    fresh.client.end_chat(eid)
+    fresh.client.advance_clock(RETAIL.account_id, 24 * 3600 + 60)
     report = fresh.post("/__sim/prune").json()
     assert report["attachments"] >= 1 and report["engagements"] >= 1, report
     problem(requests.get(sent["url"], timeout=30), 404, "attachment_not_found")
@@ -358,14 +348,14 @@ def test_retention_prunes_attachments_with_their_chat(fresh):
 
 def test_a_recording_keeps_the_files_metadata_in_its_transcript(tmp_path):
     out = tmp_path / "recorded"
-    s = Server("--scenarios", str(out), workdir=tmp_path).start()
+    s = Server("--scenarios", str(out)).start()
     try:
         ann = customer_in_chat(s, "att-rec")
         eid = ann.engagement["engagementId"]
         rec = s.post("/__sim/recordings", json={"engagementId": eid, "name": "with-file"}).json()
-        s.post(f"/__sim/engagements/{eid}/agent/join", json={"displayName": "Alice"})
+        s.client.agent_join(eid, "Alice")
         assert ann.send_file("invoice.pdf", PDF, "application/pdf", caption="my invoice").status_code == 200
-        s.post(f"/__sim/engagements/{eid}/end", json={})
+        s.client.end_chat(eid)
         stopped = s.post(f"/__sim/recordings/{rec['recordingId']}/stop").json()
         assert f"[file] my invoice: invoice.pdf (application/pdf, {len(PDF)} bytes)" in stopped["yaml"], stopped["yaml"]
     finally:
@@ -374,14 +364,14 @@ def test_a_recording_keeps_the_files_metadata_in_its_transcript(tmp_path):
 
 def test_urls_survive_a_restart(tmp_path):
     db = str(tmp_path / "state.sqlite")
-    s = Server(db=db, workdir=tmp_path).start()
+    s = Server(db=db).start()
     try:
         ann = customer_in_chat(s, "att-restart")
         url = ann.send_file("invoice.pdf", PDF, "application/pdf").json()["attachments"][0]["url"]
         pending = announce(ann)
     finally:
         assert s.stop() == 0
-    s = Server(db=db, workdir=tmp_path).start()
+    s = Server(db=db).start()
     try:
         # Same secret, same port-independent path: the old URLs work on the new server's address.
         moved = re.sub(r"^http://127\.0\.0\.1:\d+", s.http, url)
@@ -394,7 +384,7 @@ def test_urls_survive_a_restart(tmp_path):
 
 
 def test_urls_are_written_on_the_public_host(tmp_path):
-    s = Server("--public-host", "axp.test", workdir=tmp_path).start()
+    s = Server("--public-host", "axp.test").start()
     try:
         ann = customer_in_chat(s, "att-host")
         announced = announce(ann)

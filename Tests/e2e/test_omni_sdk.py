@@ -6,18 +6,12 @@ import re
 import pytest
 import urllib3  # noqa: F401 (the warning class named in a filter)
 
-from axpsim import BANK, RETAIL
+from harness import BANK, RETAIL
 from chat import Customer
 from omni import OmniCustomer, location, postback, text
 
 CLIENT_INTERNAL = {"CONVERSATION_SYNC", "PARTICIPANT_SYNC", "PARTICIPANT_LIST_UPDATE", "SESSION_ERROR", "IDLE_TIMEOUT",
                    "JWT_STATE_CHANGED"}
-
-
-def agent_join(server, engagement_id, name="Alice"):
-    r = server.post(f"/__sim/engagements/{engagement_id}/agent/join", json={"displayName": name})
-    assert r.status_code == 201, r.text
-    return r.json()
 
 
 def test_a_session_carries_the_customers_conversation_and_participant_id(fresh):
@@ -61,11 +55,11 @@ def test_the_chat_sdk_path_keeps_several_chats_unless_the_integration_limits_the
     web.start_session()
     web.create_engagement()
     web.create_engagement()
-    r = fresh.patch(f"/__sim/accounts/{RETAIL['account']}/integrations/{RETAIL['support']}", {"maxOpenEngagements": 2})
+    r = fresh.patch(f"/__sim/accounts/{RETAIL.account_id}/integrations/{RETAIL.integration_id}", {"maxOpenEngagements": 2})
     assert r.status_code == 200 and r.json()["maxOpenEngagements"] == 2
     refused = web.call("POST", "/engagements", {"sessionId": web.session_id, "engagementParameters": {}})
     assert refused.status_code == 400 and refused.json()["violations"][0]["field"] == "engagementId"
-    bad = fresh.patch(f"/__sim/accounts/{RETAIL['account']}/integrations/{RETAIL['support']}", {"maxOpenEngagements": 0})
+    bad = fresh.patch(f"/__sim/accounts/{RETAIL.account_id}/integrations/{RETAIL.integration_id}", {"maxOpenEngagements": 0})
     assert bad.status_code == 400 and bad.json()["violations"][0]["field"] == "maxOpenEngagements"
 
 
@@ -73,8 +67,8 @@ def test_events_name_the_conversation_and_never_carry_client_internal_types(fres
     ann = OmniCustomer(fresh, "omni-eve")
     ann.init()
     chat = ann.start_chat()
-    agent_join(fresh, chat["engagementId"])
-    fresh.post(f"/__sim/engagements/{chat['engagementId']}/agent/message", json={"text": "Hello"})
+    fresh.client.agent_join(chat["engagementId"], "Alice")
+    fresh.client.agent_say(chat['engagementId'], "Hello")
     events = ann.poll()
     assert [e["eventType"] for e in events] == ["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "PARTICIPANT_ADDED", "MESSAGE"]
     assert all(e["conversationId"] == ann.conversation_id for e in events)
@@ -114,7 +108,7 @@ def test_history_pages_across_chats_with_root_relative_links(fresh):
     first = ann.start_chat()
     for i in range(3):
         assert ann.send(text(f"first {i}")).status_code == 200
-    fresh.post(f"/__sim/engagements/{first['engagementId']}/end", json={})
+    fresh.client.end_chat(first['engagementId'])
     ann.start_chat()
     for i in range(3):
         assert ann.send(text(f"second {i}")).status_code == 200
@@ -146,7 +140,7 @@ def test_isolation_of_conversations_sessions_and_accounts(fresh):
     assert r.status_code == 404
     r = bob.call("GET", f"/sessions/{ann.session_id}")
     assert r.status_code == 403
-    banker = OmniCustomer(fresh, "omni-ann", tenant=BANK, integration="cards")
+    banker = OmniCustomer(fresh, "omni-ann", tenant=BANK)
     banker.init()
     r = banker.call("GET", f"/conversations/{ann.conversation_id}/messages")
     assert r.status_code == 404
@@ -169,7 +163,7 @@ def test_public_host_is_checked_covered_by_the_certificate_and_used_in_written_u
     import ssl
     import subprocess
 
-    from axpsim import BIN, FIXTURES, Server
+    from harness import BIN, FIXTURES, Server
     from chat import Customer
 
     for bad in ("localhost", "127.0.0.1", "axp.test:8443", "AXP.test", "https://axp.test", "axp.123"):
@@ -187,9 +181,9 @@ def test_public_host_is_checked_covered_by_the_certificate_and_used_in_written_u
         web = Customer(server, "pub-ann")
         web.start_session()
         chat = web.create_engagement()
-        assert server.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "A"}).status_code == 201
+        server.client.agent_join(chat.id, "A")
         for i in range(3):
-            assert server.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": f"m{i}"}).status_code == 201
+            server.client.agent_say(chat.id, f"m{i}")
         page = web.call("GET", f"/engagements/{chat.id}/messages?pageSize=1&pageNumber=1").json()
         assert page["links"]["next"].startswith("https://axp.test/sdk/digital/chat/v1/integrations/"), page["links"]
     finally:
@@ -197,7 +191,7 @@ def test_public_host_is_checked_covered_by_the_certificate_and_used_in_written_u
 
 
 def test_a_scenario_sends_rich_bodies_to_an_omni_customer(tmp_path):
-    from axpsim import Server
+    from harness import Server
 
     (tmp_path / "rich.yaml").write_text("""
 name: rich
@@ -235,7 +229,7 @@ def test_an_account_reset_forgets_its_conversations(fresh):
     ann = OmniCustomer(fresh, "omni-reset")
     ann.init()
     before = ann.conversation_id
-    assert fresh.post(f"/__sim/accounts/{RETAIL['account']}/reset").status_code == 200
+    assert fresh.post(f"/__sim/accounts/{RETAIL.account_id}/reset").status_code == 200
     again = OmniCustomer(fresh, "omni-reset")
     again.init()
     assert again.conversation_id != before, "the conversation went with the account's other runtime data"

@@ -3,7 +3,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from axpsim import RETAIL
+from harness import RETAIL
 
 SDK = "/sdk/digital/chat/v1/integrations/{integrationId}"
 
@@ -112,9 +112,9 @@ def test_security_schemes_cover_every_credential(doc):
 
 def test_a_chat_answers_as_documented(fresh, doc):
     s = fresh
-    jwt = s.mint({"integrationId": RETAIL["support"], "customerId": "doc-1"}).json()["jwtToken"]
-    headers = {"Authorization": f"Bearer {jwt}", "appkey": RETAIL["appkey"]}
-    base = SDK.replace("{integrationId}", RETAIL["support"])
+    jwt = s.mint({"integrationId": RETAIL.integration_id, "customerId": "doc-1"}).json()["jwtToken"]
+    headers = {"Authorization": f"Bearer {jwt}", "appkey": RETAIL.app_key}
+    base = SDK.replace("{integrationId}", RETAIL.integration_id)
     session = s.post(f"{base}/sessions", headers=headers, json={"displayName": "Ann"})
     conforms(doc, answer_schema(doc, "post", f"{SDK}/sessions", 201), session.json())
     sid = session.json()["sessionId"]
@@ -135,22 +135,22 @@ def test_a_chat_answers_as_documented(fresh, doc):
     events = s.get(f"{base}/sessions/{sid}/events", headers=headers, params={"lastEventId": "0", "waitSeconds": 0})
     conforms(doc, answer_schema(doc, "get", f"{SDK}/sessions/{{sessionId}}/events", 200), events.json())
     conforms(doc, "InspectedEngagement", s.get(f"/__sim/engagements/{eid}").json())
-    journal = s.get("/__sim/events", params={"accountId": RETAIL["account"]})
+    journal = s.get("/__sim/events", params={"accountId": RETAIL.account_id})
     conforms(doc, answer_schema(doc, "get", "/__sim/events", 200), journal.json())
-    sessions = s.get(f"/__sim/accounts/{RETAIL['account']}/sessions").json()
+    sessions = s.get(f"/__sim/accounts/{RETAIL.account_id}/sessions").json()
     conforms(doc, answer_schema(doc, "get", "/__sim/accounts/{accountId}/sessions", 200), sessions)
     conforms(doc, "Engagement", s.post(f"/__sim/engagements/{eid}/end").json())
-    conforms(doc, "ProvisionedAccount", s.get(f"/__sim/accounts/{RETAIL['account']}").json())
+    conforms(doc, "ProvisionedAccount", s.get(f"/__sim/accounts/{RETAIL.account_id}").json())
     conforms(doc, "Health", s.get("/__sim/health").json())
     conforms(doc, "JWKS", s.get("/.well-known/jwks.json").json())
 
 
 def test_errors_answer_as_documented(server, doc):
-    problem = server.post(f"/__sim/accounts/{RETAIL['account']}/clock/advance", json={"seconds": "x", "extra": 1})
+    problem = server.post(f"/__sim/accounts/{RETAIL.account_id}/clock/advance", json={"seconds": "x", "extra": 1})
     assert problem.status_code == 400 and problem.headers["Content-Type"] == "application/problem+json"
     conforms(doc, "Problem", problem.json())
     assert {v["field"] for v in problem.json()["violations"]} == {"seconds", "extra"}
-    oauth = server.post(f"/auth/realms/{RETAIL['account']}/protocol/openid-connect/token",
-                        data={"grant_type": "password"}, headers={"appkey": RETAIL["appkey"]})
+    oauth = server.post(f"/auth/realms/{RETAIL.account_id}/protocol/openid-connect/token",
+                        data={"grant_type": "password"}, headers={"appkey": RETAIL.app_key})
     assert oauth.status_code == 400
     conforms(doc, "OAuthError", oauth.json())

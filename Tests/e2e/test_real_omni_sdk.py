@@ -28,7 +28,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin, sdk_browsers  # noqa: E402
-import requests
 
 SDK_DIR = os.environ.get("AXPSIM_OMNI_SDK_DIR", "")
 if not SDK_DIR:
@@ -58,13 +57,13 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import urllib3  # noqa: E402
 
-from axpsim import RETAIL, Server  # noqa: E402
+from harness import RETAIL, Server, UnverifiedClient  # noqa: E402
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 
 HOST = "axp.test"
-OMNI = f"/sdk/digital/chat/v1/messaging-integrations/{RETAIL['support']}"
+OMNI = f"/sdk/digital/chat/v1/messaging-integrations/{RETAIL.integration_id}"
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 EVENT_WAIT = 30  # seconds; generous for a debug build, every wait is bounded by it
 # Our own harness: loads the two bundles through an import map, records every app event and every
@@ -219,7 +218,7 @@ class OmniPage(RecordingPage):
         return result["value"]
 
     def init(self, token, display_name="Ann Example", session_parameters=None):
-        params = {"host": HOST, "integrationId": RETAIL["support"], "appKey": RETAIL["appkey"], "token": token,
+        params = {"host": HOST, "integrationId": RETAIL.integration_id, "appKey": RETAIL.app_key, "token": token,
                   "displayName": display_name, "logLevel": "DEBUG"}
         if session_parameters is not None:
             params["sessionParameters"] = session_parameters
@@ -295,69 +294,40 @@ def tls_server():
     assert server.stop() == 0
 
 
-class Sim:
-    """Plain HTTP clients of axpsim (its own certificate: no verification)."""
+class Sim(UnverifiedClient):
+    """Back end and control plane of the SDK's chats, through the kit."""
 
     def __init__(self, server):
-        self.base = server.http
+        super().__init__(server)
         self.port = urlsplit(server.http).port
-        self.http = requests.Session()
-
-    def request(self, method, path, expect=None, **kw):
-        # verify=False per request: a session-level False loses to REQUESTS_CA_BUNDLE in the environment.
-        response = self.http.request(method, self.base + path, timeout=30, verify=False, **kw)
-        if expect is not None:
-            assert response.status_code == expect, f"{method} {path} -> {response.status_code} {response.text}"
-        return response
 
     def chat_token(self, customer_id, name="Ann Example"):
         """What a customer back end does: OAuth client credentials, then Generate JWT Token."""
-        access = self.request("POST", f"/auth/realms/{RETAIL['account']}/protocol/openid-connect/token", expect=200,
-                              headers={"appkey": RETAIL["appkey"]},
-                              data={"grant_type": "client_credentials", "client_id": RETAIL["client"],
-                                    "client_secret": RETAIL["secret"]}).json()["access_token"]
-        minted = self.request("POST", f"/api/digital/chat/v1/accounts/{RETAIL['account']}/tokens", expect=201,
-                              headers={"Authorization": f"Bearer {access}", "appkey": RETAIL["appkey"]},
-                              json={"integrationId": RETAIL["support"], "customerId": customer_id,
-                                    "verifiedCustomer": True, "customerName": name})
-        token = minted.json()["jwtToken"]
+        token = self.mint_chat_jwt(RETAIL, customer_id, customer_name=name, verifiedCustomer=True)["jwtToken"]
         assert token.startswith("jwt.") and not re.search(r"[-_]", token.split(".")[2]), \
             "the SDK reads exp with atob: the payload must be standard base64"
         return token
 
     def engagements(self, customer_id):
-        return self.request("GET", f"/__sim/accounts/{RETAIL['account']}/engagements?customerId={customer_id}",
-                            expect=200).json()["engagements"]
-
-    def agent_join(self, engagement_id, name):
-        return self.request("POST", f"/__sim/engagements/{engagement_id}/agent/join", expect=201,
-                            json={"displayName": name}).json()
-
-    def agent_say(self, engagement_id, text):
-        return self.request("POST", f"/__sim/engagements/{engagement_id}/agent/message", expect=201,
-                            json={"text": text}).json()
+        return super().engagements(RETAIL.account_id, customer_id)["engagements"]
 
     def agent_send(self, engagement_id, body, **extra):
         return self.request("POST", f"/__sim/engagements/{engagement_id}/agent/message", expect=201,
-                            json={"body": body, **extra}).json()
-
-    def stored(self, engagement_id):
-        """The chat's messages as the agent side stores them, oldest first."""
-        return self.request("GET", f"/__sim/engagements/{engagement_id}/messages", expect=200).json()["messages"]
+                            json={"body": body, **extra})
 
     def session(self, customer_id, session_id):
-        sessions = self.request("GET", f"/__sim/accounts/{RETAIL['account']}/sessions?customerId={customer_id}",
-                                expect=200).json()["sessions"]
+        sessions = self.request("GET", f"/__sim/accounts/{RETAIL.account_id}/sessions", expect=200,
+                                query={"customerId": customer_id})["sessions"]
         return next(s for s in sessions if s["sessionId"] == session_id)
 
     def journal(self, path_part, method=None):
         """The server's record of the requests (most recent 1000) whose path contains `path_part`."""
-        entries = self.request("GET", "/__sim/requests?limit=1000", expect=200).json()["requests"]
+        entries = self.request("GET", "/__sim/requests", expect=200, query={"limit": 1000})["requests"]
         return [e for e in entries if path_part in e["path"] and (method is None or e["method"] == method)]
 
     def omni(self, method, path, token, **kw):
-        return self.request(method, OMNI + path, headers={"Authorization": f"Bearer {token}", "appkey": RETAIL["appkey"]},
-                            **kw)
+        return self.raw(method, OMNI + path, headers={"Authorization": f"Bearer {token}", "appkey": RETAIL.app_key},
+                        **kw)
 
 
 @pytest.fixture()
@@ -496,7 +466,7 @@ def test_a_whole_chat_rich_messages_history_and_shutdown(browsers, sim):
     assert delivered_here["body"] == here["body"] and delivered_here["parentMessageId"] == asked["messageId"]
 
     # The agent side stores every message with its kind, sender and answers.
-    stored = sim.stored(eid)
+    stored = sim.messages(eid)
     assert [(m["participantType"], _kind(m)) for m in stored] == [
         ("CUSTOMER", "text"), ("AGENT", "text"), ("AGENT", "postback"), ("AGENT", "reply"), ("AGENT", "carousel"),
         ("AGENT", "text"), ("CUSTOMER", "postback"), ("CUSTOMER", "reply"), ("CUSTOMER", "location")]
@@ -530,7 +500,7 @@ def test_a_whole_chat_rich_messages_history_and_shutdown(browsers, sim):
     history = [m for items in walk["pages"] for m in items]
     assert all(len(items) == 8 for items in walk["pages"]), [len(items) for items in walk["pages"]]
     assert [m["messageIndex"] for m in history] == list(range(104, 0, -1)), "newest first, each once"
-    stored = sim.stored(eid)
+    stored = sim.messages(eid)
     assert [m["messageId"] for m in reversed(history)] == [m["messageId"] for m in stored]
     assert walk["newestAgain"] == history[0]["messageId"]
     by_id = {m["messageId"]: m for m in history}
@@ -707,13 +677,14 @@ def test_attachments_an_agent_image_and_a_customer_file(browsers, sim):
     assert attachment["contentType"] == "application/pdf" and attachment["attachmentUrl"].startswith(f"https://{HOST}/")
     assert page.ok("const r = await fetch(args[0]); return [r.status, await r.text()];",
                    attachment["attachmentUrl"]) == [200, "%PDF-1.4 receipt"]
-    assert _kind(sim.stored(eid)[-1]) == "file"
+    assert _kind(sim.messages(eid)[-1]) == "file"
 
     # The agent's image: uploaded through the control plane, then sent in an image body naming it.
     sim.agent_join(eid, "Dana")
     png = bytes.fromhex("89504e470d0a1a0a")
-    photo = sim.request("POST", f"/__sim/engagements/{eid}/attachments", expect=201,
-                        files={"mediaFile": ("damage.png", png, "image/png")}).json()
+    photo = sim.raw("POST", f"/__sim/engagements/{eid}/attachments", files={"mediaFile": ("damage.png", png, "image/png")})
+    assert photo.status_code == 201, photo.text
+    photo = photo.json()
     sim.agent_send(eid, {"elementType": "image", "elementText": {"text": "Is this the damage?", "textFormat": "PLAINTEXT"},
                          "richMediaPayload": {"attachmentIds": [photo["attachmentId"]]}})
     image = page.wait_event("MESSAGE_ARRIVED", lambda p: _kind(p) == "image")

@@ -25,7 +25,6 @@ from pathlib import Path
 import pytest
 
 from browser import CHROME, CHROMEDRIVER, RecordingPage, page_origin, sdk_browsers  # noqa: E402
-import requests
 
 SDK_JS = os.environ.get("AXPSIM_SDK_JS", "")
 if not SDK_JS:
@@ -46,7 +45,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import urllib3  # noqa: E402
 
-from axpsim import RETAIL, Server  # noqa: E402
+from harness import RETAIL, Server, UnverifiedClient  # noqa: E402
 
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 pytestmark = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
@@ -255,52 +254,20 @@ def tls_server(tmp_path_factory):
     assert server.stop() == 0
 
 
-class Sim:
-    """Plain HTTP clients of axpsim (self-signed certificate: no verification)."""
+class Sim(UnverifiedClient):
+    """Back end and control plane of the SDK's chats, through the kit."""
 
-    def __init__(self, server):
-        self.base = server.http
-        self.http = requests.Session()
-
-    def request(self, method, path, expect=None, **kw):
-        # verify=False per request: a session-level False loses to REQUESTS_CA_BUNDLE in the environment.
-        response = self.http.request(method, self.base + path, timeout=30, verify=False, **kw)
-        if expect is not None:
-            assert response.status_code == expect, f"{method} {path} -> {response.status_code} {response.text}"
-        return response
-
-    def chat_token(self, customer_id, name="Ann Example", tenant=RETAIL, integration="support"):
+    def chat_token(self, customer_id, name="Ann Example"):
         """What a customer back end does: OAuth client credentials, then Generate JWT Token."""
-        access = self.request("POST", f"/auth/realms/{tenant['account']}/protocol/openid-connect/token", expect=200,
-                              headers={"appkey": tenant["appkey"]},
-                              data={"grant_type": "client_credentials", "client_id": tenant["client"],
-                                    "client_secret": tenant["secret"]}).json()["access_token"]
-        minted = self.request("POST", f"/api/digital/chat/v1/accounts/{tenant['account']}/tokens", expect=201,
-                              headers={"Authorization": f"Bearer {access}", "appkey": tenant["appkey"]},
-                              json={"integrationId": tenant[integration], "customerId": customer_id,
-                                    "verifiedCustomer": True, "customerName": name,
-                                    "customerIdentifiers": {"emailAddresses": [f"{customer_id}@example.com"]}})
-        token = minted.json()["jwtToken"]
+        token = self.mint_chat_jwt(RETAIL, customer_id, customer_name=name, verifiedCustomer=True,
+                                   customerIdentifiers={"emailAddresses": [f"{customer_id}@example.com"]})["jwtToken"]
         assert token.startswith("jwt.") and not re.search(r"[-_]", token.split(".")[2]), \
             "the SDK reads the payload with atob: it needs the jwt. prefix and no base64url-only characters"
         return token
 
-    def agent_join(self, engagement_id, name):
-        return self.request("POST", f"/__sim/engagements/{engagement_id}/agent/join", expect=201,
-                            json={"displayName": name}).json()
-
-    def agent_say(self, engagement_id, text, participant_id=None):
-        body = {"text": text} | ({"participantId": participant_id} if participant_id else {})
-        return self.request("POST", f"/__sim/engagements/{engagement_id}/agent/message", expect=201, json=body).json()
-
     def agent_view(self, engagement_id):
         """The texts of the chat as the control plane (the agent side) lists them, oldest first."""
-        listing = self.request("GET", f"/__sim/engagements/{engagement_id}/messages", expect=200).json()
-        items = listing if isinstance(listing, list) else listing.get("messages") or listing.get("items") or []
-        texts = [_text_of(item) for item in items]
-        if len(items) > 1 and all(isinstance(item.get("messageIndex"), int) for item in items):
-            texts = [_text_of(item) for item in sorted(items, key=lambda m: m["messageIndex"])]
-        return texts
+        return [_text_of(item) for item in sorted(self.messages(engagement_id), key=lambda m: m["messageIndex"])]
 
 
 def _text_of(message):
@@ -317,8 +284,8 @@ def sim(tls_server):
 
 def _init(page, sim, token, display_name="Ann Example"):
     return page.ok("return await AvayaCCaaSChatSDK.init(args[0], args[1]);",
-                   {"hostURL": sim.base, "integrationId": RETAIL["support"], "token": token,
-                    "appkey": RETAIL["appkey"], "displayName": display_name,
+                   {"hostURL": sim.base, "integrationId": RETAIL.integration_id, "token": token,
+                    "appkey": RETAIL.app_key, "displayName": display_name,
                     "sessionParameters": {"locale": "en-GB", "device": "headless-chromium"}},
                    SDK_CONFIG)
 
@@ -367,8 +334,8 @@ def test_sdk_loads_and_checks_init_parameters_in_the_browser(browsers):
     page = browsers()
     assert re.match(r"^\d+\.\d+\.\d+$", page.ok("return AvayaCCaaSChatSDK.version();"))
     live = _fake_token(int(time.time()) + 900)
-    good = {"hostURL": "https://127.0.0.1:9", "integrationId": RETAIL["support"], "token": live,
-            "appkey": RETAIL["appkey"]}
+    good = {"hostURL": "https://127.0.0.1:9", "integrationId": RETAIL.integration_id, "token": live,
+            "appkey": RETAIL.app_key}
     init = "return await AvayaCCaaSChatSDK.init(args[0], args[1] || undefined);"
 
     # Parameter validation happens before any request, and is thrown (ACS-302), not rejected.
@@ -524,8 +491,8 @@ def test_chat_from_init_to_shutdown(browsers, sim):
     assert len(page.events("MESSAGE_DELIVERED")) == 2, page.summary()
     page.assert_clean()
     # The session is closed on the server: a poll for it gets the answer that makes the SDK stop.
-    after = sim.request("GET", f"/sdk/digital/chat/v1/integrations/{RETAIL['support']}/sessions/{session_id}/events",
-                        headers={"Authorization": f"Bearer {token}", "appkey": RETAIL["appkey"]})
+    after = sim.raw("GET", f"/sdk/digital/chat/v1/integrations/{RETAIL.integration_id}/sessions/{session_id}/events",
+                    headers={"Authorization": f"Bearer {token}", "appkey": RETAIL.app_key})
     assert after.status_code == 404 and after.json().get("detail") == "Session not found", after.text
 
 
@@ -573,7 +540,7 @@ def test_reload_resumes_the_session_and_an_agent_ends_the_chat(browsers, sim):
     sim.agent_join(eid, "Bob")
     page.wait_event("PARTICIPANT_ADDED", lambda p: p["participant"]["participantType"] == "AGENT")
 
-    sim.request("POST", f"/__sim/engagements/{eid}/end", json={"reason": "agent"}).raise_for_status()
+    sim.end_chat(eid, "agent")
     page.wait_event("ENGAGEMENT_TERMINATED", lambda p: p["engagementId"] == eid)
     page.wait_event("EVENT_STREAM_CLOSED")  # its only engagement ended: polling stops
     assert page.ok("return AvayaCCaaSChatSDK.getEngagementById(args[0]) === undefined;", eid)

@@ -9,27 +9,8 @@ import pytest
 import requests
 from websockets.sync.client import connect
 
-from axpsim import BANK, RETAIL, Server
+from harness import BANK, RETAIL, RETAIL_SALES, Server
 from chat import Customer, receive, types
-
-
-def virtual(server, account, now="2030-01-01T09:00:00Z"):
-    r = server.session_put(f"/__sim/accounts/{account}/clock", {"mode": "virtual", "now": now})
-    assert r.status_code == 200, r.text
-
-
-def journal_wait(server, account, event_type, since=0, timeout=30):
-    """Waits (server-side long poll on the journal, no client sleep) for an event of `event_type`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        r = server.get("/__sim/events", params={"accountId": account, "sinceId": since, "wait": 5})
-        assert r.status_code == 200, r.text
-        body = r.json()
-        for event in body["events"]:
-            if event["eventType"] == event_type:
-                return event
-        since = body["lastId"]
-    raise AssertionError(f"no {event_type} in the journal")
 
 
 def until(condition, timeout=20):
@@ -42,14 +23,14 @@ def until(condition, timeout=20):
 
 def test_virtual_clock_timers_never_starve_real_clock_timers(fresh):
     # 520 timers on a frozen virtual clock in the past, earlier than any real-clock timer...
-    virtual(fresh, "DEMOBB", now="2020-01-01T00:00:00Z")
-    jwt = fresh.mint({"integrationId": BANK["cards"], "customerId": "frozen"}, tenant=BANK).json()["jwtToken"]
+    fresh.client.freeze_clock("DEMOBB", "2020-01-01T00:00:00Z")
+    jwt = fresh.mint({"integrationId": BANK.integration_id, "customerId": "frozen"}, tenant=BANK).json()["jwtToken"]
     for _ in range(260):
-        Customer(fresh, "frozen", tenant=BANK, integration="cards", jwt=jwt).start_session()
+        Customer(fresh, "frozen", tenant=BANK, jwt=jwt).start_session()
     # ... must not hold back the real-clock account's token expiry (2 s of real time).
     ann = Customer(fresh, "real-ann", ttlSeconds=2)
     ann.start_session()
-    expired = journal_wait(fresh, "DEMOAA", "TOKEN_EXPIRED")
+    expired = fresh.client.wait_for_event(lambda e: e["eventType"] == "TOKEN_EXPIRED", "DEMOAA", timeout=30)
     assert expired["sessionId"] == ann.session_id
 
 
@@ -86,8 +67,8 @@ def test_a_token_of_another_integration_cannot_repoint_a_session(fresh):
     ann.start_session()
     before = {s["sessionId"]: s for s in fresh.get("/__sim/accounts/DEMOAA/sessions").json()["sessions"]}[ann.session_id]
     # The same customer, a later-expiring token, but of the sales integration.
-    other = fresh.mint({"integrationId": RETAIL["sales"], "customerId": "repoint-ann", "ttl": 60}).json()["jwtToken"]
-    sales = Customer(fresh, "repoint-ann", integration="sales", jwt=other)
+    other = fresh.mint({"integrationId": RETAIL_SALES.integration_id, "customerId": "repoint-ann", "ttl": 60}).json()["jwtToken"]
+    sales = Customer(fresh, "repoint-ann", tenant=RETAIL_SALES, jwt=other)
     sales.session_id = ann.session_id
     r = sales.call("GET", f"/sessions/{ann.session_id}")
     assert r.status_code == 404
@@ -102,7 +83,7 @@ def test_a_socket_closed_while_authenticating_leaves_nothing_behind(fresh):
     url = f"{fresh.ws}{ann.base}/sessions/{ann.session_id}/events"
     for _ in range(25):
         ws = connect(url, subprotocols=["axpsim.events.v1"], open_timeout=10)
-        ws.send(json.dumps({"type": "auth", "jwt": ann.jwt, "appkey": RETAIL["appkey"]}))
+        ws.send(json.dumps({"type": "auth", "jwt": ann.jwt, "appkey": RETAIL.app_key}))
         ws.close()
     until(lambda: fresh.get("/__sim/health").json()["delivery"]["eventSockets"] == 0)
     assert fresh.get("/__sim/health").json()["delivery"]["socketSubscribers"] == 0
@@ -193,7 +174,7 @@ def test_stopping_a_recording_does_not_overwrite_a_scenario(tmp_path):
 
 def test_store_failures_are_500_not_misleading_4xx(tmp_path):
     db = tmp_path / "state.sqlite"
-    server = Server(db=str(db), workdir=tmp_path).start()
+    server = Server(db=str(db)).start()
     try:
         ann = Customer(server, "broken-ann")
         ann.start_session()
@@ -201,13 +182,13 @@ def test_store_failures_are_500_not_misleading_4xx(tmp_path):
         connection.execute("DROP TABLE app_key")
         connection.commit()
         connection.close()
-        r = server.post("/api/auth/v1/DEMOAA/protocol/openid-connect/token", headers={"appkey": RETAIL["appkey"]},
-                        data={"grant_type": "client_credentials", "client_id": RETAIL["client"], "client_secret": RETAIL["secret"]})
+        r = server.post("/api/auth/v1/DEMOAA/protocol/openid-connect/token", headers={"appkey": RETAIL.app_key},
+                        data={"grant_type": "client_credentials", "client_id": RETAIL.client_id, "client_secret": RETAIL.client_secret})
         assert r.status_code == 500 and r.json()["error"] == "server_error", r.text
         r = ann.call("GET", f"/sessions/{ann.session_id}")
         assert r.status_code == 500 and r.json()["code"] == "internal_error", r.text
         assert r.headers["Content-Type"].startswith("application/problem+json")
-        assert "no such table: app_key" in (tmp_path / "server.log").read_text(), "the failure is logged"
+        assert "no such table: app_key" in server.output, "the failure is logged"
     finally:
         server.stop()
 
@@ -215,19 +196,14 @@ def test_store_failures_are_500_not_misleading_4xx(tmp_path):
 # -- item 12: retention on the account clock, bounded snapshots -------------------------------------------
 
 
-def advance(server, account, seconds):
-    r = server.post(f"/__sim/accounts/{account}/clock/advance", json={"seconds": seconds})
-    assert r.status_code == 200, r.text
-
-
 def test_retention_prunes_ended_state_on_the_account_clock_and_nothing_live():
     server = Server("--retention", "600", "--access-token-ttl", "300").start()
     try:
-        virtual(server, "DEMOAA")
+        server.client.freeze_clock("DEMOAA", "2030-01-01T09:00:00Z")
         gone = Customer(server, "retention-gone")
         gone.start_session()
         chat = gone.create_engagement()
-        assert server.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "A"}).status_code == 201
+        server.client.agent_join(chat.id, "A")
         assert gone.send(chat, "hello").status_code == 201
         assert server.post(f"/__sim/engagements/{chat.id}/end", json={}).status_code == 200
         assert gone.shutdown().status_code == 204
@@ -236,10 +212,10 @@ def test_retention_prunes_ended_state_on_the_account_clock_and_nothing_live():
         kept_chat = kept.create_engagement()
         kept_events = kept.poll()
         # Not yet: ended 599 s ago.
-        advance(server, "DEMOAA", 599)
+        server.client.advance_clock("DEMOAA", 599)
         report = server.post("/__sim/prune").json()
         assert report["sessions"] == 0 and report["engagements"] == 0
-        advance(server, "DEMOAA", 2)
+        server.client.advance_clock("DEMOAA", 2)
         report = server.post("/__sim/prune").json()
         assert report["sessions"] == 1 and report["engagements"] == 1 and report["messages"] >= 1 and report["events"] >= 3
         assert report["accessTokens"] == 0, "the OAuth grants expired 300 s after they were made: not 600 s ago yet"
@@ -249,7 +225,7 @@ def test_retention_prunes_ended_state_on_the_account_clock_and_nothing_live():
         assert server.get(f"/__sim/engagements/{kept_chat.id}").status_code == 200
         replay = kept.call("GET", f"/sessions/{kept.session_id}/events", params={"lastEventId": 0, "waitSeconds": 0})
         assert types(replay.json()) == types(kept_events) and kept_events
-        advance(server, "DEMOAA", 300)
+        server.client.advance_clock("DEMOAA", 300)
         assert server.post("/__sim/prune").json()["accessTokens"] >= 2, "the two grants behind the mints"
         # Other accounts' clocks decide for them: the bank account (real clock) kept its state.
         assert server.post("/__sim/prune").json()["sessions"] == 0
@@ -278,7 +254,7 @@ def test_a_long_clock_advance_holds_no_http_worker(tmp_path):
     (scenarios / "slow.yaml").write_text(f"name: slow\nsteps:\n  - agent.join: {{ name: Slow }}\n{steps}\n  - agent.say: done\n")
     server = Server("--scenarios", str(scenarios), "--http-threads", "1").start()
     try:
-        virtual(server, "DEMOAA")
+        server.client.freeze_clock("DEMOAA", "2030-01-01T09:00:00Z")
         ann = Customer(server, "slow-ann")
         ann.start_session()
         chat = ann.create_engagement()

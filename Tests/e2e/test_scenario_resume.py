@@ -1,6 +1,6 @@
 """Scenario runs are state: a run survives `kill -9` of `axpsim serve` and goes on, after a start on
 the same database file, exactly where it was — nothing repeated, nothing skipped."""
-from axpsim import RETAIL, Server
+from harness import RETAIL, Server
 from chat import Customer
 
 WAITING = """name: resumable
@@ -30,19 +30,12 @@ customer:
 """
 
 
-def advance(server, seconds, account="DEMOAA"):
-    r = server.post(f"/__sim/accounts/{account}/clock/advance", json={"seconds": seconds})
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
 def start(tmp_path, db):
-    return Server("--scenarios", str(tmp_path / "scenarios"), "--clock", "virtual", db=db, workdir=tmp_path).start()
+    return Server("--scenarios", str(tmp_path / "scenarios"), "--clock", "virtual", db=db).start()
 
 
 def transcript(server, engagement_id):
-    messages = server.get(f"/__sim/engagements/{engagement_id}/messages").json()["messages"]
-    return [f"{m['participantType']}: {m['body']['elementText']['text']}" for m in messages]
+    return [f"{m['participantType']}: {m['body']['elementText']['text']}" for m in server.client.messages(engagement_id)]
 
 
 def progress(run):
@@ -71,9 +64,9 @@ def test_an_agent_run_resumes_after_kill_9_waiting_on_after_then_on_a_customer_m
     ann.server = second
     assert second.get(f"/__sim/scenario-runs/{run_id}").json() == waiting, "the run is back as it was"
     assert transcript(second, chat.id) == ["AGENT: One moment, please."], "nothing was repeated on start"
-    advance(second, 19)
+    second.client.advance_clock("DEMOAA", 19)
     assert second.get(f"/__sim/scenario-runs/{run_id}").json()["status"] == "running"
-    advance(second, 1)
+    second.client.advance_clock("DEMOAA", 1)
     listening = second.get(f"/__sim/scenario-runs/{run_id}").json()
     assert progress(listening) == ["agent.join:done", "agent.say:done", "after:waiting", "agent.say:done"]
     assert transcript(second, chat.id) == ["AGENT: One moment, please.", "AGENT: Thanks for waiting."]
@@ -99,7 +92,7 @@ def test_an_agent_run_resumes_after_kill_9_waiting_on_after_then_on_a_customer_m
     try:
         assert fourth.get(f"/__sim/scenario-runs/{run_id}").json() == finished
         assert [r["runId"] for r in fourth.get("/__sim/scenario-runs").json()["runs"]] == [run_id]
-        advance(fourth, 600)
+        fourth.client.advance_clock("DEMOAA", 600)
         assert transcript(fourth, chat.id)[-1] == "AGENT: Refunded.", "no deadline fired into the finished run"
     finally:
         assert fourth.stop() == 0
@@ -111,7 +104,7 @@ def test_a_headless_run_resumes_after_kill_9_with_its_customer_devices(tmp_path)
     db = str(tmp_path / "state.sqlite")
 
     first = start(tmp_path, db)
-    run = first.post("/__sim/scenarios/away/run", json={"integrationId": RETAIL["support"]})
+    run = first.post("/__sim/scenarios/away/run", json={"integrationId": RETAIL.integration_id})
     assert run.status_code == 201, run.text
     run_id = run.json()["runId"]
     customer = first.get(f"/__sim/scenario-runs/{run_id}").json()
@@ -122,7 +115,7 @@ def test_a_headless_run_resumes_after_kill_9_with_its_customer_devices(tmp_path)
     second = start(tmp_path, db)
     try:
         assert sorted(r["runId"] for r in second.get("/__sim/scenario-runs").json()["runs"]) == sorted([run_id, child_id])
-        advance(second, 120)
+        second.client.advance_clock("DEMOAA", 120)
         customer = second.get(f"/__sim/scenario-runs/{run_id}").json()
         agent = second.get(f"/__sim/scenario-runs/{child_id}").json()
         assert customer["status"] == "passed", customer

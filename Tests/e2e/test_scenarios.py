@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from axpsim import BIN, FIXTURES, RETAIL, ROOT, Server
+from harness import BIN, FIXTURES, RETAIL, ROOT, Server
 from chat import Customer, types
 
 SCENARIOS = ROOT / "scenarios"
@@ -16,12 +16,6 @@ REFERENCE = sorted(p.name for p in SCENARIOS.glob("*.yaml"))
 
 def axpsim(*args, **kw):
     return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, timeout=300, **kw)
-
-
-def advance(server, seconds, account="DEMOAA"):
-    r = server.post(f"/__sim/accounts/{account}/clock/advance", json={"seconds": seconds})
-    assert r.status_code == 200, r.text
-    return r.json()
 
 
 def test_reference_scenarios_validate_and_cover_every_situation():
@@ -84,7 +78,7 @@ def test_validate_reports_mistakes_with_line_and_hint(tmp_path):
 def test_scenario_attached_to_an_integration_runs_for_every_new_chat():
     s = Server("--scenarios", str(SCENARIOS), "--clock", "virtual").start()
     try:
-        r = s.patch(f"/__sim/accounts/DEMOAA/integrations/{RETAIL['support']}", {"scenario": "happy-path"})
+        r = s.patch(f"/__sim/accounts/DEMOAA/integrations/{RETAIL.integration_id}", {"scenario": "happy-path"})
         assert r.status_code == 200, r.text
         ann = Customer(s, "attached", ttl=60)
         ann.start_session()
@@ -92,14 +86,14 @@ def test_scenario_attached_to_an_integration_runs_for_every_new_chat():
         runs = s.get("/__sim/scenario-runs").json()["runs"]
         run = next(x for x in runs if x["engagementId"] == chat.id)
         assert run["scenario"] == "happy-path" and run["status"] == "running"
-        advance(s, 15)
+        s.client.advance_clock("DEMOAA", 15)
         events = ann.poll()
         texts = [e["message"]["body"]["elementText"]["text"] for e in events if e["eventType"] == "MESSAGE"]
         assert texts == ["Hi, I'm Alice. How can I help?"]
         assert ann.send(chat, "I'd like a refund please").status_code == 201
-        advance(s, 3)
+        s.client.advance_clock("DEMOAA", 3)
         assert ann.send(chat, "thanks a lot").status_code == 201
-        advance(s, 5)
+        s.client.advance_clock("DEMOAA", 5)
         detail = s.get(f"/__sim/scenario-runs/{run['runId']}").json()
         assert detail["status"] == "passed", detail
         assert [step["status"] for step in detail["steps"] if step["kind"] == "expect"] == ["matched", "matched"]
@@ -118,7 +112,7 @@ def test_headless_run_on_a_live_emulator():
             child = s.get(f"/__sim/scenario-runs/{state['childRunId']}").json()
             if state["status"] != "running" and child["status"] != "running":
                 break
-            advance(s, 10)
+            s.client.advance_clock("DEMOAA", 10)
         assert state["status"] == "passed", state
         assert child["status"] == "passed", child
         listed = s.get("/__sim/scenarios").json()
@@ -136,17 +130,17 @@ def test_record_a_live_chat_then_replay_it(tmp_path):
         chat = ann.create_engagement()
         rec = s.post("/__sim/recordings", json={"engagementId": chat.id, "name": "refund-chat"}).json()
         s.post(f"/__sim/engagements/{chat.id}/queue-position", json={"position": 2, "estimatedWaitSeconds": 30})
-        advance(s, 20)
-        s.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "Alice"})
-        s.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "Hi, how can I help?"})
-        advance(s, 7)
+        s.client.advance_clock("DEMOAA", 20)
+        s.client.agent_join(chat.id, "Alice")
+        s.client.agent_say(chat.id, "Hi, how can I help?")
+        s.client.advance_clock("DEMOAA", 7)
         ann.send(chat, "My parcel is late")
-        advance(s, 2)
+        s.client.advance_clock("DEMOAA", 2)
         s.post(f"/__sim/engagements/{chat.id}/agent/typing", json={})
-        advance(s, 4)
-        s.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "It arrives tomorrow."})
-        advance(s, 10)
-        s.post(f"/__sim/engagements/{chat.id}/end", json={"reason": "AGENT_CLOSED"})
+        s.client.advance_clock("DEMOAA", 4)
+        s.client.agent_say(chat.id, "It arrives tomorrow.")
+        s.client.advance_clock("DEMOAA", 10)
+        s.client.end_chat(chat.id, "AGENT_CLOSED")
         stopped = s.post(f"/__sim/recordings/{rec['recordingId']}/stop").json()
         assert stopped["file"] == str(out / "refund-chat.yaml")
     finally:
@@ -193,7 +187,7 @@ steps:
                 ws.recv(timeout=10)
         assert dropped.value.rcvd is None
         ws, _ = ann.socket(last_event_id="2")
-        advance(s, 10)  # token.expire
+        s.client.advance_clock("DEMOAA", 10)  # token.expire
         assert json.loads(ws.recv(timeout=10))["eventType"] == "PARTICIPANT_ADDED"
         assert json.loads(ws.recv(timeout=10))["eventType"] == "TOKEN_EXPIRED"
         expired = ann.call("GET", f"/sessions/{ann.session_id}")
@@ -201,13 +195,13 @@ steps:
         ann.jwt = Customer(s, "disrupted", ttl=60).jwt  # the page fetches a new token
         assert ann.call("GET", f"/sessions/{ann.session_id}").status_code == 200
         ws2, _ = ann.socket(last_event_id="4")
-        advance(s, 10)  # token.revoke: the new token is the session's current one
+        s.client.advance_clock("DEMOAA", 10)  # token.revoke: the new token is the session's current one
         with pytest.raises(ConnectionClosed) as revoked:
             while True:
                 ws2.recv(timeout=10)
         assert revoked.value.rcvd.code == 4401
         assert ann.call("GET", f"/sessions/{ann.session_id}").json()["code"] == "token_revoked"
-        advance(s, 10)  # session.close
+        s.client.advance_clock("DEMOAA", 10)  # session.close
         closed = s.get("/__sim/accounts/DEMOAA/sessions", params={"customerId": "disrupted"}).json()["sessions"][0]
         assert closed["state"] == "closed" and closed["closeReason"] == "SYSTEM_CLOSED"
         assert s.get(f"/__sim/scenario-runs/{run['runId']}").json()["status"] == "passed"

@@ -4,7 +4,7 @@ import uuid
 
 import requests
 
-from axpsim import RETAIL
+from harness import RETAIL
 from chat import Customer, types
 
 
@@ -66,7 +66,7 @@ def test_history_pages_as_the_sdk_iterator_expects(fresh):
     chat = bob.create_engagement()
     fresh.post(f"/__sim/engagements/{chat.id}/agent/join", json={})
     for i in range(5):
-        assert fresh.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": f"m{i}"}).status_code == 201
+        fresh.client.agent_say(chat.id, f"m{i}")
     first = bob.history(chat, page_size=2).json()
     assert [m["body"]["elementText"]["text"] for m in first["messages"]] == ["m4", "m3"]
     assert first["pagination"]["pageNumber"] == 1
@@ -92,7 +92,7 @@ def test_two_devices_of_one_customer(fresh):
     phone.start_session()
     assert laptop.session_id != phone.session_id
     chat = laptop.create_engagement()
-    fresh.post(f"/__sim/engagements/{chat.id}/agent/join", json={"displayName": "Alice"})
+    fresh.client.agent_join(chat.id, "Alice")
     listed = phone.call("GET", f"/sessions/{phone.session_id}").json()["engagements"]
     assert [e["engagementId"] for e in listed] == [chat.id]
     not_joined = phone.send(chat, "hello from the phone")
@@ -104,7 +104,7 @@ def test_two_devices_of_one_customer(fresh):
     laptop.poll()
 
     assert phone.send(chat, "from the phone").status_code == 201
-    fresh.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "got it"})
+    fresh.client.agent_say(chat.id, "got it")
     for device in (laptop, phone):
         texts = [e["message"]["body"]["elementText"]["text"] for e in device.poll() if e["eventType"] == "MESSAGE"]
         assert texts == ["from the phone", "got it"]
@@ -112,7 +112,7 @@ def test_two_devices_of_one_customer(fresh):
     assert laptop.shutdown().status_code == 204
     assert phone.send(chat, "still here").status_code == 201
     assert [e["eventType"] for e in phone.poll()] == ["MESSAGE"]
-    fresh.post(f"/__sim/engagements/{chat.id}/end", json={"reason": "AGENT_CLOSED"})
+    fresh.client.end_chat(chat.id, "AGENT_CLOSED")
     ended = phone.poll()
     assert types(ended) == ["PARTICIPANT_DISCONNECTED", "PARTICIPANT_DISCONNECTED"]
     assert ended[-1]["participant"]["participantType"] == "CUSTOMER"
@@ -133,7 +133,7 @@ def test_long_poll_holds_until_an_event_and_keeps_a_cursor(fresh):
     poller.join(30)
     assert not poller.is_alive() and types(got["events"]) == ["PARTICIPANT_ADDED"]
     # The SDK polls without lastEventId after an empty answer: the server's cursor continues.
-    fresh.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "one"})
+    fresh.client.agent_say(chat.id, "one")
     assert types(dan.poll(last_event_id=None)) == ["PARTICIPANT_ADDED", "MESSAGE"]  # cursor is at 2: the last id sent
     assert dan.poll(last_event_id=dan.last_event_id) == []
     assert dan.poll(last_event_id=None) == []  # acknowledged: nothing is replayed

@@ -1,5 +1,5 @@
 """SPEC section 6: snapshots of the whole state, saved atomically and restored."""
-from axpsim import RETAIL, Server
+from harness import RETAIL, Server
 from chat import Customer, types
 
 
@@ -9,7 +9,7 @@ def run_snapshot_round_trip(s):
     chat = ann.create_engagement()
     assert s.post("/__sim/snapshots", json={"name": "before-agent"}).status_code == 201
     s.post(f"/__sim/engagements/{chat.id}/agent/join", json={})
-    s.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "after the snapshot"})
+    s.client.agent_say(chat.id, "after the snapshot")
     assert len(s.get(f"/__sim/engagements/{chat.id}/messages").json()["messages"]) == 1
     assert s.post("/__sim/snapshots/before-agent/restore").status_code == 200
     assert s.get(f"/__sim/engagements/{chat.id}/messages").json()["messages"] == []
@@ -27,7 +27,7 @@ def test_snapshot_and_restore_in_memory(fresh):
 
 
 def test_snapshot_and_restore_on_a_file_database(tmp_path):
-    s = Server(db=str(tmp_path / "state.sqlite"), workdir=tmp_path).start()
+    s = Server(db=str(tmp_path / "state.sqlite")).start()
     try:
         run_snapshot_round_trip(s)
         assert s.post("/__sim/snapshots", json={"name": "kept"}).status_code == 201

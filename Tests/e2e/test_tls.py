@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from axpsim import BIN, FIXTURES, RETAIL, Server
+from harness import BIN, FIXTURES, RETAIL, Server
 
 SDK_HEADERS = "authorization,appkey,content-type"
 
@@ -123,7 +123,7 @@ def test_https_verifies_against_the_local_ca_by_ip_and_by_localhost(server, ca_f
 
 def test_back_end_api_over_https(server):
     token = server.access_token()
-    minted = server.mint({"integrationId": RETAIL["support"], "customerId": "tls-user"}, token=token)
+    minted = server.mint({"integrationId": RETAIL.integration_id, "customerId": "tls-user"}, token=token)
     assert minted.status_code == 201, minted.text
     assert minted.json()["jwtToken"].startswith("jwt.")
 
@@ -157,7 +157,7 @@ def test_wss_refuses_a_client_that_does_not_trust_the_ca(server):
 
 def test_cors_preflight_over_https(server):
     origin = "https://shop.example"
-    path = f"/api/digital/chat/v1/accounts/{RETAIL['account']}/tokens"
+    path = f"/api/digital/chat/v1/accounts/{RETAIL.account_id}/tokens"
     r = server.options(path, headers={
         "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": SDK_HEADERS})
     assert r.status_code in (200, 204), r.text
@@ -175,7 +175,7 @@ def test_cors_preflight_over_https(server):
 
 def test_restart_on_the_same_folder_reuses_the_ca_and_the_leaf(tmp_path):
     tls_dir = tmp_path / "tls"
-    first = Server("--tls", "--tls-dir", str(tls_dir), workdir=tmp_path).start()
+    first = Server("--tls", "--tls-dir", str(tls_dir)).start()
     try:
         ca_pem = trust(tls_dir, tmp_path / "trusted.pem")
         first.verify = ca_pem
@@ -183,7 +183,7 @@ def test_restart_on_the_same_folder_reuses_the_ca_and_the_leaf(tmp_path):
         first_leaf = served_certificate(first.http)
     finally:
         assert first.stop() == 0
-    second = Server("--tls", "--tls-dir", str(tls_dir), workdir=tmp_path, verify=ca_pem).start()
+    second = Server("--tls", "--tls-dir", str(tls_dir), verify=ca_pem).start()
     try:
         assert axpsim_cert("--tls-dir", str(tls_dir)) == (tmp_path / "trusted.pem").read_text(), "same CA PEM"
         assert second.get("/__sim/health").status_code == 200, "the CA trusted before the restart still verifies"
@@ -197,7 +197,7 @@ def test_restart_on_the_same_folder_reuses_the_ca_and_the_leaf(tmp_path):
 def test_tls_dir_from_the_environment(tmp_path, monkeypatch):
     tls_dir = tmp_path / "env-tls"
     monkeypatch.setenv("AXPSIM_TLS_DIR", str(tls_dir))
-    s = Server("--tls", workdir=tmp_path).start()
+    s = Server("--tls").start()
     try:
         s.verify = trust(tls_dir, tmp_path / "ca.pem")
         assert s.get("/__sim/health").status_code == 200
@@ -218,7 +218,7 @@ def ipv6_loopback():
 @pytest.mark.skipif(not ipv6_loopback(), reason="no IPv6 loopback here")
 def test_https_and_wss_on_ipv6_loopback(tmp_path):
     tls_dir = tmp_path / "tls"
-    s = Server("--tls", "--tls-dir", str(tls_dir), "--host", "::1", workdir=tmp_path).start()
+    s = Server("--tls", "--tls-dir", str(tls_dir), "--host", "::1").start()
     try:
         assert s.http.startswith("https://[::1]:") and s.ws.startswith("wss://[::1]:")
         s.verify = trust(tls_dir, tmp_path / "ca.pem")
@@ -232,7 +232,7 @@ def test_another_host_is_added_to_the_leaf_under_the_same_ca(tmp_path):
     tls_dir = tmp_path / "tls"
     ca_file = trust(tls_dir, tmp_path / "ca.pem")
     # 127.0.0.2 is loopback on Linux too, but not among the default names: the leaf is reissued for it.
-    s = Server("--tls", "--tls-dir", str(tls_dir), "--host", "127.0.0.2", workdir=tmp_path, verify=ca_file).start()
+    s = Server("--tls", "--tls-dir", str(tls_dir), "--host", "127.0.0.2", verify=ca_file).start()
     try:
         assert s.http.startswith("https://127.0.0.2:")
         assert s.get("/__sim/health").status_code == 200
@@ -285,7 +285,7 @@ def make_own_certificate(folder, key_kind):
 def test_own_certificate_and_key_are_served(tmp_path, key_kind):
     ca_file, leaf_file, key_file, leaf = make_own_certificate(tmp_path, key_kind)
     tls_dir = tmp_path / "unused-tls"
-    s = Server("--tls-cert", leaf_file, "--tls-key", key_file, "--tls-dir", str(tls_dir), workdir=tmp_path, verify=ca_file).start()
+    s = Server("--tls-cert", leaf_file, "--tls-key", key_file, "--tls-dir", str(tls_dir), verify=ca_file).start()
     try:
         assert s.http.startswith("https://") and s.ws.startswith("wss://")
         assert s.get("/__sim/health").status_code == 200

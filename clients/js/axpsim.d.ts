@@ -126,7 +126,7 @@ export class AxpsimClient {
   request(method: string, path: string, options?: RequestOptions): Promise<any>;
 
   accessToken(tenant: Tenant): Promise<string>;
-  mintChatJwt(tenant: Tenant, body: { customerId: string; customerName?: string; ttlSeconds?: number; integrationId?: string; accessToken?: string }): Promise<{ jwtToken: string; expiresAt: string }>;
+  mintChatJwt(tenant: Tenant, body: { customerId: string; customerName?: string; ttlSeconds?: number; integrationId?: string; accessToken?: string; [field: string]: unknown }): Promise<{ jwtToken: string; expiresAt: string }>;
 
   provisionTenant(options?: { name?: string; integration?: Record<string, unknown> }): Promise<Tenant>;
   updateIntegration(tenant: Tenant, fields: Record<string, unknown>): Promise<any>;
@@ -140,7 +140,8 @@ export class AxpsimClient {
   agentLeave(engagementId: string, options?: { participantId?: string }): Promise<any>;
   endChat(engagementId: string, options?: { reason?: string }): Promise<any>;
   engagement(engagementId: string): Promise<any>;
-  engagements(accountId: string): Promise<any>;
+  engagements(accountId: string, options?: { customerId?: string }): Promise<{ engagements: Array<Record<string, any>> }>;
+  messages(engagementId: string): Promise<Array<Record<string, any>>>;
 
   freezeClock(accountId: string, options?: { now?: string }): Promise<{ mode: string; now: string }>;
   realClock(accountId: string): Promise<{ mode: string; now: string }>;

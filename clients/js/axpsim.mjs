@@ -100,7 +100,11 @@ export async function startAxpsim(options = {}) {
     throw error;
   }
 
-  const { httpUrl, wsUrl } = /** @type {{httpUrl: string, wsUrl: string, pid: number}} */ (info);
+  const { httpUrl, wsUrl, pid } = /** @type {{httpUrl: string, wsUrl: string, pid: number}} */ (info);
+  if (pid !== undefined && pid !== child.pid) {
+    child.ref(); child.kill('SIGKILL'); await exited; cleanup();
+    throw new Error(`the ready file names pid ${pid}, not the started axpsim (${child.pid})`);
+  }
   return {
     httpUrl, wsUrl, pid: /** @type {number} */ (child.pid),
     get output() { return output; },
@@ -252,8 +256,13 @@ export class AxpsimClient {
   /** The chat as the control plane shows it. @param {string} engagementId */
   engagement(engagementId) { return this.request('GET', `/__sim/engagements/${engagementId}`); }
 
-  /** The chats of an account. @param {string} accountId */
-  engagements(accountId) { return this.request('GET', `/__sim/accounts/${accountId}/engagements`); }
+  /** The chats of an account, or of one customer. @param {string} accountId @param {{customerId?: string}} [options] */
+  engagements(accountId, options = {}) {
+    return this.request('GET', `/__sim/accounts/${accountId}/engagements`, { query: { customerId: options.customerId } });
+  }
+
+  /** The chat's messages as the agent side stores them, oldest first. @param {string} engagementId */
+  async messages(engagementId) { return (await this.request('GET', `/__sim/engagements/${engagementId}/messages`)).messages; }
 
   // ---- Clock -----------------------------------------------------------------------------------
 

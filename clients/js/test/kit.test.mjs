@@ -62,6 +62,10 @@ test('agents: join, typing, say, leave, end reach the customer', async () => {
   const engagement = await api.engagement(chat.engagementId);
   assert.equal(engagement.dialogs[0].dialogStatus, 'TERMINATED');
   assert.ok(bob.participantId !== alice.participantId);
+  assert.deepEqual((await api.messages(chat.engagementId)).map((m) => m.body.elementText.text), ['Hello']);
+  const anns = await api.engagements(tenant.accountId, { customerId: 'ann' });
+  assert.deepEqual(anns.engagements.map((e) => e.engagementId), [chat.engagementId]);
+  assert.deepEqual((await api.engagements(tenant.accountId, { customerId: 'nobody' })).engagements, []);
 });
 
 test('journal: waitForEvent long-polls for an event that comes later', async () => {
@@ -151,6 +155,20 @@ test('a client made from the URL alone works (as in a browser)', async () => {
 test('startAxpsim: a binary that fails is reported, nothing is left behind', async () => {
   await assert.rejects(startAxpsim({ bin: process.env.AXPSIM_BIN, args: ['--no-such-option'], timeoutMs: 10_000 }), /exited/);
   await assert.rejects(startAxpsim({ bin: '/nonexistent/axpsim', timeoutMs: 2000 }), /ENOENT/);
+});
+
+test('startAxpsim: a ready file naming another process is refused', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/axpsim-js-fake-`);
+  const fake = `${dir}/axpsim`;
+  writeFileSync(fake, '#!/bin/sh\nwhile [ "$1" != --ready-file ]; do shift; done\n'
+    + 'echo \'{"pid": 1, "httpUrl": "http://127.0.0.1:1", "wsUrl": "ws://127.0.0.1:1"}\' > "$2"\nexec sleep 30\n', { mode: 0o755 });
+  try {
+    await assert.rejects(startAxpsim({ bin: fake, timeoutMs: 10_000 }), /pid 1/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a server with --control-token: the client sends it, others are refused', async () => {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Union
 from urllib.parse import quote
 
 import requests
@@ -47,10 +47,14 @@ class AxpsimError(Exception):
 class AxpsimClient:
     """Client of one running axpsim (`http_url`, e.g. `http://127.0.0.1:8080`)."""
 
-    def __init__(self, http_url: str, control_token: Optional[str] = None, timeout: float = 70):
+    def __init__(self, http_url: str, control_token: Optional[str] = None, timeout: float = 70,
+                 verify: Union[bool, str, None] = None):
         self.http_url = http_url.rstrip("/")
         self.control_token = control_token
         self.timeout = timeout
+        #: For an axpsim serving `--tls`: a CA file to trust, or False to skip verification. Given with
+        #: every request (a session-level `verify` loses to `$REQUESTS_CA_BUNDLE`).
+        self.verify = verify
         self.http = requests.Session()
         #: The process, when the client came from the pytest plugin's `axpsim` fixture.
         self.server: Optional["RunningAxpsim"] = None
@@ -64,8 +68,9 @@ class AxpsimClient:
         if path.startswith("/__sim/") and self.control_token:
             sent["Authorization"] = f"Bearer {self.control_token}"
         params = {k: v for k, v in (query or {}).items() if v is not None}
+        tls = {} if self.verify is None else {"verify": self.verify}
         r = self.http.request(method, self.http_url + path, json=json, data=form, headers=sent, params=params,
-                              timeout=self.timeout)
+                              timeout=self.timeout, **tls)
         try:
             body = r.json() if r.content else None
         except ValueError:
@@ -87,10 +92,11 @@ class AxpsimClient:
 
     def mint_chat_jwt(self, tenant: Tenant, customer_id: str, customer_name: Optional[str] = None,
                       ttl_seconds: Optional[int] = None, integration_id: Optional[str] = None,
-                      access_token: Optional[str] = None) -> JSON:
-        """A chat JWT for a customer (Generate JWT Token): `{"jwtToken", "expiresAt"}`."""
+                      access_token: Optional[str] = None, **fields: Any) -> JSON:
+        """A chat JWT for a customer (Generate JWT Token): `{"jwtToken", "expiresAt"}`. More body
+        fields go as given, e.g. `ttl=60` (minutes), `verifiedCustomer=True`, `customerIdentifiers={…}`."""
         token = access_token or self.access_token(tenant)
-        body: JSON = {"integrationId": integration_id or tenant.integration_id, "customerId": customer_id}
+        body: JSON = {"integrationId": integration_id or tenant.integration_id, "customerId": customer_id, **fields}
         if customer_name is not None:
             body["customerName"] = customer_name
         if ttl_seconds is not None:
@@ -160,8 +166,13 @@ class AxpsimClient:
     def engagement(self, engagement_id: str) -> JSON:
         return self.request("GET", f"/__sim/engagements/{engagement_id}")
 
-    def engagements(self, account_id: str) -> Any:
-        return self.request("GET", f"/__sim/accounts/{account_id}/engagements")
+    def engagements(self, account_id: str, customer_id: Optional[str] = None) -> JSON:
+        """The account's chats (`{"engagements": [...]}`), or one customer's."""
+        return self.request("GET", f"/__sim/accounts/{account_id}/engagements", query={"customerId": customer_id})
+
+    def messages(self, engagement_id: str) -> List[JSON]:
+        """The chat's messages as the agent side stores them, oldest first."""
+        return self.request("GET", f"/__sim/engagements/{engagement_id}/messages")["messages"]
 
     # -- clock -----------------------------------------------------------------------------------
 

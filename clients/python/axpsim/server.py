@@ -11,7 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, Optional, Sequence, Union
 
 from .client import AxpsimClient
 
@@ -35,12 +35,18 @@ class RunningAxpsim:
     log_path: Path = field(repr=False)
     workdir: Path = field(repr=False)
 
-    def client(self, control_token: Optional[str] = None) -> AxpsimClient:
-        return AxpsimClient(self.http_url, control_token=control_token)
+    def client(self, control_token: Optional[str] = None, verify: Union[bool, str, None] = None) -> AxpsimClient:
+        """A client of this server; `verify` as for `AxpsimClient` (a server started with `--tls`)."""
+        return AxpsimClient(self.http_url, control_token=control_token, verify=verify)
+
+    #: The whole output, kept by stop() (which removes the work folder with the log file).
+    _final_output: Optional[str] = field(default=None, repr=False)
 
     @property
     def output(self) -> str:
-        """What the server wrote to stdout/stderr so far."""
+        """What the server wrote to stdout/stderr so far (after stop(): all of it)."""
+        if self._final_output is not None:
+            return self._final_output
         try:
             return self.log_path.read_text(errors="replace")
         except FileNotFoundError:
@@ -55,6 +61,8 @@ class RunningAxpsim:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._final_output is None:
+            self._final_output = self.output
         shutil.rmtree(self.workdir, ignore_errors=True)
         return self.process.returncode
 
@@ -102,6 +110,11 @@ def start_axpsim(bin: Optional[str] = None, fixtures: Optional[str] = None, scen
             raise TimeoutError(f"axpsim was not ready within {timeout} s:\n{output}")
         time.sleep(0.02)
     info = json.loads(ready.read_text())
+    if info.get("pid", process.pid) != process.pid:
+        process.kill()
+        process.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise RuntimeError(f"the ready file names pid {info['pid']}, not the started axpsim ({process.pid})")
     server = RunningAxpsim(http_url=info["httpUrl"], ws_url=info["wsUrl"], pid=process.pid, process=process,
                            log_path=log_path, workdir=workdir)
     # A forgotten stop() must not leave the server running after this interpreter exits.

@@ -23,6 +23,15 @@ def test_back_end_access_token_and_chat_jwt_of_a_fixture_account(axpsim):
     assert minted["expiresAt"]
 
 
+def test_more_generate_jwt_token_fields_go_as_given(axpsim):
+    verified = axpsim.mint_chat_jwt(RETAIL, "c2", ttl=30, verifiedCustomer=True,
+                                    customerIdentifiers={"emailAddresses": ["c2@example.com"]})
+    assert verified["jwtToken"].startswith("jwt.")
+    with pytest.raises(AxpsimError) as refused:
+        axpsim.mint_chat_jwt(RETAIL, "c2", ttl=100000)   # minutes: beyond the integration's range
+    assert refused.value.status == 400
+
+
 def test_accounts_are_isolated(axpsim, axpsim_account):
     other = axpsim.provision_tenant(name="other", integration={"name": "sales", "defaultTtlMinutes": 30})
     assert other.account_id != axpsim_account.account_id
@@ -52,6 +61,10 @@ def test_agents_join_type_say_leave_end(axpsim, axpsim_account):
                                    timeout=2)
     assert typing["event"]["participant"]["displayName"] == "Alice"
     assert axpsim.engagement(chat.engagement_id)["dialogs"][0]["dialogStatus"] == "TERMINATED"
+    assert [m["body"]["elementText"]["text"] for m in axpsim.messages(chat.engagement_id)] == ["Hello"]
+    assert [e["engagementId"] for e in axpsim.engagements(axpsim_account.account_id, customer_id="ann")
+            ["engagements"]] == [chat.engagement_id]
+    assert axpsim.engagements(axpsim_account.account_id, customer_id="nobody")["engagements"] == []
 
 
 def test_wait_for_event_long_polls_for_a_later_event(axpsim, axpsim_account):
@@ -131,6 +144,12 @@ def test_start_and_stop_a_second_server():
     assert not other.workdir.exists()
 
 
+def test_the_output_outlives_stop():
+    server = start_axpsim(fixtures=str(ROOT / "fixtures"), log_level="info")
+    assert server.stop() == 0
+    assert "ready" in server.output and "stopped" in server.output, server.output
+
+
 def test_control_token_is_sent_and_required():
     with start_axpsim(fixtures=str(ROOT / "fixtures"), args=["--control-token", "kit-secret"]) as guarded:
         assert len(guarded.client(control_token="kit-secret").provision_tenant().account_id) == 6
@@ -138,6 +157,29 @@ def test_control_token_is_sent_and_required():
             guarded.client().provision_tenant()
         assert refused.value.status == 401
     assert guarded.stop() == 0
+
+
+@pytest.mark.filterwarnings("ignore:Unverified HTTPS request")
+def test_a_server_with_its_own_certificate(tmp_path):
+    import requests
+
+    with start_axpsim(fixtures=str(ROOT / "fixtures"), args=["--tls", "--tls-dir", str(tmp_path)]) as tls:
+        assert tls.http_url.startswith("https://")
+        with pytest.raises(requests.exceptions.SSLError):
+            tls.client(verify=True).health()
+        assert tls.client(verify=False).health()["status"] == "ok"
+        assert AxpsimClient(tls.http_url, verify=False).access_token(RETAIL)
+    assert tls.stop() == 0
+
+
+def test_a_ready_file_of_another_process_is_refused(tmp_path):
+    fake = tmp_path / "axpsim"
+    fake.write_text('#!/bin/sh\nwhile [ "$1" != --ready-file ]; do shift; done\n'
+                    'echo \'{"pid": 1, "httpUrl": "http://127.0.0.1:1", "wsUrl": "ws://127.0.0.1:1"}\' > "$2"\n'
+                    'exec sleep 30\n')
+    fake.chmod(0o755)
+    with pytest.raises(RuntimeError, match="pid 1"):
+        start_axpsim(bin=str(fake), timeout=10)
 
 
 def test_a_binary_that_fails_is_reported():
