@@ -20,9 +20,11 @@ FIXTURES = ROOT / "fixtures"
 
 # fixtures/accounts.yaml: each tenant's second integration (RETAIL and BANK carry the first).
 RETAIL_SALES = RETAIL.with_integration("6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a02")
+# The retail `triage` integration, whose routing rules send chats to staffed queues (SPEC section 10).
+RETAIL_TRIAGE = RETAIL.with_integration("6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a03")
 BANK_MORTGAGES = BANK.with_integration("9b7e4d10-3c5f-4e8a-8d21-7a3b5c6d7e02")
 
-__all__ = ["AxpsimClient", "UnverifiedClient", "BANK", "BANK_MORTGAGES", "BIN", "FIXTURES", "RETAIL", "RETAIL_SALES", "ROOT", "Server", "Tenant"]
+__all__ = ["AxpsimClient", "UnverifiedClient", "BANK", "BANK_MORTGAGES", "BIN", "FIXTURES", "RETAIL", "RETAIL_SALES", "RETAIL_TRIAGE", "ROOT", "Server", "Tenant"]
 
 
 class Server:

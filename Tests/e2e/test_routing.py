@@ -4,10 +4,9 @@ control plane validates queues and routing rules."""
 import json
 import subprocess
 
-from axpsim import BIN, RETAIL, Server
-from chat import Customer, Chat
+from chat import Chat, Customer
+from harness import BANK, BIN, RETAIL_TRIAGE, Server
 
-TRIAGE = "6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a03"
 START = "2030-01-01T09:00:00Z"
 
 
@@ -24,7 +23,7 @@ def advance(server, seconds, account="DEMOAA"):
 
 def start_chat(server, customer_id, engagement_parameters=None, session_parameters=None, **mint):
     """A customer of the triage integration opens a session and a chat over the Chat SDK routes."""
-    customer = Customer(server, customer_id, integration=TRIAGE, **mint)
+    customer = Customer(server, customer_id, tenant=RETAIL_TRIAGE, **mint)
     r = customer.call("POST", "/sessions", {"displayName": customer_id, "clientType": "web", "sessionParameters": session_parameters or {}})
     assert r.status_code == 201, r.text
     customer.session_id = r.json()["sessionId"]
@@ -104,12 +103,12 @@ def test_queue_positions_arrive_in_order_and_a_freed_agent_answers_the_next_chat
 
 def test_a_wait_in_a_queue_survives_kill_9(tmp_path):
     db = str(tmp_path / "state.sqlite")
-    first = Server(db=db, workdir=tmp_path).start()
+    first = Server(db=db).start()
     virtual(first)
     waiting = [start_chat(first, f"k{n}") for n in range(3)]
     advance(first, 10)
     assert first.kill9() == -9
-    second = Server(db=db, workdir=tmp_path).start()
+    second = Server(db=db).start()
     try:
         advance(second, 10)
         names = {c.id: [e["participant"]["displayName"] for e in journal(second, c, "PARTICIPANT_ADDED")
@@ -157,8 +156,7 @@ def test_queues_and_routing_rules_on_the_control_plane(fresh):
     assert integration["queue"] == "help" and integration["routing"]["rules"][0]["match"] == {"sessionParameters.device": "phone"}
     assert fresh.delete(f"{base}/queues/help").status_code == 409, "an integration routes to it"
     # A chat of the new integration waits: Zoe does not serve its routing attributes (channel: mobile).
-    bank = {"account": "DEMOBB", "client": "bank-backend", "secret": "bank-backend-secret", "appkey": "bank-appkey-0001"}
-    customer = Customer(fresh, "phone-1", tenant=bank, integration=integration["integrationId"])
+    customer = Customer(fresh, "phone-1", tenant=BANK.with_integration(integration["integrationId"]))
     r = customer.call("POST", "/sessions", {"clientType": "web", "sessionParameters": {"device": "phone"}})
     customer.session_id = r.json()["sessionId"]
     chat = customer.create_engagement()
