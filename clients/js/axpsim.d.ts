@@ -143,6 +143,11 @@ export class AxpsimClient {
   engagements(accountId: string, options?: { customerId?: string }): Promise<{ engagements: Array<Record<string, any>> }>;
   messages(engagementId: string): Promise<Array<Record<string, any>>>;
 
+  queues(accountId: string): Promise<Array<Record<string, unknown>>>;
+  createQueue(accountId: string, queue: Record<string, unknown>): Promise<Record<string, unknown>>;
+  queue(accountId: string, queueId: string): Promise<{ queue: Record<string, unknown>; waiting: Array<{ engagementId: string; position: number; waitedSeconds: number; estimatedWaitSeconds?: number }>; engaged: Array<Record<string, unknown>>; agents: Array<{ agentId: string; displayName: string; state: 'available' | 'away'; capacity: number; load: number }> }>;
+  setAgentState(accountId: string, queueId: string, agentId: string, state: 'available' | 'away'): Promise<Record<string, unknown>>;
+  routing(engagementId: string): Promise<Routing | null>;
   freezeClock(accountId: string, options?: { now?: string }): Promise<{ mode: string; now: string }>;
   realClock(accountId: string): Promise<{ mode: string; now: string }>;
   clock(accountId: string): Promise<{ mode: string; now: string }>;
@@ -174,4 +179,14 @@ export class ChatCustomer {
   disconnect(chat: Chat): Promise<any>;
   poll(options?: { wait?: number }): Promise<any[]>;
   shutdown(): Promise<any>;
+}
+
+/** Where routing sent a chat (SPEC section 10). */
+export interface Routing {
+  rule: string | null;
+  queue: string | null;
+  routingAttributes: Record<string, string>;
+  scenario: string | null;
+  overflowQueue?: string;
+  overflowedFrom?: string;
 }

@@ -264,6 +264,29 @@ export class AxpsimClient {
   /** The chat's messages as the agent side stores them, oldest first. @param {string} engagementId */
   async messages(engagementId) { return (await this.request('GET', `/__sim/engagements/${engagementId}/messages`)).messages; }
 
+  // ---- Routing (SPEC section 10) ---------------------------------------------------------------
+
+  /** The account's routing queues with their agents. @param {string} accountId @returns {Promise<object[]>} */
+  async queues(accountId) { return (await this.request('GET', `/__sim/accounts/${accountId}/queues`)).queues; }
+
+  /** A new queue. @param {string} accountId @param {object} queue @returns {Promise<object>} */
+  createQueue(accountId, queue) { return this.request('POST', `/__sim/accounts/${accountId}/queues`, { json: queue, expect: 201 }); }
+
+  /** The queue with its waiting chats (position, waited time) and its agents' load. @param {string} accountId @param {string} queueId */
+  queue(accountId, queueId) { return this.request('GET', `/__sim/accounts/${accountId}/queues/${encodeURIComponent(queueId)}`); }
+
+  /**
+   * Makes a queue's agent `available` (it takes waiting chats at once) or `away`.
+   * @param {string} accountId @param {string} queueId @param {string} agentId @param {'available'|'away'} state
+   */
+  setAgentState(accountId, queueId, agentId, state) {
+    return this.request('POST', `/__sim/accounts/${accountId}/queues/${encodeURIComponent(queueId)}/agents/${encodeURIComponent(agentId)}/state`,
+      { json: { state } });
+  }
+
+  /** Where routing sent a chat (null before routing). @param {string} engagementId @returns {Promise<Routing|null>} */
+  async routing(engagementId) { return (await this.engagement(engagementId)).routing; }
+
   // ---- Clock -----------------------------------------------------------------------------------
 
   /** Freezes the account's clock (virtual) at `now` or the current instant. @param {string} accountId @param {{now?: string}} [options] @returns {Promise<{mode: string, now: string}>} */

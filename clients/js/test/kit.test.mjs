@@ -202,3 +202,23 @@ test('stop: the process is gone and its folder removed', async () => {
   assert.throws(() => process.kill(other.pid, 0));
   assert.ok(!existsSync(`/proc/${other.pid}`));
 });
+
+test('routing: queues, agents and a chat answered on the virtual clock', async () => {
+  const tenant = await api.provisionTenant({ name: 'routed' });
+  const account = tenant.accountId;
+  await api.createQueue(account, { queueId: 'help', answerDelaySeconds: 10, greeting: '{agent} here.',
+    agents: [{ agentId: 'zoe', displayName: 'Zoe', state: 'away' }] });
+  await api.request('PATCH', `/__sim/accounts/${account}/integrations/${tenant.integrationId}`, { json: { routing: { defaultQueue: 'help' } } });
+  assert.deepEqual((await api.queues(account)).map((q) => q.queueId), ['help']);
+  await api.freezeClock(account, { now: '2030-01-01T09:00:00Z' });
+  const ann = await api.customer(tenant, { customerId: 'ann' });
+  await ann.startSession();
+  const chat = await ann.startChat();
+  assert.equal((await api.routing(chat.engagementId)).queue, 'help');
+  assert.deepEqual((await api.queue(account, 'help')).waiting.map((w) => w.engagementId), [chat.engagementId]);
+  assert.equal((await api.setAgentState(account, 'help', 'zoe', 'available')).state, 'available');
+  await api.advanceClock(account, 10);
+  const texts = (await ann.poll()).filter((e) => e.eventType === 'MESSAGE').map((e) => e.message.body.elementText.text);
+  assert.deepEqual(texts, ['Zoe here.']);
+  assert.equal((await api.queue(account, 'help')).agents[0].load, 1);
+});

@@ -174,6 +174,29 @@ class AxpsimClient:
         """The chat's messages as the agent side stores them, oldest first."""
         return self.request("GET", f"/__sim/engagements/{engagement_id}/messages")["messages"]
 
+    # -- routing (SPEC section 10) ---------------------------------------------------------------
+
+    def queues(self, account_id: str) -> List[JSON]:
+        """The account's routing queues with their agents."""
+        return self.request("GET", f"/__sim/accounts/{account_id}/queues")["queues"]
+
+    def create_queue(self, account_id: str, queue: Mapping[str, Any]) -> JSON:
+        """A new queue (`{"queueId"?, "agents"?: [...], "answerDelaySeconds"?, "greeting"?, "maxWaitSeconds"?}`)."""
+        return self.request("POST", f"/__sim/accounts/{account_id}/queues", json=dict(queue), expect=201)
+
+    def queue(self, account_id: str, queue_id: str) -> JSON:
+        """The queue with its waiting chats (`waiting`: position, waited time) and its agents' load."""
+        return self.request("GET", f"/__sim/accounts/{account_id}/queues/{quote(queue_id, safe='')}")
+
+    def set_agent_state(self, account_id: str, queue_id: str, agent_id: str, state: str) -> JSON:
+        """Makes a queue's agent `available` (it takes waiting chats at once) or `away`."""
+        return self.request("POST", f"/__sim/accounts/{account_id}/queues/{quote(queue_id, safe='')}/agents/"
+                                    f"{quote(agent_id, safe='')}/state", json={"state": state})
+
+    def routing(self, engagement_id: str) -> Optional[JSON]:
+        """Where routing sent a chat: `{"rule","queue","routingAttributes","scenario"}` (None before routing)."""
+        return self.engagement(engagement_id)["routing"]
+
     # -- clock -----------------------------------------------------------------------------------
 
     def freeze_clock(self, account_id: str, now: Optional[str] = None) -> JSON:

@@ -210,3 +210,23 @@ def test_a_forgotten_stop_leaves_no_server_behind():
     while alive() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not alive()
+
+
+def test_routing_queues_and_agents(axpsim, axpsim_account):
+    account = axpsim_account.account_id
+    axpsim.create_queue(account, {"queueId": "help", "answerDelaySeconds": 10, "greeting": "{agent} here.",
+                                  "agents": [{"agentId": "zoe", "displayName": "Zoe", "state": "away"}]})
+    axpsim.request("PATCH", f"/__sim/accounts/{account}/integrations/{axpsim_account.integration_id}",
+                   json={"routing": {"defaultQueue": "help"}})
+    assert [q["queueId"] for q in axpsim.queues(account)] == ["help"]
+    axpsim.freeze_clock(account, "2030-01-01T09:00:00Z")
+    ann = axpsim.customer(axpsim_account, "ann")
+    ann.start_session()
+    chat = ann.start_chat()
+    assert axpsim.routing(chat.engagement_id)["queue"] == "help"
+    assert [w["engagementId"] for w in axpsim.queue(account, "help")["waiting"]] == [chat.engagement_id]
+    assert axpsim.set_agent_state(account, "help", "zoe", "available")["state"] == "available"
+    axpsim.advance_clock(account, 10)
+    texts = [e["message"]["body"]["elementText"]["text"] for e in ann.poll() if e["eventType"] == "MESSAGE"]
+    assert texts == ["Zoe here."]
+    assert axpsim.queue(account, "help")["agents"][0]["load"] == 1
