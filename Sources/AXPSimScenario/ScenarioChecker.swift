@@ -73,6 +73,11 @@ struct ScenarioChecker {
                 }
             case .chatEnd:
                 state.endedLine = entry.line
+            case .expectRouted(let queue, _, _) where queue != nil:
+                // The agent a staffed queue gives the chat joins by itself: agent steps without
+                // `agent:` may act for it (behind any agent the script joins later).
+                state.joined.append((entry.line, nil))
+                state.present.insert(state.joined.count - 1, at: 0)
             case .after, .queue, .botSay, .tokenExpire, .tokenRevoke, .socketDrop, .sessionClose, .fault, .expectRouted:
                 continue
             }

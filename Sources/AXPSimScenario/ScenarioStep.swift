@@ -51,7 +51,9 @@ public enum ScenarioStep: Sendable, Equatable, Codable {
     case fault(FaultRule)
     /// `expect.routed: {queue: french, rule: french-speakers, routingAttributes: {language: fr}}` —
     /// the chat's route (SPEC section 10) is this: each key given must equal the route's (the
-    /// attributes given must be among the route's). A miss fails the run at once.
+    /// attributes given must be among the route's). A miss fails the run at once. After one that
+    /// names a queue, agent steps without `agent:` may act for the agent a staffed queue gives the
+    /// chat (it joins by itself, so the script has no `agent.join` for it).
     case expectRouted(queue: String?, rule: String?, routingAttributes: [String: String]?)
 
     /// Every step kind, as written in YAML.

@@ -200,3 +200,26 @@ def test_validate_reports_routing_mistakes_with_file_line_and_column(tmp_path):
     assert f"{broken}:9:25" in out and "unknown queue 'genral'" in out and "known: general" in out
     assert f"{broken}:14:" in out and "not a valid regular expression" in out
     assert f"{broken}:13:" in out or "can never match" in out
+
+
+def test_a_recorded_routed_chat_replays_headless(tmp_path):
+    out = tmp_path / "recorded"
+    s = Server("--scenarios", str(out)).start()
+    try:
+        virtual(s)
+        ann, chat = start_chat(s, "rec-fr", {"language": "fr"}, {"page": "/aide"})
+        rec = s.post("/__sim/recordings", json={"engagementId": chat.id, "name": "routed-french"}).json()
+        advance(s, 30)  # Amélie answers with the French queue's greeting
+        assert ann.send(chat, "Merci !").status_code == 201
+        advance(s, 5)
+        assert s.post(f"/__sim/engagements/{chat.id}/agent/message", json={"text": "De rien."}).status_code == 201
+        advance(s, 5)
+        assert s.post(f"/__sim/engagements/{chat.id}/end", json={}).status_code == 200
+        yaml = s.post(f"/__sim/recordings/{rec['recordingId']}/stop").json()["yaml"]
+    finally:
+        assert s.stop() == 0
+    assert "expect.routed: {queue: french, rule: french-speakers}" in yaml, yaml
+    assert "language: \"fr\"" in yaml and "page: \"/aide\"" in yaml, yaml
+    assert "agent.join" not in yaml and "Bonjour" not in yaml.split("timeline:")[0], "the queue's agent and greeting come from the simulation"
+    replay = subprocess.run([BIN, "replay", str(out / "routed-french.yaml")], capture_output=True, text=True, timeout=60)
+    assert replay.returncode == 0, replay.stdout + replay.stderr

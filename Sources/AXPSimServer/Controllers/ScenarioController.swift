@@ -146,13 +146,19 @@ struct ScenarioController: Sendable {
             let overwrite = try ControlRequests.recordingStop(try request.optionalJSONObject())
             var recording = try self.recording(request.parameter("recordingId"))
             guard recording.stoppedAt == nil else { return .respond(JSONResponses.json(200, recording.json())) }
-            let (events, engagement) = try self.store.chatRead { tx -> ([SessionEvent], Engagement) in
+            var (events, engagement, origin) = try self.store.chatRead { tx -> ([SessionEvent], Engagement, ScenarioRecorder.Origin) in
                 let engagement = try self.chat.requireEngagement(tx, recording.engagementId)
-                return (try tx.events(sessionId: engagement.createdBySession, after: 0, limit: 100_000), engagement)
+                return (
+                    try tx.events(sessionId: engagement.createdBySession, after: 0, limit: 100_000), engagement, try Self.origin(tx, engagement)
+                )
+            }
+            if let customer = try self.store.customer(accountId: engagement.accountId, customerId: engagement.customerId), customer.verified {
+                origin.context.verified = true
+                origin.context.customerIdentifiers = customer.customerIdentifiers ?? [:]
             }
             let integration = try self.store.integration(accountId: engagement.accountId, integrationId: engagement.integrationId)
             let timeline = ScenarioTimeline.entries(events, engagementId: engagement.engagementId, start: engagement.createdAt)
-            let scenario = ScenarioRecorder.scenario(name: recording.name, integration: integration?.name, timeline: timeline)
+            let scenario = ScenarioRecorder.scenario(name: recording.name, integration: integration?.name, timeline: timeline, origin: origin)
             let yaml = ScenarioWriter.yaml(scenario)
             recording.stoppedAt = try self.clocks.now(accountId: engagement.accountId)
             recording.yaml = yaml
@@ -190,5 +196,24 @@ struct ScenarioController: Sendable {
     private func recording(_ id: String) throws -> Recording {
         guard let recording = recordings.all.withLock({ $0[id] }) else { throw AXPSimError.notFound(resource: "recording", id: id) }
         return recording
+    }
+
+    /// How a recorded chat began: its context data (engagement and session parameters; the
+    /// customer's verification is added by the caller), its route, and the queue agent who answered it.
+    static func origin(_ tx: ChatTransaction, _ engagement: Engagement) throws -> ScenarioRecorder.Origin {
+        var origin = ScenarioRecorder.Origin(
+            parameters: engagement.engagementParameters,
+            context: ChatStartContext(sessionParameters: try tx.session(engagement.createdBySession)?.sessionParameters ?? [:]),
+            route: try tx.route(engagementId: engagement.engagementId))
+        if let entry = try tx.queueEntry(engagementId: engagement.engagementId),
+            let queue = try tx.queue(accountId: engagement.accountId, queueId: entry.queueId)
+        {
+            origin.staffedQueue = queue.isStaffed
+            if let agent = queue.agents.first(where: { $0.agentId == entry.agentId }), entry.participantId != nil {
+                origin.answeredBy = agent.displayName
+                origin.greeting = queue.greeting(by: agent)
+            }
+        }
+        return origin
     }
 }
