@@ -19,7 +19,8 @@ package struct QueueView: Sendable, Encodable {
         package let agentId: String
         /// `assigned` (joining after the answer delay) or `connected`.
         package let state: String
-        package let enqueuedAt: Date
+        /// RFC 3339 (the control plane's time format).
+        package let enqueuedAt: String
     }
 
     package struct AgentLoad: Sendable, Encodable {
@@ -49,7 +50,7 @@ package struct QueueView: Sendable, Encodable {
                         ], required: ["engagementId", "position", "waitedSeconds", "routingAttributes"])),
                 "engaged": .array(
                     .object(
-                        ["engagementId": .string(), "agentId": .string(), "state": .string(oneOf: ["assigned", "connected"]), "enqueuedAt": .string()],
+                        ["engagementId": .string(), "agentId": .string(), "state": .string(oneOf: ["assigned", "connected"]), "enqueuedAt": .timestamp],
                         required: ["engagementId", "agentId", "state", "enqueuedAt"])),
                 "agents": .array(
                     .object(
@@ -144,7 +145,7 @@ extension ChatService {
             let held = entries.filter(\.state.holdsAgent)
             return QueueView(
                 queue: queue, waiting: waiting,
-                engaged: held.map { QueueView.Held(engagementId: $0.engagementId, agentId: $0.agentId ?? "", state: $0.state.rawValue, enqueuedAt: $0.enqueuedAt) },
+                engaged: held.map { QueueView.Held(engagementId: $0.engagementId, agentId: $0.agentId ?? "", state: $0.state.rawValue, enqueuedAt: Timestamp.format($0.enqueuedAt)) },
                 agents: queue.agents.map { agent in
                     QueueView.AgentLoad(
                         agentId: agent.agentId, displayName: agent.displayName, state: agent.state, capacity: agent.capacity,

@@ -57,6 +57,8 @@ FUZZ = {
     "appKey": "fuzz-appkey-0001",
     "integrationId": "0f0f0f0f-1234-4abc-8def-0123456789ab",
     "customerId": "fuzz-customer",
+    "queueId": "fuzzq",
+    "agentId": "fuzza",
 }
 
 
@@ -105,8 +107,12 @@ def provision(url, control_token):
     post("/__sim/accounts", {"accountId": account, "name": "Fuzz"})
     post(f"/__sim/accounts/{account}/clients", {"clientId": FUZZ["clientId"], "clientSecret": FUZZ["clientSecret"]})
     post(f"/__sim/accounts/{account}/appkeys", {"appKey": FUZZ["appKey"]})
+    # A staffed queue the integration routes to, so the queue routes and the simulation are reached.
+    post(f"/__sim/accounts/{account}/queues", {"queueId": FUZZ["queueId"], "answerDelaySeconds": 5, "greeting": "Hi, {agent}.",
+                                               "agents": [{"agentId": FUZZ["agentId"], "displayName": "Fuzz Agent", "capacity": 3}]})
     settings = {"name": "fuzz", "defaultTtlMinutes": 15, "minTtlMinutes": 1, "maxTtlMinutes": 1440, "reminderLeadSeconds": 180,
-                "idleTimeoutSeconds": None, "queue": None, "routingAttributes": None, "scenario": None}
+                "idleTimeoutSeconds": None, "queue": FUZZ["queueId"], "routingAttributes": None, "scenario": None,
+                "routing": {"rules": []}}
     post(f"/__sim/accounts/{account}/integrations", dict(settings, integrationId=FUZZ["integrationId"]))
     # The fuzzer may have changed it (an idle timeout of 1 s, a scenario that ends chats…): reset it.
     r = requests.patch(f"{url}/__sim/accounts/{account}/integrations/{FUZZ['integrationId']}", json=settings, headers=auth, timeout=30)

@@ -92,6 +92,9 @@ def map_path_parameters(context, path_parameters):
         path_parameters["accountId"] = TARGET["accountId"]
     if "integrationId" in path_parameters and operation.path.startswith("/sdk/"):
         path_parameters["integrationId"] = TARGET["integrationId"]
+    for name in ("queueId", "agentId"):
+        if name in path_parameters and name in TARGET:
+            path_parameters[name] = TARGET[name]
     if operation.method.upper() in ("DELETE", "PATCH"):
         for name, value in CREDENTIALS.items():
             if path_parameters.get(name) == value:
