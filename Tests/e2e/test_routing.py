@@ -6,6 +6,7 @@ import subprocess
 
 from chat import Chat, Customer
 from harness import BANK, BIN, RETAIL_TRIAGE, Server
+from omni import OmniCustomer
 
 START = "2030-01-01T09:00:00Z"
 
@@ -67,6 +68,20 @@ def test_context_data_sent_by_an_sdk_client_chooses_the_queue(fresh):
     greeting = [e for e in ann.seen if e["eventType"] == "MESSAGE"][0]
     assert greeting["message"]["body"]["elementText"]["text"] == "Bonjour, je suis Amélie. Comment puis-je vous aider ?"
     assert fresh.get(f"/__sim/engagements/{french.id}").json()["status"] == "ACTIVE"
+
+
+def test_an_omni_sdk_chat_is_routed_by_the_same_rules(fresh):
+    virtual(fresh)
+    ann = OmniCustomer(fresh, "omni-fr", tenant=RETAIL_TRIAGE)
+    ann.init()
+    r = ann.call("POST", "/engagements", {"sessionId": ann.session_id, "engagementParameters": {"language": "fr"}})
+    assert r.status_code == 201, r.text
+    chat = r.json()
+    assert fresh.get(f"/__sim/engagements/{chat['engagementId']}").json()["routing"]["rule"] == "french-speakers"
+    advance(fresh, 30)
+    events = ann.poll()
+    joined = [e["participant"]["displayName"] for e in events if e["eventType"] == "PARTICIPANT_ADDED" and e["participant"]["participantType"] == "AGENT"]
+    assert joined == ["Amélie"] and all(e.get("conversationId") == ann.conversation_id for e in events if e.get("engagementId"))
 
 
 def test_queue_positions_arrive_in_order_and_a_freed_agent_answers_the_next_chat(fresh):
