@@ -78,8 +78,8 @@ enum ConsolePage {
     .hint { font-size: 12px; color: var(--dim); }
     .placeholder { flex: 1; display: grid; place-items: center; color: var(--dim); padding: 24px; text-align: center; }
     /* tools */
-    .tabs { display: flex; gap: 2px; padding: 6px 8px 0; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
-    .tabs button { border: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 6px 7px; color: var(--dim); font-size: 12.5px; }
+    .tabs { display: flex; gap: 0; padding: 6px 4px 0; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+    .tabs button { border: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 6px 4px; color: var(--dim); font-size: 12px; }
     .tabs button.on { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
     .tool { display: none; padding: 10px 12px; flex-direction: column; gap: 8px; overflow: auto; min-height: 0; flex: 1; }
     .tool.on { display: flex; }

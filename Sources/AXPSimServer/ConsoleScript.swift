@@ -129,6 +129,11 @@ enum ConsoleScript {
       const found = detail && (detail.integrations || []).find(i => i.integrationId === integrationId);
       return found ? (found.queue || found.name) : short(integrationId);
     }
+    function integrationLabel(accountId, integrationId) {
+      const detail = state.details.get(accountId);
+      const found = detail && (detail.integrations || []).find(i => i.integrationId === integrationId);
+      return found ? found.name : short(integrationId);
+    }
     function accountNow(accountId) {
       const clock = state.clocks.get(accountId);
       if (!clock) return Date.now();
@@ -336,7 +341,7 @@ enum ConsoleScript {
       if (!engagement || !pane.title) return;
       pane.title.replaceChildren(h("strong", { text: customerLabel(engagement) }), " ",
         h("code", { class: "dim", text: engagement.engagementId }), " ",
-        h("span", { class: "dim small", text: integrationName(engagement.accountId, engagement.integrationId) }));
+        h("span", { class: "dim small", text: "integration " + integrationLabel(engagement.accountId, engagement.integrationId) }));
       pane.status.textContent = engagement.status;
       pane.status.className = "pill " + engagement.status;
       const ended = engagement.status === "TERMINATED" || engagement.status === "TERMINATING";
@@ -875,9 +880,10 @@ enum ConsoleScript {
       }
       if (!waiting.length && !pending.length) body.append(h("div", { class: "small dim", text: "No chats waiting." }));
       const facts = [];
-      if (agents.length) facts.push(`an agent joins after ${duration(queue.answerDelaySeconds || 0)}`);
-      if (queue.maxWaitSeconds) facts.push(`longest wait ${duration(queue.maxWaitSeconds)}`);
-      if (agents.length && queue.averageHandleSeconds) facts.push(`about ${duration(queue.averageHandleSeconds)} a chat`);
+      const span = seconds => duration(seconds).replace(/(\d)m 0s$/, "$1m");
+      if (agents.length) facts.push(`an agent joins after ${span(queue.answerDelaySeconds || 0)}`);
+      if (queue.maxWaitSeconds) facts.push(`longest wait ${span(queue.maxWaitSeconds)}`);
+      if (agents.length && queue.averageHandleSeconds) facts.push(`about ${span(queue.averageHandleSeconds)} a chat`);
       const heldCount = engaged.length;
       return h("div", { class: "qcard", testid: "queue-card", dataset: { queueId: queue.queueId } },
         h("div", { class: "qhead" },

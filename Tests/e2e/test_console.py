@@ -1,5 +1,6 @@
 """The console at GET / in a real browser (headless Chromium driven by chromedriver and selenium):
-a whole chat played from both sides, the virtual clock, the token login and escaping.
+a whole chat played from both sides, the virtual clock, routing queues and their agents, the token login
+and escaping.
 
 scripts/test.sh installs Chromium, chromedriver and selenium when missing, so CI runs this module;
 it skips only when they are absent outside CI (AXPSIM_CONSOLE_REQUIRED=1 turns that into a failure).
@@ -68,6 +69,16 @@ def shot(driver, name):
         driver.execute_script("return document.body.offsetHeight")
         driver.save_screenshot(os.path.join(SHOTS, f"{name}-{suffix}.png"))
     driver.set_window_size(*WIDE)
+
+
+def viewport_shot(driver, name, size=(1280, 800)):
+    """A screenshot whose page is exactly `size` (the README's images), whatever the window's frame takes."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
+    try:
+        driver.execute_script("return document.body.offsetHeight")
+        driver.save_screenshot(os.path.join(SHOTS, f"{name}-{size[0]}x{size[1]}.png"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def no_page_errors(driver):
@@ -259,7 +270,16 @@ def agent_state(server, queue_id, agent_id):
 
 
 def toggle_agent(driver, queue_id, agent_id):
-    agent_row(driver, queue_id, agent_id).find_element(By.CSS_SELECTOR, f'[data-testid="agent-toggle"][data-agent-id="{agent_id}"]').click()
+    click(driver, lambda: agent_row(driver, queue_id, agent_id).find_element(By.CSS_SELECTOR, f'[data-testid="agent-toggle"][data-agent-id="{agent_id}"]'))
+
+
+def held_row(driver, queue_id, engagement_id):
+    return queue_card(driver, queue_id).find_element(By.CSS_SELECTOR, f'[data-testid="queue-held-row"][data-engagement-id="{engagement_id}"]')
+
+
+def click(driver, find, message=""):
+    """Clicks what `find` finds, again if a live re-render replaced it meanwhile."""
+    wait(driver, lambda: find().click() or True, message=message)
 
 
 def open_queues(driver):
@@ -276,9 +296,9 @@ def test_queues_show_agents_load_and_waiting_chats(server, browser):
     open_console(d, server)
     open_queues(d)
     wait(d, lambda: "Alice" in queue_card(d, "general").text and "Bob" in queue_card(d, "general").text, message="the general queue's agents")
-    assert "0/1" in agent_row(d, "general", "alice").text and "language=en" in agent_row(d, "general", "alice").text
-    assert "No agents: chats wait for you or a scenario." in queue_card(d, "sales").text
-    assert "away" in agent_row(d, "french", "amelie").text
+    wait(d, lambda: "0/1" in agent_row(d, "general", "alice").text and "language=en" in agent_row(d, "general", "alice").text)
+    wait(d, lambda: "No agents: chats wait for you or a scenario." in queue_card(d, "sales").text)
+    wait(d, lambda: "away" in agent_row(d, "french", "amelie").text)
 
     # Bob goes away from the console.
     toggle_agent(d, "general", "bob")
@@ -290,15 +310,11 @@ def test_queues_show_agents_load_and_waiting_chats(server, browser):
     chats = [start_chat(server, f"q{n}")[1] for n in range(3)]
     wait(d, lambda: waiting_ids(d, "general") == [chats[1].id, chats[2].id], message="general's waiting chats in order")
     wait(d, lambda: "1/1" in agent_row(d, "general", "alice").text)
-    rows = waiting_rows(d, "general")
-    assert rows[0].text.startswith("#1") and rows[1].text.startswith("#2") and "q1" in rows[0].text
-    expected = server.get("/__sim/accounts/DEMOAA/queues/general").json()["waiting"]
-    for row, w in zip(rows, expected):
-        if w.get("estimatedWaitSeconds") is not None:
-            assert "est. " in row.text
-    assert waiting_ids(d, "french") == [french.id]
-    held = queue_card(d, "general").find_element(By.CSS_SELECTOR, f'[data-testid="queue-held-row"][data-engagement-id="{chats[0].id}"]')
-    assert "assigned" in held.text
+    wait(d, lambda: [r.text.split()[:2] for r in waiting_rows(d, "general")] == [["#1", "q1"], ["#2", "q2"]], message="positions")
+    estimates = [w.get("estimatedWaitSeconds") for w in server.get("/__sim/accounts/DEMOAA/queues/general").json()["waiting"]]
+    wait(d, lambda: [("est. " in r.text) for r in waiting_rows(d, "general")] == [e is not None for e in estimates], message="estimates")
+    wait(d, lambda: waiting_ids(d, "french") == [french.id])
+    wait(d, lambda: "assigned" in held_row(d, "general", chats[0].id).text)
 
     # The waited time: the virtual clock moves a minute, a refresh shows it.
     advance(server, 60)
@@ -309,22 +325,22 @@ def test_queues_show_agents_load_and_waiting_chats(server, browser):
     toggle_agent(d, "general", "bob")
     wait(d, lambda: agent_state(server, "general", "bob") == "available", message="the toggle did not set Bob available")
     wait(d, lambda: waiting_ids(d, "general") == [chats[2].id] and "1/1" in agent_row(d, "general", "bob").text)
-    assert waiting_rows(d, "general")[0].text.startswith("#1")
+    wait(d, lambda: waiting_rows(d, "general")[0].text.startswith("#1"))
 
     # A waiting chat opens from the queue: its route in the pane header and the transcript.
-    waiting_rows(d, "french")[0].click()
+    click(d, lambda: waiting_rows(d, "french")[0])
     wait(d, lambda: "Routed to queue french by rule french-speakers" in text_of(d, "transcript"), message="no ROUTED line")
-    route = text_of(d, "chat-route")
-    assert "queue french" in route and "rule french-speakers" in route and "language=fr" in route, route
+    wait(d, lambda: all(part in text_of(d, "chat-route") for part in ("queue french", "rule french-speakers", "language=fr")), message="the route line")
     row = lambda: d.find_element(By.CSS_SELECTOR, f'[data-testid="engagement-row"][data-engagement-id="{french.id}"]')  # noqa: E731
-    assert "french" in row().text
+    wait(d, lambda: "french" in row().text)
     shot(d, "console-queues")
+    viewport_shot(d, "console-queues")
 
     # Two chats end: Alice takes the last waiting one, Bob is free.
     for chat in chats[:2]:
         assert server.post(f"/__sim/engagements/{chat.id}/end", json={}).status_code == 200
     wait(d, lambda: waiting_ids(d, "general") == [] and "0/1" in agent_row(d, "general", "bob").text, message="Bob was not freed")
-    assert "1/1" in agent_row(d, "general", "alice").text
+    wait(d, lambda: "1/1" in agent_row(d, "general", "alice").text)
 
     # The clock passes French's longest wait: the chat overflows to general and Bob takes it.
     advance(server, 270)
@@ -333,14 +349,13 @@ def test_queues_show_agents_load_and_waiting_chats(server, browser):
     wait(d, lambda: "Overflowed from french to general" in text_of(d, "transcript"), message="no overflow line")
     wait(d, lambda: "Bob (agent) joined" in text_of(d, "transcript"))
     wait(d, lambda: "general (from french)" in row().text)
-    assert text_of(d, "transcript").count("Routed to queue") == 1, "one ROUTED line each, not one per session"
-    wait(d, lambda: "connected" in queue_card(d, "general").find_element(
-        By.CSS_SELECTOR, f'[data-testid="queue-held-row"][data-engagement-id="{french.id}"]').text)
+    assert text_of(d, "transcript").count("Routed to queue") == 1, "one ROUTED line, however many sessions follow the chat"
+    wait(d, lambda: "connected" in held_row(d, "general", french.id).text)
 
     # A chat routed by the integration's defaults, opened from its agent's row.
-    queue_card(d, "general").find_element(By.CSS_SELECTOR, f'[data-testid="queue-held-row"][data-engagement-id="{chats[2].id}"]').click()
+    click(d, lambda: held_row(d, "general", chats[2].id))
     wait(d, lambda: "Routed to queue general by the integration's defaults" in text_of(d, "transcript"))
-    assert "the integration's defaults" in text_of(d, "chat-route")
+    wait(d, lambda: "the integration's defaults" in text_of(d, "chat-route"))
     no_page_errors(d)
 
 
