@@ -92,6 +92,7 @@ enum ConsolePage {
     .item .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
     .journal .line { font-size: 12px; border-bottom: 1px solid var(--line); padding: 3px 0; display: flex; gap: 6px; overflow-wrap: anywhere; }
     .journal .line .type { font-weight: 600; }
+    .journal .line > :not(:last-child) { flex: none; }
     .error { color: var(--bad); font-size: 12px; min-height: 0; }
     /* queues */
     .qcard { border: 1px solid var(--line); border-radius: 8px; overflow: hidden; flex: none; }

@@ -849,7 +849,8 @@ enum ConsoleScript {
           h("span", { class: "load" + (load >= capacity ? " full" : ""), testid: "agent-load", title: `${load} of ${capacity} concurrent chats` },
             h("span", { class: "bar" }, h("span", { style: `width:${Math.min(100, Math.round(100 * load / capacity))}%` })), `${load}/${capacity}`),
           attrs ? h("span", { class: "attrs", text: attrs }) : null,
-          h("button", { testid: "agent-toggle", dataset: { agentId: agent.agentId }, role: "switch", "aria-checked": String(available),
+          h("button", { testid: "agent-toggle", dataset: { agentId: agent.agentId },
+            "aria-label": `Set ${agent.displayName || agent.agentId} ${available ? "away" : "available"}`,
             title: available ? `${agent.displayName || agent.agentId} takes chats; click to set away` : `${agent.displayName || agent.agentId} takes no new chats; click to set available`,
             text: available ? "Set away" : "Set available",
             onclick: action(queues.error, () => setAgentState(queue.queueId, agent.agentId, available ? "away" : "available")) })));
