@@ -78,8 +78,8 @@ enum ConsolePage {
     .hint { font-size: 12px; color: var(--dim); }
     .placeholder { flex: 1; display: grid; place-items: center; color: var(--dim); padding: 24px; text-align: center; }
     /* tools */
-    .tabs { display: flex; gap: 2px; padding: 6px 8px 0; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
-    .tabs button { border: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 6px 7px; color: var(--dim); font-size: 12.5px; }
+    .tabs { display: flex; gap: 0; padding: 6px 4px 0; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+    .tabs button { border: 0; border-radius: 6px 6px 0 0; background: transparent; padding: 6px 4px; color: var(--dim); font-size: 12px; }
     .tabs button.on { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
     .tool { display: none; padding: 10px 12px; flex-direction: column; gap: 8px; overflow: auto; min-height: 0; flex: 1; }
     .tool.on { display: flex; }
@@ -92,7 +92,31 @@ enum ConsolePage {
     .item .grow { flex: 1; min-width: 0; overflow-wrap: anywhere; }
     .journal .line { font-size: 12px; border-bottom: 1px solid var(--line); padding: 3px 0; display: flex; gap: 6px; overflow-wrap: anywhere; }
     .journal .line .type { font-weight: 600; }
+    .journal .line > :not(:last-child) { flex: none; }
     .error { color: var(--bad); font-size: 12px; min-height: 0; }
+    /* queues */
+    .qcard { border: 1px solid var(--line); border-radius: 8px; overflow: hidden; flex: none; }
+    .qcard .qhead { background: #fafbfc; padding: 6px 10px; border-bottom: 1px solid var(--line); display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+    .qcard .qhead .qname { font-weight: 600; overflow-wrap: anywhere; }
+    .qcard .qbody { padding: 6px 10px 8px; display: flex; flex-direction: column; gap: 3px; }
+    .qcard h4 { font-size: 11px; text-transform: uppercase; letter-spacing: .4px; color: var(--dim); margin: 4px 0 0; font-weight: 600; }
+    .agent-row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; font-size: 12px; }
+    .agent-row .aname { font-weight: 600; min-width: 60px; overflow-wrap: anywhere; }
+    .agent-row.away .aname { color: var(--dim); }
+    .agent-row button { padding: 1px 8px; font-size: 12px; margin-left: auto; }
+    .load { display: inline-flex; align-items: center; gap: 4px; }
+    .load .bar { width: 44px; height: 6px; border-radius: 3px; background: #e5e7eb; overflow: hidden; display: inline-block; }
+    .load .bar > span { display: block; height: 100%; background: var(--accent); }
+    .load.full .bar > span { background: var(--warn); }
+    .attrs { font: 11px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--dim); overflow-wrap: anywhere; }
+    .qrow { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; font-size: 12px; padding: 3px 6px; border-radius: 6px; cursor: pointer; }
+    .qrow:hover, .qrow:focus { background: #f2f5fb; outline: none; }
+    .qrow.open { background: var(--accent-soft); }
+    .qrow .pos { font-weight: 700; min-width: 22px; }
+    .qrow.held { margin-left: 14px; }
+    .pill.available, .pill.connected { background: #e2f4e6; color: var(--ok); } .pill.away { background: #eef0f4; color: var(--dim); }
+    .pill.assigned { background: #fff4de; color: var(--warn); } .pill.count { background: var(--accent-soft); color: var(--accent); }
+    .event.routed { color: #1e40af; background: #e8eefc; }
     label.field { display: flex; flex-direction: column; gap: 2px; font-size: 12px; color: var(--dim); }
     @media (max-width: 1100px) { .app { grid-template-columns: 240px minmax(0, 1fr); } .tools { grid-column: 1 / -1; min-height: 520px; } }
     @media (max-width: 720px) {
@@ -122,6 +146,7 @@ enum ConsolePage {
         <nav class="tabs" id="tabs"></nav>
         <div class="tool" id="tool-playground"></div>
         <div class="tool" id="tool-time"></div>
+        <div class="tool" id="tool-queues"></div>
         <div class="tool" id="tool-scenarios"></div>
         <div class="tool" id="tool-faults"></div>
         <div class="tool" id="tool-snapshots"></div>

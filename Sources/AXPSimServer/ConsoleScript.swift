@@ -9,7 +9,8 @@ import Foundation
 /// - The playground: a customer over the back-end token API and the Chat SDK routes (sessions,
 ///   engagements, `:join`, messages and the SDK long poll), plus the event socket for axpsim's own
 ///   session events (typing, reminders) that the long poll does not carry.
-/// - Tools: clocks, scenarios and recordings, faults, snapshots, the raw journal.
+/// - Tools: clocks, routing queues (agents, their load and availability, waiting chats), scenarios
+///   and recordings, faults, snapshots, the raw journal.
 ///
 /// Every datum reaches the page through `textContent` (the `h` helper), never through HTML.
 enum ConsoleScript {
@@ -75,6 +76,18 @@ enum ConsoleScript {
         finally { if (button) button.disabled = false; }
       };
     }
+    /** Routing attributes as `key=value` pairs. */
+    function attrsText(attributes) {
+      return Object.entries(attributes || {}).map(([key, value]) => `${key}=${Array.isArray(value) ? value.join("|") : value}`).join(" ");
+    }
+    /** A chat's route (`routing` of an engagement or a ROUTED event) as a sentence. */
+    function routeText(routing) {
+      if (!routing) return "Routed";
+      const attrs = attrsText(routing.routingAttributes);
+      const tail = (routing.scenario ? ` · scenario ${routing.scenario}` : "") + (attrs ? ` · ${attrs}` : "");
+      if (routing.overflowedFrom) return `Overflowed from ${routing.overflowedFrom} to ${routing.queue}${routing.rule ? ` (rule ${routing.rule})` : ""}${tail}`;
+      return `Routed ${routing.queue ? "to queue " + routing.queue : "to no queue"} ${routing.rule ? "by rule " + routing.rule : "by the integration's defaults"}${tail}`;
+    }
     function bodyText(body) {
       if (!body) return "";
       return (body.elementText && body.elementText.text) || "";
@@ -116,6 +129,11 @@ enum ConsoleScript {
       const found = detail && (detail.integrations || []).find(i => i.integrationId === integrationId);
       return found ? (found.queue || found.name) : short(integrationId);
     }
+    function integrationLabel(accountId, integrationId) {
+      const detail = state.details.get(accountId);
+      const found = detail && (detail.integrations || []).find(i => i.integrationId === integrationId);
+      return found ? found.name : short(integrationId);
+    }
     function accountNow(accountId) {
       const clock = state.clocks.get(accountId);
       if (!clock) return Date.now();
@@ -134,11 +152,18 @@ enum ConsoleScript {
         }
         renderChats();
         if (state.openId) renderChatHeader();
+        if (queues.data && queuesVisible()) renderQueues();
       } catch (error) { $("chats").replaceChildren(h("div", { class: "empty error", text: "Could not read chats: " + error.message })); }
     }
     function customerLabel(engagement) {
       const customer = (engagement.allParticipants || engagement.participants || []).find(p => p.participantType === "CUSTOMER");
       return (customer && customer.displayName) || engagement.customerName || engagement.displayName || engagement.customerId || "customer";
+    }
+    /** The chat list's queue column: the routed queue (SPEC §10) when there is one, else the integration's. */
+    function routeLabel(engagement) {
+      const routing = engagement.routing;
+      if (!routing || !routing.queue) return h("span", { class: "route", text: integrationName(engagement.accountId, engagement.integrationId) });
+      return h("span", { class: "route", title: routeText(routing), text: routing.overflowedFrom ? `${routing.queue} (from ${routing.overflowedFrom})` : routing.queue });
     }
     function waitingSeconds(engagement) {
       const created = Date.parse(engagement.createdAt);
@@ -172,7 +197,7 @@ enum ConsoleScript {
             unread ? h("span", { class: "badge", title: "unread messages", text: String(unread) }) : h("span"),
             h("span", { class: "meta" },
               h("span", { class: "pill " + engagement.status, text: engagement.status }),
-              h("span", { text: integrationName(account.accountId, engagement.integrationId) }),
+              routeLabel(engagement),
               waiting !== null ? h("span", { class: "waiting", dataset: { engagementId: engagement.engagementId }, text: "waiting " + duration(waiting) }) : null,
               h("span", { text: `${engagement.messageCount ?? 0} msg` }),
               h("code", { text: short(engagement.engagementId) }))));
@@ -198,10 +223,12 @@ enum ConsoleScript {
         }
       }
     }
-    const chatEventTypes = new Set(["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "PARTICIPANT_DISCONNECTED", "ENGAGEMENT_TERMINATED", "MESSAGE", "QUEUE_POSITION"]);
+    const chatEventTypes = new Set(["ENGAGEMENT_CREATED", "PARTICIPANT_ADDED", "PARTICIPANT_DISCONNECTED", "ENGAGEMENT_TERMINATED", "MESSAGE", "QUEUE_POSITION", "ROUTED"]);
+    // Events that change what a queue shows (its waiting chats, its agents' load).
+    const queueEventTypes = new Set(["ENGAGEMENT_CREATED", "QUEUE_POSITION", "ROUTED", "PARTICIPANT_ADDED", "PARTICIPANT_DISCONNECTED", "ENGAGEMENT_TERMINATED"]);
     function ingest(entries) {
       let chatsChanged = false, clocksChanged = false;
-      const touched = new Set();
+      const touched = new Set(), queueAccounts = new Set();
       for (const entry of entries) {
         state.journal.push(entry);
         if (entry.sessionId && entry.engagementId) {
@@ -209,8 +236,10 @@ enum ConsoleScript {
           state.sessionChats.get(entry.sessionId).add(entry.engagementId);
         }
         if (chatEventTypes.has(entry.eventType)) chatsChanged = true;
+        if (queueEventTypes.has(entry.eventType)) queueAccounts.add(entry.accountId);
         if (entry.eventType === "TOKEN_EXPIRY_REMINDER" || entry.eventType === "TOKEN_EXPIRED") clocksChanged = true;
-        const engagementIds = entry.engagementId ? [entry.engagementId] : [...(state.sessionChats.get(entry.sessionId) || [])];
+        // A journal-only event (ROUTED) has no session: it belongs to its engagement alone.
+        const engagementIds = entry.engagementId ? [entry.engagementId] : entry.sessionId ? [...(state.sessionChats.get(entry.sessionId) || [])] : [];
         engagementIds.forEach(id => touched.add(id));
         if (entry.eventType === "MESSAGE" && entry.engagementId !== state.openId && state.caughtUp) {
           const from = entry.event.participant || {};
@@ -228,6 +257,7 @@ enum ConsoleScript {
       if (state.journal.length > 20000) state.journal.splice(0, state.journal.length - 20000);
       if (chatsChanged || clocksChanged) refreshChatsSoon();
       if (clocksChanged) refreshClocks();
+      if (queues.account && queueAccounts.has(queues.account.value)) queuesSoon();
       if (state.openId && touched.has(state.openId)) renderTranscript();
       renderJournal(entries);
       listeners.forEach(listener => listener(entries));
@@ -240,6 +270,7 @@ enum ConsoleScript {
       state.openId = engagementId;
       state.unread.delete(engagementId);
       renderChats();
+      if (queues.data) renderQueues();
       buildChatPane();
       renderChatHeader();
       renderTranscript();
@@ -251,6 +282,7 @@ enum ConsoleScript {
       pane.title = h("span", { class: "grow" });
       pane.status = h("span", { class: "pill" });
       pane.participants = h("div", { class: "small dim" });
+      pane.route = h("div", { class: "small dim", testid: "chat-route" });
       pane.agentType = h("select", { testid: "agent-type", "aria-label": "Join as" },
         h("option", { value: "AGENT", text: "Agent" }), h("option", { value: "BOT", text: "Bot" }), h("option", { value: "SUPERVISOR", text: "Supervisor" }));
       pane.agentName = h("input", { testid: "agent-name", placeholder: "Name (e.g. Alice)", "aria-label": "Agent name", value: "Alice", style: "width:110px" });
@@ -273,7 +305,7 @@ enum ConsoleScript {
       const chatpane = $("chatpane");
       chatpane.replaceChildren(
         h("div", { class: "panel-head" }, pane.title, pane.status, pane.end),
-        h("div", { class: "panel-head" }, pane.participants),
+        h("div", { class: "panel-head" }, h("div", { class: "grow" }, pane.participants, pane.route)),
         h("div", { class: "panel-head" },
           h("div", { class: "row grow" }, pane.agentType, pane.agentName, pane.join, pane.leave,
             h("span", { class: "dim small", text: "queue" }), pane.queue,
@@ -309,7 +341,7 @@ enum ConsoleScript {
       if (!engagement || !pane.title) return;
       pane.title.replaceChildren(h("strong", { text: customerLabel(engagement) }), " ",
         h("code", { class: "dim", text: engagement.engagementId }), " ",
-        h("span", { class: "dim small", text: integrationName(engagement.accountId, engagement.integrationId) }));
+        h("span", { class: "dim small", text: "integration " + integrationLabel(engagement.accountId, engagement.integrationId) }));
       pane.status.textContent = engagement.status;
       pane.status.className = "pill " + engagement.status;
       const ended = engagement.status === "TERMINATED" || engagement.status === "TERMINATING";
@@ -318,9 +350,24 @@ enum ConsoleScript {
       pane.leave.disabled = ended || !mine;
       pane.end.disabled = ended;
       pane.send.disabled = ended;
+      pane.route.replaceChildren(...routeDetails(engagement));
       const present = (engagement.allParticipants || []).filter(p => !p.leftAt);
       pane.participants.replaceChildren(h("span", { text: "Participants: " }),
         ...(present.length ? present.map((p, i) => h("span", { text: (i ? ", " : "") + `${p.displayName || "?"} (${p.participantType.toLowerCase()})` })) : [h("span", { text: "none" })]));
+    }
+    /** The pane header's route line: queue, rule, routing attributes and where the chat stands in its queue. */
+    function routeDetails(engagement) {
+      const routing = engagement.routing;
+      if (!routing) return [];
+      const parts = [`queue ${routing.queue || "none"}`, routing.rule ? `rule ${routing.rule}` : "the integration's defaults"];
+      if (routing.overflowedFrom) parts.push(`overflowed from ${routing.overflowedFrom}`);
+      else if (routing.overflowQueue) parts.push(`overflow to ${routing.overflowQueue}`);
+      if (routing.scenario) parts.push(`scenario ${routing.scenario}`);
+      const where = engagement.queue;
+      if (where && where.state === "waiting") parts.push(`waiting #${where.position}${where.estimatedWaitSeconds != null ? ", about " + duration(where.estimatedWaitSeconds) : ""}`);
+      else if (where && where.agentId) parts.push(`${where.state} to ${agentLabel(engagement.accountId, where.queueId, where.agentId)}`);
+      const attrs = attrsText(routing.routingAttributes);
+      return [h("span", { text: "Route: " + parts.join(" · ") }), attrs ? h("span", { class: "attrs", text: " · " + attrs }) : null];
     }
     async function joinAgent() {
       const body = { participantType: pane.agentType.value };
@@ -431,6 +478,7 @@ enum ConsoleScript {
         case "PARTICIPANT_ADDED": return `${who} joined`;
         case "PARTICIPANT_DISCONNECTED": return `${who} left${event.reason ? " · " + event.reason : ""}`;
         case "ENGAGEMENT_TERMINATED": return `Chat ended · ${event.reason || ""}`;
+        case "ROUTED": return routeText(event.routing);
         case "QUEUE_POSITION": return `Queue position ${event.position}${event.estimatedWaitSeconds != null ? ", about " + duration(event.estimatedWaitSeconds) : ""}`;
         case "TOKEN_EXPIRY_REMINDER": return `Token expiry reminder: ${event.secondsRemaining}s left (session ${short(entry.sessionId)})`;
         case "TOKEN_EXPIRED": return `Token expired (session ${short(entry.sessionId)})`;
@@ -453,7 +501,8 @@ enum ConsoleScript {
         const event = entry.event || {};
         // An engagement event reaches every session following the chat: show it once.
         const key = entry.eventType === "MESSAGE" ? "m" + event.message.messageId
-          : [entry.eventType, entry.engagementId ? "" : entry.sessionId, event.eventDate, event.participant && event.participant.participantId, event.reason, event.position, event.jti].join("|");
+          : [entry.eventType, entry.engagementId ? "" : entry.sessionId, event.eventDate, event.participant && event.participant.participantId, event.reason, event.position, event.jti,
+             event.routing && `${event.routing.queue}<${event.routing.overflowedFrom || ""}`].join("|");
         if (seen.has(key)) continue;
         seen.add(key);
         if (entry.eventType === "MESSAGE") {
@@ -461,7 +510,7 @@ enum ConsoleScript {
           nodes.push(renderMessage(event.message, participant, participant.participantType !== "CUSTOMER", null));
         } else {
           const timer = /^TOKEN_|IDLE|QUEUE/.test(entry.eventType);
-          nodes.push(h("div", { class: "event" + (timer ? " timer" : ""), title: event.eventDate || "", text: `${clockTime(event.eventDate)} · ${describeEvent(entry)}` }));
+          nodes.push(h("div", { class: "event" + (timer ? " timer" : "") + (entry.eventType === "ROUTED" ? " routed" : ""), testid: entry.eventType === "ROUTED" ? "transcript-routed" : undefined, title: event.eventDate || "", text: `${clockTime(event.eventDate)} · ${describeEvent(entry)}` }));
         }
       }
       if (!nodes.length) nodes.push(h("div", { class: "empty", text: "Nothing yet." }));
@@ -476,13 +525,14 @@ enum ConsoleScript {
     }
 
     // ---- tools: tabs ---------------------------------------------------------------------------
-    const tools = [["playground", "Playground"], ["time", "Time"], ["scenarios", "Scenarios"], ["faults", "Faults"], ["snapshots", "Snapshots"], ["journal", "Journal"]];
+    const tools = [["playground", "Playground"], ["time", "Time"], ["queues", "Queues"], ["scenarios", "Scenarios"], ["faults", "Faults"], ["snapshots", "Snapshots"], ["journal", "Journal"]];
     function showTool(name) {
       for (const [id] of tools) {
         $("tool-" + id).classList.toggle("on", id === name);
         $("tab-" + id).classList.toggle("on", id === name);
         $("tab-" + id).setAttribute("aria-selected", String(id === name));
       }
+      if (name === "queues" && queues.account) queuesSoon();
     }
     function buildTabs() {
       $("tabs").replaceChildren(...tools.map(([id, label]) => h("button", { id: "tab-" + id, role: "tab", testid: "tab-" + id, onclick: () => showTool(id), text: label })));
@@ -703,6 +753,161 @@ enum ConsoleScript {
       renderClock(); renderChats();
     }
 
+    // ---- tools: routing queues (SPEC §10) ---------------------------------------------------------
+    const queues = { data: null, dataAccount: null, fetchedAt: 0 };
+    function buildQueues() {
+      const box = $("tool-queues");
+      const error = h("div", { class: "error", role: "alert" });
+      queues.box = box;
+      queues.error = error;
+      queues.account = accountSelect("queues-account", () => { queues.data = null; queues.list.replaceChildren(h("div", { class: "empty small", text: "Loading…" })); refreshQueues(); });
+      queues.list = h("div", { class: "list", testid: "queue-list" }, h("div", { class: "empty small", text: "Loading…" }));
+      box.replaceChildren(
+        h("div", { class: "hint", text: "Each queue's simulated agents take its chats in turn on the account clock (an available agent with room joins after the answer delay). Click a chat to open it." }),
+        h("div", { class: "row" }, queues.account, h("span", { class: "grow" }), h("button", { testid: "queues-refresh", onclick: action(error, refreshQueues), text: "Refresh" })),
+        error, queues.list);
+    }
+    const queuesVisible = () => Boolean(queues.box && queues.box.classList.contains("on"));
+    let queuesTimer = null, queuesBusy = false, queuesAgain = false;
+    /** Refreshes the Queues tab soon, once for a burst of events (only while it shows; it refreshes when shown). */
+    function queuesSoon() {
+      if (!queuesVisible()) { queues.data = null; return; }
+      if (!queuesTimer) queuesTimer = setTimeout(() => { queuesTimer = null; refreshQueues(); }, 150);
+    }
+    async function refreshQueues() {
+      if (queuesBusy) { queuesAgain = true; return; }
+      queuesBusy = true;
+      const accountId = queues.account.value;
+      const path = `/accounts/${encodeURIComponent(accountId)}`;
+      try {
+        const [list, clock] = await Promise.all([sim("GET", path + "/queues"), sim("GET", path + "/clock")]);
+        // A queue deleted meanwhile answers 404: it is simply not shown.
+        const details = (await Promise.all((list.queues || []).map(q =>
+          sim("GET", `${path}/queues/${encodeURIComponent(q.queueId)}`).catch(e => { if (e.status === 404) return null; throw e; })))).filter(Boolean);
+        const before = (state.clocks.get(accountId) || {}).now;
+        state.clocks.set(accountId, clock);
+        if (before !== clock.now) { renderClock(); renderChats(); }
+        if (queues.account.value === accountId) {
+          Object.assign(queues, { data: details, dataAccount: accountId, fetchedAt: accountNow(accountId) });
+          report(queues.error, null);
+          renderQueues();
+        }
+      } catch (error) { report(queues.error, error); }
+      finally {
+        queuesBusy = false;
+        if (queuesAgain) { queuesAgain = false; refreshQueues(); }
+      }
+    }
+    async function setAgentState(queueId, agentId, agentState) {
+      const accountId = queues.dataAccount;
+      await sim("POST", `/accounts/${encodeURIComponent(accountId)}/queues/${encodeURIComponent(queueId)}/agents/${encodeURIComponent(agentId)}/state`, { state: agentState });
+      queuesSoon();
+    }
+    function agentLabel(accountId, queueId, agentId) {
+      if (queues.dataAccount === accountId && queues.data) {
+        const detail = queues.data.find(d => d.queue && d.queue.queueId === queueId);
+        const agent = detail && (detail.agents || []).find(a => a.agentId === agentId);
+        if (agent && agent.displayName) return agent.displayName;
+      }
+      return agentId;
+    }
+    function renderQueues() {
+      if (!queues.list || !queues.data) return;
+      const cards = queues.data.map(detail => queueCard(queues.dataAccount, detail));
+      queues.list.replaceChildren(...(cards.length ? cards
+        : [h("div", { class: "empty small", text: "This account has no queues (declare them in the fixtures or POST /__sim/accounts/{a}/queues)." })]));
+    }
+    /** A clickable row that opens a chat. */
+    function chatLink(engagementId, className, testid, ...children) {
+      return h("div", {
+        class: `qrow ${className}${engagementId === state.openId ? " open" : ""}`, testid, dataset: { engagementId }, tabindex: "0", role: "button",
+        onclick: () => openChat(engagementId),
+        onkeydown: event => { if (event.key === "Enter") openChat(engagementId); },
+      }, ...children);
+    }
+    function chatName(engagementId) {
+      const engagement = state.engagements.get(engagementId);
+      return engagement ? customerLabel(engagement) : "chat " + short(engagementId);
+    }
+    function queueCard(accountId, detail) {
+      const queue = detail.queue || {};
+      const agents = detail.agents || [];
+      const waiting = [...(detail.waiting || [])].sort((a, b) => a.position - b.position);
+      const engaged = detail.engaged || [];
+      const body = h("div", { class: "qbody" }, h("h4", { text: "Agents" }));
+      const held = e => chatLink(e.engagementId, "held", "queue-held-row",
+        h("span", { class: "dim", text: "↳" }), h("span", { text: chatName(e.engagementId) }),
+        h("span", { class: "pill " + e.state, text: e.state }), h("code", { class: "dim", text: short(e.engagementId) }));
+      if (!agents.length) body.append(h("div", { class: "small dim", testid: "queue-no-agents", text: "No agents: chats wait for you or a scenario." }));
+      for (const agent of agents) {
+        const available = agent.state === "available";
+        const capacity = agent.capacity || 1, load = agent.load || 0;
+        const attrs = attrsText(agent.routingAttributes);
+        body.append(h("div", { class: "agent-row " + agent.state, testid: "queue-agent", dataset: { agentId: agent.agentId } },
+          h("span", { class: "aname", text: agent.displayName || agent.agentId }),
+          h("span", { class: "pill " + agent.state, testid: "agent-state", text: agent.state }),
+          h("span", { class: "load" + (load >= capacity ? " full" : ""), testid: "agent-load", title: `${load} of ${capacity} concurrent chats` },
+            h("span", { class: "bar" }, h("span", { style: `width:${Math.min(100, Math.round(100 * load / capacity))}%` })), `${load}/${capacity}`),
+          attrs ? h("span", { class: "attrs", text: attrs }) : null,
+          h("button", { testid: "agent-toggle", dataset: { agentId: agent.agentId },
+            "aria-label": `Set ${agent.displayName || agent.agentId} ${available ? "away" : "available"}`,
+            title: available ? `${agent.displayName || agent.agentId} takes chats; click to set away` : `${agent.displayName || agent.agentId} takes no new chats; click to set available`,
+            text: available ? "Set away" : "Set available",
+            onclick: action(queues.error, () => setAgentState(queue.queueId, agent.agentId, available ? "away" : "available")) })));
+        engaged.filter(e => e.agentId === agent.agentId).forEach(e => body.append(held(e)));
+      }
+      // Chats held by agents no longer in the queue.
+      engaged.filter(e => !agents.some(a => a.agentId === e.agentId)).forEach(e => body.append(held(e)));
+      body.append(h("h4", { text: `Waiting (${waiting.length})` }));
+      for (const w of waiting) {
+        const attrs = attrsText(w.routingAttributes);
+        body.append(chatLink(w.engagementId, "", "queue-waiting-row",
+          h("span", { class: "pos", text: "#" + w.position }),
+          h("strong", { text: chatName(w.engagementId) }),
+          h("span", { class: "dim queue-waited", dataset: { waited: String(w.waitedSeconds || 0) }, text: "waited " + duration(w.waitedSeconds || 0) }),
+          h("span", { class: "dim", text: w.estimatedWaitSeconds != null ? "est. " + duration(w.estimatedWaitSeconds) : "no estimate (no agent available)" }),
+          attrs ? h("span", { class: "attrs", text: attrs }) : null));
+      }
+      // A queue without agents holds no waiting line: its chats stay PENDING until someone joins.
+      const pending = agents.length ? [] : [...state.engagements.values()]
+        .filter(e => e.accountId === accountId && e.status === "PENDING" && e.routing && e.routing.queue === queue.queueId)
+        .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+      for (const e of pending) {
+        const waited = waitingSeconds(e);
+        body.append(chatLink(e.engagementId, "pending", "queue-waiting-row",
+          h("span", { class: "pos", text: "–" }), h("strong", { text: customerLabel(e) }),
+          h("span", { class: "dim queue-pending", dataset: { engagementId: e.engagementId }, text: "waiting " + duration(waited || 0) }),
+          h("span", { class: "attrs", text: attrsText(e.routing.routingAttributes) })));
+      }
+      if (!waiting.length && !pending.length) body.append(h("div", { class: "small dim", text: "No chats waiting." }));
+      const facts = [];
+      const span = seconds => duration(seconds).replace(/(\d)m 0s$/, "$1m");
+      if (agents.length) facts.push(`an agent joins after ${span(queue.answerDelaySeconds || 0)}`);
+      if (queue.maxWaitSeconds) facts.push(`longest wait ${span(queue.maxWaitSeconds)}`);
+      if (agents.length && queue.averageHandleSeconds) facts.push(`about ${span(queue.averageHandleSeconds)} a chat`);
+      const heldCount = engaged.length;
+      return h("div", { class: "qcard", testid: "queue-card", dataset: { queueId: queue.queueId } },
+        h("div", { class: "qhead" },
+          h("span", { class: "qname", text: queue.name || queue.queueId }),
+          queue.name && queue.name !== queue.queueId ? h("code", { class: "dim", text: queue.queueId }) : null,
+          h("span", { class: "grow" }),
+          h("span", { class: "pill count", text: `${waiting.length + pending.length} waiting` }),
+          heldCount ? h("span", { class: "pill", text: `${heldCount} with agents` }) : null,
+          facts.length ? h("div", { class: "small dim", style: "flex-basis:100%", text: facts.join(" · ") }) : null),
+        body);
+    }
+    /** Counts the waited times locally between refreshes (on a virtual clock they stand still, as the clock does). */
+    function tickQueues() {
+      if (!queues.data || !queuesVisible()) return;
+      const elapsed = Math.max(0, (accountNow(queues.dataAccount) - queues.fetchedAt) / 1000);
+      for (const span of queues.list.querySelectorAll(".queue-waited")) span.textContent = "waited " + duration(Number(span.dataset.waited) + elapsed);
+      for (const span of queues.list.querySelectorAll(".queue-pending")) {
+        const engagement = state.engagements.get(span.dataset.engagementId);
+        const waited = engagement && waitingSeconds(engagement);
+        if (waited !== null && waited !== undefined) span.textContent = "waiting " + duration(waited);
+      }
+    }
+
     // ---- tools: scenarios and recordings ---------------------------------------------------------
     const scen = {};
     function buildScenarios() {
@@ -889,7 +1094,7 @@ enum ConsoleScript {
       if (document.body.dataset.tokenLogin === "true") $("logout").hidden = false;
       await loadHealth();
       try { await loadAccounts(); } catch (error) { $("chats").replaceChildren(h("div", { class: "empty error", text: "Could not read accounts: " + error.message })); return; }
-      buildTabs(); buildPlayground(); buildTime(); buildScenarios(); buildFaults(); buildSnapshots(); buildJournal();
+      buildTabs(); buildPlayground(); buildTime(); buildQueues(); buildScenarios(); buildFaults(); buildSnapshots(); buildJournal();
       await refreshChats();
       // Ticks the waiting times and typing indicators locally (no request).
       setInterval(() => {
@@ -899,6 +1104,7 @@ enum ConsoleScript {
           const waiting = engagement && waitingSeconds(engagement);
           if (waiting !== null && waiting !== undefined) span.textContent = "waiting " + duration(waiting);
         }
+        tickQueues();
       }, 1000);
       followJournal();
     }

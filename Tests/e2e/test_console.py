@@ -1,5 +1,6 @@
 """The console at GET / in a real browser (headless Chromium driven by chromedriver and selenium):
-a whole chat played from both sides, the virtual clock, the token login and escaping.
+a whole chat played from both sides, the virtual clock, routing queues and their agents, the token login
+and escaping.
 
 scripts/test.sh installs Chromium, chromedriver and selenium when missing, so CI runs this module;
 it skips only when they are absent outside CI (AXPSIM_CONSOLE_REQUIRED=1 turns that into a failure).
@@ -13,6 +14,7 @@ import pytest
 from browser import CHROME, CHROMEDRIVER, start_chrome  # noqa: E402
 
 from harness import Server
+from test_routing import advance, start_chat, virtual
 
 
 _REQUIRED = os.environ.get("AXPSIM_CONSOLE_REQUIRED") == "1" or os.environ.get("CI")
@@ -67,6 +69,16 @@ def shot(driver, name):
         driver.execute_script("return document.body.offsetHeight")
         driver.save_screenshot(os.path.join(SHOTS, f"{name}-{suffix}.png"))
     driver.set_window_size(*WIDE)
+
+
+def viewport_shot(driver, name, size=(1280, 800)):
+    """A screenshot whose page is exactly `size` (the README's images), whatever the window's frame takes."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False})
+    try:
+        driver.execute_script("return document.body.offsetHeight")
+        driver.save_screenshot(os.path.join(SHOTS, f"{name}-{size[0]}x{size[1]}.png"))
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def no_page_errors(driver):
@@ -232,3 +244,132 @@ def test_token_login(browser):
         wait(d, lambda: d.find_elements(By.CSS_SELECTOR, '[data-testid="login-token"]'))
     finally:
         assert guarded.stop() == 0
+
+
+# ---- routing queues (SPEC §10) -------------------------------------------------------------------
+
+def queue_card(driver, queue_id):
+    return driver.find_element(By.CSS_SELECTOR, f'[data-testid="queue-card"][data-queue-id="{queue_id}"]')
+
+
+def agent_row(driver, queue_id, agent_id):
+    return queue_card(driver, queue_id).find_element(By.CSS_SELECTOR, f'[data-testid="queue-agent"][data-agent-id="{agent_id}"]')
+
+
+def waiting_rows(driver, queue_id):
+    return queue_card(driver, queue_id).find_elements(By.CSS_SELECTOR, '[data-testid="queue-waiting-row"]')
+
+
+def waiting_ids(driver, queue_id):
+    return [row.get_attribute("data-engagement-id") for row in waiting_rows(driver, queue_id)]
+
+
+def agent_state(server, queue_id, agent_id):
+    agents = server.get(f"/__sim/accounts/DEMOAA/queues/{queue_id}").json()["agents"]
+    return next(a["state"] for a in agents if a["agentId"] == agent_id)
+
+
+def toggle_agent(driver, queue_id, agent_id):
+    click(driver, lambda: agent_row(driver, queue_id, agent_id).find_element(By.CSS_SELECTOR, f'[data-testid="agent-toggle"][data-agent-id="{agent_id}"]'))
+
+
+def held_row(driver, queue_id, engagement_id):
+    return queue_card(driver, queue_id).find_element(By.CSS_SELECTOR, f'[data-testid="queue-held-row"][data-engagement-id="{engagement_id}"]')
+
+
+def click(driver, find, message=""):
+    """Clicks what `find` finds, again if a live re-render replaced it meanwhile."""
+    wait(driver, lambda: find().click() or True, message=message)
+
+
+def open_queues(driver):
+    tid(driver, "tab-queues").click()
+    Select(tid(driver, "queues-account")).select_by_value("DEMOAA")
+    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, '[data-testid="queue-card"]'), message="no queue cards")
+
+
+def test_queues_show_agents_load_and_waiting_chats(server, browser):
+    d = browser
+    assert server.post("/__sim/reset").status_code == 200
+    virtual(server)
+    assert server.post("/__sim/accounts/DEMOAA/queues/french/agents/amelie/state", json={"state": "away"}).status_code == 200
+    open_console(d, server)
+    open_queues(d)
+    wait(d, lambda: "Alice" in queue_card(d, "general").text and "Bob" in queue_card(d, "general").text, message="the general queue's agents")
+    wait(d, lambda: "0/1" in agent_row(d, "general", "alice").text and "language=en" in agent_row(d, "general", "alice").text)
+    wait(d, lambda: "No agents: chats wait for you or a scenario." in queue_card(d, "sales").text)
+    wait(d, lambda: "away" in agent_row(d, "french", "amelie").text)
+
+    # Bob goes away from the console.
+    toggle_agent(d, "general", "bob")
+    wait(d, lambda: agent_state(server, "general", "bob") == "away", message="the toggle did not set Bob away")
+    wait(d, lambda: "away" in agent_row(d, "general", "bob").text)
+
+    # Chats on the triage integration: Alice takes the first, the others wait in order.
+    _, french = start_chat(server, "ann-fr", {"language": "fr"})
+    chats = [start_chat(server, f"q{n}")[1] for n in range(3)]
+    wait(d, lambda: waiting_ids(d, "general") == [chats[1].id, chats[2].id], message="general's waiting chats in order")
+    wait(d, lambda: "1/1" in agent_row(d, "general", "alice").text)
+    wait(d, lambda: [r.text.split()[:2] for r in waiting_rows(d, "general")] == [["#1", "q1"], ["#2", "q2"]], message="positions")
+    estimates = [w.get("estimatedWaitSeconds") for w in server.get("/__sim/accounts/DEMOAA/queues/general").json()["waiting"]]
+    wait(d, lambda: [("est. " in r.text) for r in waiting_rows(d, "general")] == [e is not None for e in estimates], message="estimates")
+    wait(d, lambda: waiting_ids(d, "french") == [french.id])
+    wait(d, lambda: "assigned" in held_row(d, "general", chats[0].id).text)
+
+    # The waited time: the virtual clock moves a minute, a refresh shows it.
+    advance(server, 60)
+    tid(d, "queues-refresh").click()
+    wait(d, lambda: "waited 1m 0s" in waiting_rows(d, "french")[0].text, message="the waited time")
+
+    # Bob is back: he takes the first waiting chat, the second moves up.
+    toggle_agent(d, "general", "bob")
+    wait(d, lambda: agent_state(server, "general", "bob") == "available", message="the toggle did not set Bob available")
+    wait(d, lambda: waiting_ids(d, "general") == [chats[2].id] and "1/1" in agent_row(d, "general", "bob").text)
+    wait(d, lambda: waiting_rows(d, "general")[0].text.startswith("#1"))
+
+    # A waiting chat opens from the queue: its route in the pane header and the transcript.
+    click(d, lambda: waiting_rows(d, "french")[0])
+    wait(d, lambda: "Routed to queue french by rule french-speakers" in text_of(d, "transcript"), message="no ROUTED line")
+    wait(d, lambda: all(part in text_of(d, "chat-route") for part in ("queue french", "rule french-speakers", "language=fr")), message="the route line")
+    row = lambda: d.find_element(By.CSS_SELECTOR, f'[data-testid="engagement-row"][data-engagement-id="{french.id}"]')  # noqa: E731
+    wait(d, lambda: "french" in row().text)
+    shot(d, "console-queues")
+    viewport_shot(d, "console-queues")
+
+    # Two chats end: Alice takes the last waiting one, Bob is free.
+    for chat in chats[:2]:
+        assert server.post(f"/__sim/engagements/{chat.id}/end", json={}).status_code == 200
+    wait(d, lambda: waiting_ids(d, "general") == [] and "0/1" in agent_row(d, "general", "bob").text, message="Bob was not freed")
+    wait(d, lambda: "1/1" in agent_row(d, "general", "alice").text)
+
+    # The clock passes French's longest wait: the chat overflows to general and Bob takes it.
+    advance(server, 270)
+    wait(d, lambda: "1/1" in agent_row(d, "general", "bob").text, message="Bob's load did not change on the clock")
+    wait(d, lambda: waiting_ids(d, "french") == [])
+    wait(d, lambda: "Overflowed from french to general" in text_of(d, "transcript"), message="no overflow line")
+    wait(d, lambda: "Bob (agent) joined" in text_of(d, "transcript"))
+    wait(d, lambda: "general (from french)" in row().text)
+    assert text_of(d, "transcript").count("Routed to queue") == 1, "one ROUTED line, however many sessions follow the chat"
+    wait(d, lambda: "connected" in held_row(d, "general", french.id).text)
+
+    # A chat routed by the integration's defaults, opened from its agent's row.
+    click(d, lambda: held_row(d, "general", chats[2].id))
+    wait(d, lambda: "Routed to queue general by the integration's defaults" in text_of(d, "transcript"))
+    wait(d, lambda: "the integration's defaults" in text_of(d, "chat-route"))
+    no_page_errors(d)
+
+
+def test_a_hostile_queue_and_agent_name_render_as_text(server, browser):
+    d = browser
+    assert server.post("/__sim/reset").status_code == 200
+    hostile = "<img src=x onerror=alert(1)>"
+    r = server.post("/__sim/accounts/DEMOAA/queues", json={"queueId": "hostile", "name": hostile,
+                                                          "agents": [{"agentId": "h1", "displayName": hostile, "routingAttributes": {"skill": hostile}}]})
+    assert r.status_code in (200, 201), r.text
+    open_console(d, server)
+    open_queues(d)
+    wait(d, lambda: queue_card(d, "hostile").text.count(hostile) == 3, message="the names must show as text")
+    assert d.execute_script("return document.querySelectorAll('.app img').length") == 0
+    with pytest.raises(NoAlertPresentException):
+        d.switch_to.alert.text  # noqa: B018
+    no_page_errors(d)
