@@ -137,15 +137,17 @@ extension ChatService {
             let queue = try requireQueue(tx, accountId: accountId, queueId: queueId)
             let entries = try tx.openQueueEntries(accountId: accountId, queueId: queueId)
             let waiting = entries.filter { $0.state == .waiting }.enumerated().map { index, entry in
-                let capacity = queue.agents.filter { $0.state == .available && $0.serves(entry.routingAttributes) }.reduce(0) { $0 + $1.capacity }
-                return QueueView.Waiting(
+                QueueView.Waiting(
                     engagementId: entry.engagementId, position: index + 1, waitedSeconds: Int(now.timeIntervalSince(entry.enqueuedAt).rounded()),
-                    estimatedWaitSeconds: queue.estimatedWait(position: index + 1, capacity: capacity), routingAttributes: entry.routingAttributes)
+                    estimatedWaitSeconds: queue.estimatedWait(position: index + 1, attributes: entry.routingAttributes),
+                    routingAttributes: entry.routingAttributes)
             }
             let held = entries.filter(\.state.holdsAgent)
             return QueueView(
                 queue: queue, waiting: waiting,
-                engaged: held.map { QueueView.Held(engagementId: $0.engagementId, agentId: $0.agentId ?? "", state: $0.state.rawValue, enqueuedAt: Timestamp.format($0.enqueuedAt)) },
+                engaged: held.map {
+                    QueueView.Held(engagementId: $0.engagementId, agentId: $0.agentId ?? "", state: $0.state.rawValue, enqueuedAt: Timestamp.format($0.enqueuedAt))
+                },
                 agents: queue.agents.map { agent in
                     QueueView.AgentLoad(
                         agentId: agent.agentId, displayName: agent.displayName, state: agent.state, capacity: agent.capacity,

@@ -10,7 +10,7 @@ import Foundation
 /// what caused it (a new chat, a chat's end, an agent's state, a timer), so it is stored with it.
 extension ChatService {
     /// Routes a new chat inside `createEngagement`'s transaction: the route is recorded, ROUTED
-    /// goes to the chat's followers, and a chat for a staffed queue joins it.
+    /// goes to the journal, and a chat for a staffed queue joins it.
     func route(_ tx: ChatTransaction, _ emission: Emission, _ engagement: Engagement, session: ChatSession, caller: SDKCaller, at now: Date) throws {
         let context = RoutingContext(
             engagementParameters: engagement.engagementParameters, sessionParameters: session.sessionParameters, customerId: caller.customerId,
@@ -71,8 +71,7 @@ extension ChatService {
         }
         for (index, var entry) in entries.filter({ $0.state == .waiting }).enumerated() {
             let position = index + 1
-            let capacity = queue.agents.filter { $0.state == .available && $0.serves(entry.routingAttributes) }.reduce(0) { $0 + $1.capacity }
-            let estimate = queue.estimatedWait(position: position, capacity: capacity)
+            let estimate = queue.estimatedWait(position: position, attributes: entry.routingAttributes)
             guard position != entry.lastPosition || estimate != entry.lastEstimate else { continue }
             entry.lastPosition = position
             entry.lastEstimate = estimate

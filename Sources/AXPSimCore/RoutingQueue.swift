@@ -73,6 +73,12 @@ public struct RoutingQueue: Sendable, Equatable, Codable {
         greeting.map { $0.replacingOccurrences(of: "{agent}", with: agent.displayName) }
     }
 
+    /// The estimated wait of a chat with `attributes` at `position`: ``estimatedWait(position:capacity:)``
+    /// with the seats of the available agents who could serve it.
+    public func estimatedWait(position: Int, attributes: [String: String]) -> Int? {
+        estimatedWait(position: position, capacity: agents.filter { $0.state == .available && $0.serves(attributes) }.reduce(0) { $0 + $1.capacity })
+    }
+
     /// The estimated wait of the chat at `position` (1 = next) when the available agents who can
     /// serve it have `capacity` seats in all (all busy, or it would not wait): seats free up at
     /// `capacity / averageHandleSeconds` a second, then the answer delay. Nil when `capacity` is 0:
