@@ -74,10 +74,12 @@ package final class ChatService: Sendable {
         package init() {}
     }
 
-    /// Runs `body` in one transaction, then delivers what it emitted.
+    /// Runs `body` in one transaction, then delivers what it emitted. Concurrent operations are
+    /// committed together (``Store/chatGroupWrite(_:)``): each in its own savepoint, so one that
+    /// throws rolls back alone, and each delivers only after the shared commit.
     package func commit<T>(_ body: (ChatTransaction, Emission) throws -> T) throws -> T {
         let emission = Emission()
-        let result = try store.chatWrite { tx in try body(tx, emission) }
+        let result = try store.chatGroupWrite { tx in try body(tx, emission) }
         publish(emission)
         return result
     }

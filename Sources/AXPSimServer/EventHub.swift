@@ -234,13 +234,38 @@ final class EventHub: Sendable {
         }
     }
 
+    /// Adds a committed event to a session's cache, which stays a contiguous run of sequence
+    /// numbers. Commits that finished together may be published in any order: an event just
+    /// before the run is put in front, one already there is ignored, and a gap (events appended
+    /// while the session had no socket) restarts the run. The run's end never moves back, so a
+    /// pump that stops at it cannot miss an event whose own notification is still to come.
+    static func cache(_ item: CachedEvent, in list: inout [CachedEvent]) {
+        let seq = item.event.seq
+        guard let first = list.first?.event.seq, let last = list.last?.event.seq else {
+            list.append(item)
+            return
+        }
+        if seq == last + 1 {
+            list.append(item)
+        } else if seq == first - 1 {
+            list.insert(item, at: 0)
+        } else if seq > last + 1 {
+            list.removeAll(keepingCapacity: true)
+            list.append(item)
+        } else {
+            return  // already cached, or older than the run: read from the store when needed
+        }
+        if list.count > Self.recentLimit { list.removeFirst(list.count - Self.recentLimit) }
+    }
+
     /// The session's events after `seq` from the cache, when it holds all of them (nil: read the store).
     func cachedEvents(sessionId: String, after seq: Int64) -> [CachedEvent]? {
         state.withLock { state in
-            guard let cached = state.recent[sessionId], let first = cached.first else { return nil }
-            if let last = cached.last, last.event.seq <= seq { return [] }
-            guard first.event.seq <= seq + 1 else { return nil }
-            return cached.filter { $0.event.seq > seq }
+            guard let cached = state.recent[sessionId], let first = cached.first?.event.seq, let last = cached.last?.event.seq else { return nil }
+            if last <= seq { return [] }
+            guard first <= seq + 1 else { return nil }
+            // Contiguous: the event after `seq` is at a known index.
+            return Array(cached[Int(seq + 1 - first)...])
         }
     }
 
@@ -262,12 +287,7 @@ final class EventHub: Sendable {
         guard !sessions.isEmpty || !encoded.isEmpty else { return }
         let (waiters, subscribers, journal) = state.withLock { state -> ([(UInt64, Waiter)], [EventSubscriber], [(UInt64, JournalWaiter)]) in
             for item in encoded where state.subscribers[item.event.sessionId] != nil {
-                var list = state.recent[item.event.sessionId] ?? []
-                // Keep the cache contiguous: a gap (events appended while unsubscribed) restarts it.
-                if let last = list.last, last.event.seq + 1 != item.event.seq { list.removeAll() }
-                list.append(item)
-                if list.count > Self.recentLimit { list.removeFirst(list.count - Self.recentLimit) }
-                state.recent[item.event.sessionId] = list
+                Self.cache(item, in: &state.recent[item.event.sessionId, default: []])
             }
             var waiters: [(UInt64, Waiter)] = []
             var subscribers: [EventSubscriber] = []

@@ -19,6 +19,22 @@ extension Store {
         try write { db in try body(ChatTransaction(db: db)) }
     }
 
+    /// Runs `body` in a savepoint of a write transaction that it may share with other callers'
+    /// bodies (group commit): it returns once that transaction has committed, so what `body`
+    /// wrote is durable. A `body` that throws is rolled back alone (the others still commit) and
+    /// its error is rethrown; a failed commit fails every body of the transaction. Bodies run one
+    /// at a time in the order they were queued, possibly on another caller's thread while this
+    /// one waits: `body` must not take a lock that a waiting writer may hold.
+    public func chatGroupWrite<T>(_ body: (ChatTransaction) throws -> T) throws -> T {
+        var value: T?
+        try withoutActuallyEscaping(body) { body in
+            let job = GroupCommit.Job { db in value = try body(ChatTransaction(db: db)) }
+            try groupCommit.perform(job, on: writer)
+        }
+        guard let value else { throw GroupCommitError.transactionAborted(nil) }
+        return value
+    }
+
     /// Runs `body` on a consistent read snapshot.
     public func chatRead<T>(_ body: (ChatTransaction) throws -> T) throws -> T {
         try read { db in try body(ChatTransaction(db: db)) }

@@ -14,6 +14,8 @@ public final class Store: Sendable {
     public let path: String
     /// Snapshots of an in-memory store.
     let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
+    /// The queue of chat writes committed together (``chatGroupWrite(_:)``).
+    let groupCommit = GroupCommit()
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {

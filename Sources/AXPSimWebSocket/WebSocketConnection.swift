@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// One WebSocket connection. Any thread may ``send(_:)`` or ``close(code:reason:)``: frames go to
-/// a bounded outbound queue that the service thread drains, one frame per writeable callback.
+/// a bounded outbound queue that the service thread drains, as many frames per writeable callback
+/// as the socket takes (up to the server's write budget).
 public final class WebSocketConnection: Sendable {
     /// Unique within the server's lifetime.
     public let id: UInt64
@@ -130,6 +131,24 @@ public final class WebSocketConnection: Sendable {
                 return .close(code: request.code, reason: request.reason)
             }
             return .idle
+        }
+    }
+
+    /// The next queued frame, to write right after another in the same writeable callback; nil
+    /// when none is queued or the connection is to be aborted (then ``hasPendingWork`` says so).
+    func takeFrame() -> Frame? {
+        outbound.withLock { state in
+            guard !state.abortRequested, !state.closed, !state.frames.isEmpty else { return nil }
+            let frame = state.frames.removeFirst()
+            if case .text(let data) = frame { state.queuedBytes -= data.count }
+            return frame
+        }
+    }
+
+    /// True when a writeable callback has something to do: frames, a close or an abort.
+    var hasPendingWork: Bool {
+        outbound.withLock { state in
+            !state.closed && (state.abortRequested || !state.frames.isEmpty || state.closeRequest != nil)
         }
     }
 

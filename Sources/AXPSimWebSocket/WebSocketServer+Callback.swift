@@ -24,6 +24,7 @@ func webSocketCallback(
         guard let connection = server.register(path: path, subprotocol: subprotocol) else { return -1 }
         user.storeBytes(of: connection.id, as: UInt64.self)
         server.serviceThreadOnly.wsis[connection.id] = wsi
+        server.serviceThreadOnly.connections[connection.id] = connection
         server.handlers.onOpen(connection)
         return 0
 
@@ -62,13 +63,16 @@ func webSocketCallback(
             lws_close_reason(wsi, lws_close_status(rawValue: UInt32(code)), &reason, reason.count)
             return -1
         case .write(let frame, let more):
-            let written: Bool
-            switch frame {
-            case .text(let data): written = write(wsi, data, LWS_WRITE_TEXT)
-            case .ping: written = write(wsi, Data(), LWS_WRITE_PING)
+            guard var sent = write(server, wsi, frame) else { return -1 }
+            guard more else { return 0 }
+            // A batch per wake: the frames queued since, back to back, while the kernel takes them
+            // whole (lws keeps at most the tail of one) and the budget lasts. A close or an abort
+            // waits for the next callback, after what lws buffered has gone out.
+            while sent < server.configuration.writeBudgetBytes, lws_partial_buffered(wsi) == 0, let next = connection.takeFrame() {
+                guard let bytes = write(server, wsi, next) else { return -1 }
+                sent += bytes
             }
-            guard written else { return -1 }
-            if more { _ = lws_callback_on_writable(wsi) }
+            if connection.hasPendingWork { _ = lws_callback_on_writable(wsi) }
             return 0
         }
 
@@ -84,6 +88,7 @@ func webSocketCallback(
         guard let user else { return 0 }
         let id = user.load(as: UInt64.self)
         server.serviceThreadOnly.wsis[id] = nil
+        server.serviceThreadOnly.connections[id] = nil
         if let connection = server.unregister(id) {
             let code = connection.outbound.withLock { $0.peerCloseCode }
             connection.markClosed()
@@ -98,7 +103,7 @@ func webSocketCallback(
 
 private func connection(_ server: WebSocketServer, _ user: UnsafeMutableRawPointer?) -> WebSocketConnection? {
     guard let user else { return nil }
-    return server.connection(user.load(as: UInt64.self))
+    return server.serviceThreadOnly.connections[user.load(as: UInt64.self)]
 }
 
 private func uriPath(_ wsi: OpaquePointer) -> String {
@@ -108,10 +113,22 @@ private func uriPath(_ wsi: OpaquePointer) -> String {
     return String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-private func write(_ wsi: OpaquePointer, _ payload: Data, _ kind: lws_write_protocol) -> Bool {
+/// Writes one frame from the service thread's reusable buffer; its payload size, or nil when lws
+/// failed (the connection is then closed).
+private func write(_ server: WebSocketServer, _ wsi: OpaquePointer, _ frame: WebSocketConnection.Frame) -> Int? {
+    let payload: Data
+    let kind: lws_write_protocol
+    switch frame {
+    case .text(let data): (payload, kind) = (data, LWS_WRITE_TEXT)
+    case .ping: (payload, kind) = (Data(), LWS_WRITE_PING)
+    }
     let pre = axp_lws_pre()
-    var buffer = [UInt8](repeating: 0, count: pre + payload.count)
-    buffer.replaceSubrange(pre..<(pre + payload.count), with: payload)
-    let written = buffer.withUnsafeMutableBufferPointer { lws_write(wsi, $0.baseAddress! + pre, payload.count, kind) }
-    return written >= payload.count
+    let box = server.serviceThreadOnly
+    if box.scratch.count < pre + payload.count { box.scratch = [UInt8](repeating: 0, count: max(pre + payload.count, 2 * box.scratch.count)) }
+    let written = box.scratch.withUnsafeMutableBufferPointer { buffer -> Int32 in
+        guard let base = buffer.baseAddress else { return -1 }
+        payload.copyBytes(to: base + pre, count: payload.count)
+        return lws_write(wsi, base + pre, payload.count, kind)
+    }
+    return written >= payload.count ? payload.count : nil
 }

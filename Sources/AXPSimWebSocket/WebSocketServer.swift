@@ -41,14 +41,19 @@ public final class WebSocketServer: Sendable {
         public var maxQueuedBytes: Int
         /// Seconds between server pings.
         public var pingInterval: TimeInterval
+        /// Most payload bytes written to one connection per writeable callback: queued frames are
+        /// written back to back until this much went out or the socket stops taking them.
+        public var writeBudgetBytes: Int
         /// PEM files for wss://, or nil.
         public var tlsCertificatePath: String?
         public var tlsKeyPath: String?
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, subprotocols: [String], maxMessageSize: Int = 1 << 20, maxQueuedFrames: Int = 4096,
-            maxQueuedBytes: Int = 8 << 20, pingInterval: TimeInterval = 30, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil
+            maxQueuedBytes: Int = 8 << 20, pingInterval: TimeInterval = 30, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
+            writeBudgetBytes: Int = 64 << 10
         ) {
+            self.writeBudgetBytes = writeBudgetBytes
             self.host = host
             self.port = port
             self.subprotocols = subprotocols
@@ -81,7 +86,7 @@ public final class WebSocketServer: Sendable {
         var stopping = false
         var nextId: UInt64 = 0
         var connections: [UInt64: WebSocketConnection] = [:]
-        var dirty: Set<UInt64> = []
+        var dirty = PendingWakes()
         var lastServiceTick = Date()
     }
 
@@ -219,11 +224,10 @@ public final class WebSocketServer: Sendable {
 
     /// Marks a connection as having work and wakes the service thread (any thread).
     /// `lws_cancel_service` runs under the lock, so the service thread cannot destroy the context
-    /// between the read and the call.
+    /// between the read and the call. One wake serves a batch (``PendingWakes``).
     func wake(_ id: UInt64) {
         state.withLock { state in
-            state.dirty.insert(id)
-            if let context = state.context { lws_cancel_service(context.value) }
+            if state.dirty.add(id), let context = state.context { lws_cancel_service(context.value) }
         }
     }
 
@@ -247,11 +251,7 @@ public final class WebSocketServer: Sendable {
     }
 
     func takeDirty() -> Set<UInt64> {
-        state.withLock { state in
-            let dirty = state.dirty
-            state.dirty = []
-            return dirty
-        }
+        state.withLock { $0.dirty.take() }
     }
 
     /// Seconds since the service loop last turned (for health).
@@ -263,4 +263,8 @@ public final class WebSocketServer: Sendable {
 /// State touched only on the service thread, boxed so the server can be `Sendable`.
 final class ServiceThreadBox: @unchecked Sendable {
     var wsis: [UInt64: OpaquePointer] = [:]
+    /// The open connections, for the callbacks (no lock shared with the threads that queue frames).
+    var connections: [UInt64: WebSocketConnection] = [:]
+    /// The buffer frames are written from (`LWS_PRE` headroom, then the payload), reused.
+    var scratch: [UInt8] = []
 }

@@ -74,6 +74,68 @@ import Testing
     }
 }
 
+/// Batched writes: one wake per batch of connections, and the frames a slow consumer let pile up
+/// written back to back in one writeable callback, the close after them.
+@Suite struct WebSocketBatchingTests {
+    @Test func oneWakePerBatchOfConnections() {
+        var wakes = PendingWakes()
+        let first = wakes.add(1)
+        #expect(first, "the first connection with work wakes the service thread")
+        var extraWakes = 0
+        for id in UInt64(1)...1000 where wakes.add(id) { extraWakes += 1 }
+        #expect(extraWakes == 0, "the others ride on the same wake")
+        let taken = wakes.take()
+        #expect(taken == Set(1...1000))
+        let afterTake = wakes.add(7)
+        #expect(afterTake, "after the service thread took the set, new work wakes it again")
+        wakes.remove(7)
+        let afterRemove = wakes.add(8)
+        #expect(afterRemove, "a set emptied by a close asks for a wake again: none is lost")
+    }
+
+    @Test func aSlowConsumersBacklogDrainsAsOneBatchThenTheClose() {
+        let connection = WebSocketConnection(id: 5, path: "/p", subprotocol: "s", limits: (frames: 4, bytes: 1000)) { _ in }
+        for n in 0..<4 { #expect(connection.send("e\(n)")) }
+        #expect(!connection.send("e4"), "over the bound: the consumer is too slow")
+        // One writeable callback: the first action, then frames back to back while the socket
+        // takes them; the close waits for the next callback.
+        guard case .write(.text(let first), more: true) = connection.nextAction() else {
+            Issue.record("expected a frame with more to come")
+            return
+        }
+        var batch = [String(decoding: first, as: UTF8.self)]
+        while let frame = connection.takeFrame() {
+            guard case .text(let data) = frame else { continue }
+            batch.append(String(decoding: data, as: UTF8.self))
+        }
+        #expect(batch == ["e0", "e1", "e2", "e3"], "in order, none lost or doubled")
+        #expect(connection.hasPendingWork, "the close is still to go")
+        guard case .close(let code, _) = connection.nextAction() else {
+            Issue.record("expected the slow-consumer close")
+            return
+        }
+        #expect(code == WebSocketConnection.slowConsumerCloseCode)
+        #expect(!connection.hasPendingWork)
+    }
+
+    @Test func anAbortStopsABatch() {
+        let connection = WebSocketConnection(id: 6, path: "/p", subprotocol: "s", limits: (frames: 10, bytes: 1000)) { _ in }
+        connection.send("a")
+        connection.send("b")
+        guard case .write = connection.nextAction() else {
+            Issue.record("expected a frame")
+            return
+        }
+        connection.abort()
+        #expect(connection.takeFrame() == nil, "nothing more is written once an abort is asked")
+        #expect(connection.hasPendingWork)
+        guard case .abort = connection.nextAction() else {
+            Issue.record("expected the abort")
+            return
+        }
+    }
+}
+
 /// Teardown of the lws context while other threads wake the service thread (issue 7, item 8):
 /// `lws_cancel_service` must never reach a context being destroyed.
 @Suite struct WebSocketServerTeardownTests {
