@@ -27,6 +27,8 @@ package struct TokenService: Sendable {
     /// Validates `request` against the account's integration, signs and records the token.
     package func mint(accountId: String, request: TokenRequest, issuer: String) throws -> Minted {
         let now = try clocks.now(accountId: accountId)
+        // A first key still being made is waited for before the writer is taken, not while holding it.
+        try keys.waitForFirstKey()
         return try store.chatWrite { tx in try mint(tx, accountId: accountId, request: request, issuer: issuer, at: now) }
     }
 
