@@ -40,10 +40,12 @@ public struct Router<Handler: Sendable>: Sendable {
     /// Finds the route for `method` and `path`.
     public func match(method: String, path: String) -> Match {
         let parts = Self.split(path)
+        let method = method.headerNameUppercased
         var allowed: [String] = []
-        for route in routes {
-            guard let parameters = Self.bind(route.segments, to: parts) else { continue }
-            if route.method == method.uppercased() {
+        for index in routes.indices where routes[index].segments.count == parts.count {
+            guard let parameters = Self.bind(routes[index].segments, to: parts) else { continue }
+            let route = routes[index]
+            if route.method == method {
                 return .found(route.handler, parameters: parameters, pattern: route.pattern)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
@@ -71,6 +73,16 @@ public struct Router<Handler: Sendable>: Sendable {
 
     static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
         guard segments.count == parts.count else { return nil }
+        // Checked first without building anything: most routes tried do not match.
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let literal):
+                guard part == literal else { return nil }
+            case .parameter(_, let suffix):
+                guard part.hasSuffix(suffix), part.count > suffix.count else { return nil }
+                if suffix.isEmpty, part.contains(":") { return nil }
+            }
+        }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
             switch segment {
