@@ -55,8 +55,8 @@ public struct SigningKey: Sendable {
 /// Signing and verification are synchronous (swift-crypto's RSA); jwt-kit supplies the claim
 /// types and the JSON encoding of the payload.
 ///
-/// A ring may start without a key (``init(generatingFirstKey:)``): the first key is then made on
-/// a background thread, off the start-up path. ``mint(_:)``, ``jwks()`` and ``activeKid()`` wait
+/// A ring may start without a key (``init(generatingFirstKey:store:)``): the first key is then
+/// made on a background thread, off the start-up path. ``mint(_:)``, ``jwks()`` and ``activeKid()`` wait
 /// for it (``waitForFirstKey()``); ``rotate(to:)`` and ``replace(with:)`` also wait until it is
 /// stored (``waitForStoredFirstKey()``); verification does not wait, since no token can name a
 /// key that does not exist yet.
@@ -83,6 +83,8 @@ public final class KeyRing: Sendable {
 
     let state: Mutex<State>
     let serializer = AtobSafeSerializer()
+    /// How the first key is made and stored (nil when the ring started with keys).
+    let firstKeyMaker: FirstKeyMaker?
     /// Entered while the first key is being made, left once it is in the ring (or failed).
     let firstKey = DispatchGroup()
     /// Entered while the first key is being made and stored, left once it is stored (or failed).
@@ -95,23 +97,33 @@ public final class KeyRing: Sendable {
     public init(keys: [SigningKey]) throws {
         guard let active = keys.last else { throw AXPSimError.internalError("no signing key") }
         state = Mutex(State(active: active, all: keys))
+        firstKeyMaker = nil
     }
 
-    /// Creates a ring with no key yet and makes its first key on a background thread: `make`
-    /// generates it, it goes into the ring (callers waiting for a key go on), then `store`
+    /// Creates a ring with no key yet, whose first key is made on a background thread once
+    /// ``beginFirstKey()`` is called (a server calls it when it is ready, so the ~80 ms of RSA
+    /// generation do not compete with its start-up for the CPU) or anything waits for the key:
+    /// `make` generates it, it goes into the ring (callers waiting for a key go on), then `store`
     /// persists it. Callers that need a key wait only for the first step — so a mint inside a
     /// write transaction never waits for `store`'s own write; callers that change the stored keys
     /// or copy the database wait for both (``waitForStoredFirstKey()``). A failure of either
     /// step is thrown to the callers that wait for it.
     public init(generatingFirstKey make: @escaping @Sendable () throws -> SigningKey, store: @escaping @Sendable (SigningKey) throws -> Void) {
         state = Mutex(State(active: nil, all: []))
+        firstKeyMaker = FirstKeyMaker(make: make, store: store)
         firstKey.enter()
         firstKeyStored.enter()
+    }
+
+    /// Starts making the first key on a background thread, unless it is under way, done, or the
+    /// ring started with keys.
+    public func beginFirstKey() {
+        guard let maker = firstKeyMaker, maker.claim() else { return }
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             defer { firstKeyStored.leave() }
             let key: SigningKey
             do {
-                key = try make()
+                key = try maker.make()
             } catch {
                 let failure = Self.failure(error, "cannot make the first signing key")
                 state.withLock { $0.firstKeyFailure = failure }
@@ -124,7 +136,7 @@ public final class KeyRing: Sendable {
             }
             firstKey.leave()
             do {
-                try store(key)
+                try maker.store(key)
             } catch {
                 let failure = Self.failure(error, "cannot store the first signing key")
                 state.withLock { $0.firstKeyStoreFailure = failure }
@@ -139,6 +151,7 @@ public final class KeyRing: Sendable {
     /// Blocks until the first key is in the ring (at once when the ring started with keys).
     /// Throws the error that kept it from being made.
     public func waitForFirstKey() throws(AXPSimError) {
+        beginFirstKey()
         firstKey.wait()
         if let failure = state.withLock({ $0.firstKeyFailure }) { throw failure }
     }
@@ -146,6 +159,7 @@ public final class KeyRing: Sendable {
     /// Blocks until the first key is in the ring and stored. Never call it inside a write
     /// transaction: storing the key needs the writer.
     public func waitForStoredFirstKey() throws(AXPSimError) {
+        beginFirstKey()
         firstKeyStored.wait()
         if let failure = state.withLock({ $0.firstKeyFailure ?? $0.firstKeyStoreFailure }) { throw failure }
     }

@@ -203,6 +203,8 @@ public final class Emulator: Sendable {
         scheduler.start()
         logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
         if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
+        // Ready: a first signing key (new database) is made now, not during start-up.
+        keys.beginFirstKey()
     }
 
     /// The HTTP server's settings: the upload routes alone take bodies as large as an attachment.
@@ -225,6 +227,7 @@ public final class Emulator: Sendable {
         guard !already, listeners.current.withLock({ $0 }) == nil else { return }
         routes.install(makeRoutes())
         scheduler.start()
+        keys.beginFirstKey()
     }
 
     /// Graceful stop: no new connections, in-flight requests finish, sockets close with 1001,
