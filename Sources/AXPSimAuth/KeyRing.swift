@@ -1,6 +1,7 @@
 import AXPSimCore
 import Crypto
 import CryptoExtras
+import Dispatch
 import Foundation
 import JWTKit
 import Synchronization
@@ -10,12 +11,15 @@ public struct SigningKey: Sendable {
     public let kid: String
     public let privateKeyPEM: String
     let privateKey: _RSA.Signing.PrivateKey
+    /// The base64url JOSE header of every token this key signs (`alg`, `kid`, `typ`, sorted).
+    let headerSegment: String
 
     /// Loads a PEM private key.
     public init(kid: String, privateKeyPEM: String) throws {
         self.kid = kid
         self.privateKeyPEM = privateKeyPEM
         privateKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        headerSegment = Base64URL.encode(try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": kid], options: [.sortedKeys]))
     }
 
     /// Generates a new RSA-2048 key with a random `kid`.
@@ -51,16 +55,27 @@ public struct SigningKey: Sendable {
 /// Signing and verification are synchronous (swift-crypto's RSA); jwt-kit supplies the claim
 /// types and the JSON encoding of the payload.
 ///
+/// A ring may start without a key (``init(generatingFirstKey:store:)``): the first key is then
+/// made on a background thread, off the start-up path. ``mint(_:)``, ``jwks()`` and ``activeKid()`` wait
+/// for it (``waitForFirstKey()``); ``rotate(to:)`` and ``replace(with:)`` also wait until it is
+/// stored (``waitForStoredFirstKey()``); verification does not wait, since no token can name a
+/// key that does not exist yet.
+///
 /// Verified tokens are cached by their exact text: the signature, algorithm, key and audience of
 /// a token are checked once (an RSA verification and three base64url/JSON decodings), later calls
 /// find its claims in the cache. The time checks of ``verify(_:now:)`` run on every call; the
 /// cache is emptied when the keys are replaced (a key that verified a token may be gone).
 public final class KeyRing: Sendable {
     struct State {
-        var active: SigningKey
+        /// Nil only while the first key is being made (or when making it failed).
+        var active: SigningKey?
         var all: [SigningKey]
         /// Claims of tokens whose signature verified, by the token's text.
         var verified: [String: ChatTokenClaims] = [:]
+        /// Why the first key could not be made; every caller that needs a key gets it.
+        var firstKeyFailure: AXPSimError?
+        /// Why the first key could not be stored.
+        var firstKeyStoreFailure: AXPSimError?
     }
 
     /// At most this many verified tokens are kept; the cache starts over when it is full.
@@ -68,6 +83,12 @@ public final class KeyRing: Sendable {
 
     let state: Mutex<State>
     let serializer = AtobSafeSerializer()
+    /// How the first key is made and stored (nil when the ring started with keys).
+    let firstKeyMaker: FirstKeyMaker?
+    /// Entered while the first key is being made, left once it is in the ring (or failed).
+    let firstKey = DispatchGroup()
+    /// Entered while the first key is being made and stored, left once it is stored (or failed).
+    let firstKeyStored = DispatchGroup()
 
     /// The literal prefix the platform puts before the compact JWS.
     public static let tokenPrefix = "jwt."
@@ -76,16 +97,90 @@ public final class KeyRing: Sendable {
     public init(keys: [SigningKey]) throws {
         guard let active = keys.last else { throw AXPSimError.internalError("no signing key") }
         state = Mutex(State(active: active, all: keys))
+        firstKeyMaker = nil
+    }
+
+    /// Creates a ring with no key yet, whose first key is made on a background thread once
+    /// ``beginFirstKey()`` is called (a server calls it when it is ready, so the ~80 ms of RSA
+    /// generation do not compete with its start-up for the CPU) or anything waits for the key:
+    /// `make` generates it, it goes into the ring (callers waiting for a key go on), then `store`
+    /// persists it. Callers that need a key wait only for the first step — so a mint inside a
+    /// write transaction never waits for `store`'s own write; callers that change the stored keys
+    /// or copy the database wait for both (``waitForStoredFirstKey()``). A failure of either
+    /// step is thrown to the callers that wait for it.
+    public init(generatingFirstKey make: @escaping @Sendable () throws -> SigningKey, store: @escaping @Sendable (SigningKey) throws -> Void) {
+        state = Mutex(State(active: nil, all: []))
+        firstKeyMaker = FirstKeyMaker(make: make, store: store)
+        firstKey.enter()
+        firstKeyStored.enter()
+    }
+
+    /// Starts making the first key on a background thread, unless it is under way, done, or the
+    /// ring started with keys.
+    public func beginFirstKey() {
+        guard let maker = firstKeyMaker, maker.claim() else { return }
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            defer { firstKeyStored.leave() }
+            let key: SigningKey
+            do {
+                key = try maker.make()
+            } catch {
+                let failure = Self.failure(error, "cannot make the first signing key")
+                state.withLock { $0.firstKeyFailure = failure }
+                firstKey.leave()
+                return
+            }
+            state.withLock { state in
+                state.active = key
+                state.all.append(key)
+            }
+            firstKey.leave()
+            do {
+                try maker.store(key)
+            } catch {
+                let failure = Self.failure(error, "cannot store the first signing key")
+                state.withLock { $0.firstKeyStoreFailure = failure }
+            }
+        }
+    }
+
+    private static func failure(_ error: any Error, _ what: String) -> AXPSimError {
+        (error as? AXPSimError) ?? .internalError("\(what): \(error)")
+    }
+
+    /// Blocks until the first key is in the ring (at once when the ring started with keys).
+    /// Throws the error that kept it from being made.
+    public func waitForFirstKey() throws(AXPSimError) {
+        beginFirstKey()
+        firstKey.wait()
+        if let failure = state.withLock({ $0.firstKeyFailure }) { throw failure }
+    }
+
+    /// Blocks until the first key is in the ring and stored. Never call it inside a write
+    /// transaction: storing the key needs the writer.
+    public func waitForStoredFirstKey() throws(AXPSimError) {
+        beginFirstKey()
+        firstKeyStored.wait()
+        if let failure = state.withLock({ $0.firstKeyFailure ?? $0.firstKeyStoreFailure }) { throw failure }
+    }
+
+    /// The active key, after waiting for the first one.
+    func activeKey() throws(AXPSimError) -> SigningKey {
+        try waitForFirstKey()
+        guard let key = state.withLock({ $0.active }) else { throw .internalError("no signing key") }
+        return key
     }
 
     /// Makes `key` the active signing key, keeping the others for verification.
     public func rotate(to key: SigningKey) throws {
+        try waitForStoredFirstKey()
         state.withLock { $0 = State(active: key, all: $0.all + [key]) }
     }
 
     /// Replaces every key (after a snapshot restore); the last is active.
     public func replace(with keys: [SigningKey]) throws {
         guard let active = keys.last else { throw AXPSimError.internalError("no signing key") }
+        try waitForStoredFirstKey()
         state.withLock { $0 = State(active: active, all: keys) }
     }
 
@@ -96,20 +191,21 @@ public final class KeyRing: Sendable {
         return Self.unverifiedAccountId(token)
     }
 
-    /// The active key's id.
-    public var activeKid: String { state.withLock { $0.active.kid } }
+    /// The active key's id (after waiting for the first key).
+    public func activeKid() throws -> String { try activeKey().kid }
 
-    /// The JWKS document publishing every key.
+    /// The JWKS document publishing every key (after waiting for the first key).
     public func jwks() throws -> [[String: String]] {
-        try state.withLock { $0.all }.map { try $0.jwk() }
+        try waitForFirstKey()
+        return try state.withLock { $0.all }.map { try $0.jwk() }
     }
 
-    /// Signs `claims` with the active key → `jwt.<header>.<payload>.<signature>`.
+    /// Signs `claims` with the active key → `jwt.<header>.<payload>.<signature>` (after waiting
+    /// for the first key).
     public func mint(_ claims: ChatTokenClaims) throws -> String {
-        let key = state.withLock { $0.active }
-        let header = try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": key.kid], options: [.sortedKeys])
+        let key = try activeKey()
         let payload = try serializer.serialize(claims, header: JWTHeader())
-        let signingInput = Base64URL.encode(header) + "." + String(decoding: payload, as: UTF8.self)
+        let signingInput = key.headerSegment + "." + String(decoding: payload, as: UTF8.self)
         let signature = try key.sign(Data(signingInput.utf8))
         return Self.tokenPrefix + signingInput + "." + Base64URL.encode(signature)
     }

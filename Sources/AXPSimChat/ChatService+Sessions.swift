@@ -29,7 +29,15 @@ extension ChatService {
     }
 
     /// `GET …/sessions/{id}`: the session with the customer's current engagements.
+    /// One read transaction answers almost every call (the caller's token is the session's own);
+    /// a newer token is adopted first (a write), then the session is read again.
     package func session(_ caller: SDKCaller, _ sessionId: String) throws -> SessionView {
+        let view = try store.chatRead { tx -> SessionView? in
+            let seen = try tx.session(sessionId)
+            if let seen, Self.adopts(seen, caller) { return nil }
+            return try sessionView(tx, try requireSession(seen, caller))
+        }
+        if let view { return view }
         try adoptToken(caller, sessionId: sessionId)
         return try store.chatRead { tx in try sessionView(tx, try requireSession(tx, caller, sessionId)) }
     }

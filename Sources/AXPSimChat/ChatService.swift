@@ -193,7 +193,12 @@ package final class ChatService: Sendable {
     /// The caller's session: 404 "Session not found" for unknown, closed, other-account or
     /// other-integration ids; 403 for a session of another customer.
     package func requireSession(_ tx: ChatTransaction, _ caller: SDKCaller, _ sessionId: String, allowClosed: Bool = false) throws -> ChatSession {
-        guard let session = try tx.session(sessionId), session.accountId == caller.accountId,
+        try requireSession(try tx.session(sessionId), caller, allowClosed: allowClosed)
+    }
+
+    /// ``requireSession(_:_:_:allowClosed:)`` on a session row already read.
+    package func requireSession(_ session: ChatSession?, _ caller: SDKCaller, allowClosed: Bool = false) throws -> ChatSession {
+        guard let session, session.accountId == caller.accountId,
             session.integrationId == caller.integration.integrationId, allowClosed || session.state == .active
         else { throw AXPSimError.sessionNotFound }
         guard session.customerId == caller.customerId else {

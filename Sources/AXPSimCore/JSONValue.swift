@@ -86,8 +86,15 @@ extension JSONValue {
     /// An object of strings.
     public static func strings(_ map: [String: String]) -> JSONValue { .object(map.mapValues { .string($0) }) }
 
-    /// Compact JSON text with sorted keys.
+    /// Compact JSON text with sorted keys (written by ``writtenJSON()``, with `JSONEncoder`'s
+    /// bytes).
     public var jsonData: Data {
+        if let written = writtenJSON() { return Data(written) }
+        return encodedJSON
+    }
+
+    /// ``jsonData`` as `JSONEncoder` writes it.
+    var encodedJSON: Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(self)) ?? Data("null".utf8)

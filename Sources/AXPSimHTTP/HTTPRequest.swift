@@ -58,7 +58,7 @@ public struct HTTPRequest: Sendable {
 
     /// A header by case-insensitive name.
     public func header(_ name: String) -> String? {
-        headers[name.lowercased()]
+        headers[name.headerNameLowercased]
     }
 
     /// The media type of the body, lower-cased and without parameters (`application/json`).
@@ -69,11 +69,35 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The credential of an `Authorization: Bearer …` header.
+    ///
+    /// Read on every SDK call, so it works on the UTF-8 bytes: the scheme is matched without
+    /// case, and the credential is trimmed of the blanks `CharacterSet.whitespaces` holds (space,
+    /// tab and the Unicode space separators) without bridging the long token to `NSString`.
     public var bearerToken: String? {
         guard let value = header("authorization") else { return nil }
         let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        guard parts.count == 2, String(parts[0]).headerNameLowercased == "bearer" else { return nil }
+        let credential = parts[1]
+        guard let first = credential.utf8.first, let last = credential.utf8.last, Self.mayBeBlank(first) || Self.mayBeBlank(last) else {
+            return String(credential)
+        }
+        // Rare: blanks (or non-ASCII) at either end; trimmed scalar by scalar as before.
+        let scalars = credential.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, Self.isBlank(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, Self.isBlank(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(Substring(scalars[start..<end]))
+    }
+
+    /// True for a UTF-8 byte that may start or end a blank: space, tab, or any non-ASCII byte.
+    private static func mayBeBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte >= 0x80
+    }
+
+    /// The members of `CharacterSet.whitespaces`: tab and the space separators (Zs).
+    private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
     }
 
     /// True when the peer is on the loopback interface.

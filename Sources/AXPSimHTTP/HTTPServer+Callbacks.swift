@@ -151,7 +151,7 @@ private func collectValue(cls: UnsafeMutableRawPointer?, kind: MHD_ValueKind, ke
         name = name.removingPercentEncoding ?? name
         text = text.removingPercentEncoding ?? text
     }
-    collector.values[collector.lowercaseKeys ? name.lowercased() : name] = text
+    collector.values[collector.lowercaseKeys ? name.headerNameLowercased : name] = text
     return .YES
 }
 

@@ -4,10 +4,7 @@ import Foundation
 /// segments: literals, `{name}` parameters, and `{name}:verb` (a parameter followed by a literal
 /// custom-method suffix, as in `/engagements/{engagementId}:join`).
 public struct Router<Handler: Sendable>: Sendable {
-    enum Segment: Sendable, Equatable {
-        case literal(String)
-        case parameter(name: String, suffix: String)
-    }
+    typealias Segment = RoutePattern.Segment
 
     struct Route: Sendable {
         let method: String
@@ -40,10 +37,12 @@ public struct Router<Handler: Sendable>: Sendable {
     /// Finds the route for `method` and `path`.
     public func match(method: String, path: String) -> Match {
         let parts = Self.split(path)
+        let method = method.headerNameUppercased
         var allowed: [String] = []
-        for route in routes {
-            guard let parameters = Self.bind(route.segments, to: parts) else { continue }
-            if route.method == method.uppercased() {
+        for index in routes.indices where routes[index].segments.count == parts.count {
+            guard let parameters = Self.bind(routes[index].segments, to: parts) else { continue }
+            let route = routes[index]
+            if route.method == method {
                 return .found(route.handler, parameters: parameters, pattern: route.pattern)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
@@ -55,6 +54,21 @@ public struct Router<Handler: Sendable>: Sendable {
     public func anyHandler(path: String) -> Handler? {
         let parts = Self.split(path)
         return routes.first { Self.bind($0.segments, to: parts) != nil }?.handler
+    }
+
+    static func split(_ path: String) -> [Substring] { RoutePattern.split(path) }
+
+    static func parse(_ pattern: String) -> [Segment] { RoutePattern.parse(pattern) }
+
+    static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? { RoutePattern.bind(segments, to: parts) }
+}
+
+/// The pattern matching of ``Router``, kept out of the generic type: it runs for every route
+/// tried on every request, and unspecialized generic code pays for metadata lookups.
+enum RoutePattern {
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(name: String, suffix: String)
     }
 
     static func split(_ path: String) -> [Substring] {
@@ -71,18 +85,29 @@ public struct Router<Handler: Sendable>: Sendable {
 
     static func bind(_ segments: [Segment], to parts: [Substring]) -> [String: String]? {
         guard segments.count == parts.count else { return nil }
-        var parameters: [String: String] = [:]
+        // Checked first without building anything: most routes tried do not match.
         for (segment, part) in zip(segments, parts) {
             switch segment {
             case .literal(let literal):
                 guard part == literal else { return nil }
-            case .parameter(let name, let suffix):
-                guard part.hasSuffix(suffix), part.count > suffix.count else { return nil }
-                let value = part.dropLast(suffix.count)
-                if suffix.isEmpty, value.contains(":") { return nil }
-                parameters[name] = String(value)
+            case .parameter(_, let suffix):
+                guard hasValue(part, suffix: suffix) else { return nil }
             }
         }
+        var parameters: [String: String] = [:]
+        for case let (.parameter(name, suffix), part) in zip(segments, parts) {
+            parameters[name] = String(part.dropLast(suffix.count))
+        }
         return parameters
+    }
+
+    /// True when `part` is a value followed by `suffix` (a literal such as `:join`, or empty): a
+    /// non-empty value, and without a suffix no `:` in it. Compared on UTF-8 bytes (no Foundation
+    /// string search).
+    static func hasValue(_ part: Substring, suffix: String) -> Bool {
+        let bytes = part.utf8
+        let tail = suffix.utf8
+        guard bytes.count > tail.count, bytes.suffix(tail.count).elementsEqual(tail) else { return false }
+        return !tail.isEmpty || !bytes.contains(UInt8(ascii: ":"))
     }
 }

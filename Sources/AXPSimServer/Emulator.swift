@@ -66,7 +66,13 @@ public final class Emulator: Sendable {
 
     /// Opens the store, loads fixtures and keys, and wires the services (each gets what it needs,
     /// once). Does not bind yet.
-    public init(configuration: EmulatorConfiguration, logger: Logger = Logger(label: "axpsim.server")) throws {
+    public convenience init(configuration: EmulatorConfiguration, logger: Logger = Logger(label: "axpsim.server")) throws {
+        try self.init(configuration: configuration, logger: logger, generateKey: SigningKey.generate)
+    }
+
+    /// ``init(configuration:logger:)`` with the function that makes a first signing key when the
+    /// database has none (tests pass one they control).
+    init(configuration: EmulatorConfiguration, logger: Logger, generateKey: @escaping @Sendable () throws -> SigningKey) throws {
         if let problem = configuration.problems.first { throw StartupError.configuration(problem) }
         self.configuration = configuration
         self.logger = logger
@@ -80,7 +86,7 @@ public final class Emulator: Sendable {
         }
         store = try Store(path: configuration.databasePath)
         try store.loadFixtures(fixtures, now: Date())
-        keys = try KeyRing(keys: Self.storedKeys(store: store, initial: configuration.initialSigningKey))
+        keys = try Self.keyRing(store: store, initial: configuration.initialSigningKey, generate: generateKey)
         clocks = ClockService(store: store, defaultMode: configuration.defaultClockMode)
         tokens = TokenService(store: store, keys: keys, clocks: clocks, tokenTTLOverride: configuration.tokenTTLOverride)
         journal = RequestJournal(capacity: configuration.requestJournalSize)
@@ -109,6 +115,23 @@ public final class Emulator: Sendable {
         errors = ErrorResponder(logger: logger)
         middleware = Self.middlewareChain(
             journal: journal, controlGuard: controlGuard, faults: faults, cors: CORSPolicy(origins: configuration.corsOrigins), errors: errors)
+    }
+
+    /// The ring of the persisted signing keys. When there is none and no `initial` key is given,
+    /// the first key is generated (and stored) on a background thread: RSA-2048 generation takes
+    /// ~80 ms, and nothing but minting and the JWKS needs it, so start-up does not wait for it.
+    /// The key is in the ring before it is stored, so a mint inside a write transaction never
+    /// waits for the writer it holds. (A process killed in the few milliseconds between the two
+    /// loses the key: a token minted with it then fails verification after the restart.)
+    static func keyRing(store: Store, initial: SigningKey?, generate: @escaping @Sendable () throws -> SigningKey) throws -> KeyRing {
+        guard initial == nil, try store.signingKeys().isEmpty else {
+            return try KeyRing(keys: storedKeys(store: store, initial: initial))
+        }
+        return KeyRing(
+            generatingFirstKey: generate,
+            store: { [store] key in
+                try store.addActiveSigningKey(StoredSigningKey(kid: key.kid, privateKeyPEM: key.privateKeyPEM, createdAt: Date(), active: true))
+            })
     }
 
     /// The persisted signing keys, oldest first and the active one last. When there is none,
@@ -180,6 +203,8 @@ public final class Emulator: Sendable {
         scheduler.start()
         logger.info("axpsim \(AXPSimVersion.current) ready", metadata: ["http": "\(urls.httpURL)", "ws": "\(urls.wsURL)"])
         if let readyFile = configuration.readyFile { try writeReadyFile(readyFile, urls: urls) }
+        // Ready: a first signing key (new database) is made now, not during start-up.
+        keys.beginFirstKey()
     }
 
     /// The HTTP server's settings: the upload routes alone take bodies as large as an attachment.
@@ -202,6 +227,7 @@ public final class Emulator: Sendable {
         guard !already, listeners.current.withLock({ $0 }) == nil else { return }
         routes.install(makeRoutes())
         scheduler.start()
+        keys.beginFirstKey()
     }
 
     /// Graceful stop: no new connections, in-flight requests finish, sockets close with 1001,
@@ -214,6 +240,12 @@ public final class Emulator: Sendable {
         }
         guard current != nil || wasPortless else { return }
         scheduler.stop()
+        do {
+            // Nothing of the emulator runs after stop: a first key still being made is waited for.
+            try keys.waitForStoredFirstKey()
+        } catch {
+            logger.error("the first signing key could not be made", metadata: ["error": "\(error)"])
+        }
         current?.http.stop(grace: 5, heldResponse: .json(200, Data("[]".utf8)))
         current?.webSocket.stop(grace: 2)
         do {

@@ -27,9 +27,33 @@ struct JournalEntry: Sendable, Encodable {
 }
 
 /// A bounded, in-memory journal of the most recent requests (`GET /__sim/requests`).
+///
+/// Recording is on every request's path, so it only appends to a ring of `capacity` entries (no
+/// shifting of the older ones) and keeps the instant as a `Date`; the RFC 3339 text is written
+/// when the journal is read.
 final class RequestJournal: Sendable {
+    /// One entry as recorded: ``JournalEntry`` with its instant not yet formatted.
+    private struct Recorded {
+        let id: Int
+        let at: Date
+        let method: String
+        let path: String
+        let status: Int
+        let durationMs: Double
+        let remoteAddress: String
+        let code: String?
+
+        var entry: JournalEntry {
+            JournalEntry(
+                id: id, at: Timestamp.format(at), method: method, path: path, status: status, durationMs: durationMs, remoteAddress: remoteAddress,
+                code: code)
+        }
+    }
+
     private struct State {
-        var entries: [JournalEntry] = []
+        /// At most `capacity` entries; once full, `oldest` is where the next one goes.
+        var ring: [Recorded] = []
+        var oldest = 0
         var nextId = 1
     }
 
@@ -41,23 +65,34 @@ final class RequestJournal: Sendable {
     }
 
     func record(method: String, path: String, status: Int, duration: TimeInterval, remoteAddress: String, code: String?) {
-        let now = Timestamp.format(Date())
+        let now = Date()
         state.withLock { state in
-            state.entries.append(
-                JournalEntry(
-                    id: state.nextId, at: now, method: method, path: path, status: status, durationMs: (duration * 1e5).rounded() / 100,
-                    remoteAddress: remoteAddress, code: code))
+            let entry = Recorded(
+                id: state.nextId, at: now, method: method, path: path, status: status, durationMs: (duration * 1e5).rounded() / 100,
+                remoteAddress: remoteAddress, code: code)
             state.nextId += 1
-            if state.entries.count > capacity { state.entries.removeFirst(state.entries.count - capacity) }
+            if state.ring.count < capacity {
+                state.ring.append(entry)
+            } else {
+                state.ring[state.oldest] = entry
+                state.oldest = (state.oldest + 1) % capacity
+            }
         }
     }
 
     /// The newest `limit` entries, oldest first.
     func recent(limit: Int) -> [JournalEntry] {
-        state.withLock { Array($0.entries.suffix(max(0, limit))) }
+        let kept = state.withLock { state -> [Recorded] in
+            let ordered = state.ring.count < capacity ? Array(state.ring) : Array(state.ring[state.oldest...] + state.ring[..<state.oldest])
+            return Array(ordered.suffix(max(0, limit)))
+        }
+        return kept.map(\.entry)
     }
 
     func clear() {
-        state.withLock { $0.entries.removeAll() }
+        state.withLock { state in
+            state.ring.removeAll()
+            state.oldest = 0
+        }
     }
 }

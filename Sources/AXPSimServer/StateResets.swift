@@ -24,6 +24,8 @@ struct StateResets: Sendable {
 
     /// Back to the loaded fixtures.
     func resetAll() throws {
+        // A reset never races the first signing key into the database.
+        try keys.waitForStoredFirstKey()
         try store.replaceAll(with: fixtures, now: Date())
         clocks.invalidate()
         journal.clear()
@@ -54,8 +56,18 @@ struct StateResets: Sendable {
         try scenarios.reload()
     }
 
-    /// The whole state replaced by a snapshot; false when there is no such snapshot.
+    /// The whole state saved as snapshot `name`, with the first signing key in it (waited for
+    /// when it is still being made).
+    func saveSnapshot(_ name: String) throws {
+        try keys.waitForStoredFirstKey()
+        try store.saveSnapshot(name)
+    }
+
+    /// The whole state replaced by a snapshot; false when there is no such snapshot. A first
+    /// signing key still being made is waited for first, so it cannot land in the restored
+    /// database beside the snapshot's own keys.
     func restoreSnapshot(_ name: String) throws -> Bool {
+        try keys.waitForStoredFirstKey()
         guard Store.isValidSnapshotName(name), try store.restoreSnapshot(name) else { return false }
         try keys.replace(with: try Emulator.storedKeys(store: store))
         // The same secret unless the snapshot came from another database (then its URLs work).

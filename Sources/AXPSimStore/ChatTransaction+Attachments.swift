@@ -22,16 +22,14 @@ extension ChatTransaction {
 
     /// An attachment's record (without its bytes), or nil.
     public func attachment(_ attachmentId: String) throws -> ChatAttachment? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.attachmentColumns) FROM attachment WHERE attachment_id = ?", arguments: [attachmentId])
-            .map(Self.attachment(row:))
+        try Row.mapOne(db, sql: "SELECT \(Self.attachmentColumns) FROM attachment WHERE attachment_id = ?", arguments: [attachmentId], Self.attachment(row:))
     }
 
     /// The attachments of a chat, oldest first (records only).
     public func attachments(engagementId: String) throws -> [ChatAttachment] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db, sql: "SELECT \(Self.attachmentColumns) FROM attachment WHERE engagement_id = ? ORDER BY created_at, attachment_id",
-            arguments: [engagementId]
-        ).map(Self.attachment(row:))
+            arguments: [engagementId], Self.attachment(row:))
     }
 
     /// An attachment's bytes, or nil when none were stored.

@@ -17,23 +17,21 @@ extension ChatTransaction {
 
     /// The customer's conversation on the integration, if it exists.
     public func existingConversation(accountId: String, integrationId: String, customerId: String) throws -> Conversation? {
-        try Row.fetchOne(
+        try Row.mapOne(
             db.cachedStatement(sql: "SELECT * FROM conversation WHERE account_id = ? AND integration_id = ? AND customer_id = ?"),
-            arguments: [accountId, integrationId, customerId]
-        ).map(Self.conversation(row:))
+            arguments: [accountId, integrationId, customerId], Self.conversation(row:))
     }
 
     /// A conversation by id, or nil.
     public func conversation(_ conversationId: String) throws -> Conversation? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversation WHERE conversation_id = ?"), arguments: [conversationId]).map(Self.conversation(row:))
+        try Row.mapOne(db.cachedStatement(sql: "SELECT * FROM conversation WHERE conversation_id = ?"), arguments: [conversationId], Self.conversation(row:))
     }
 
     /// The conversation's chats that have not ended, oldest first.
     public func openEngagements(conversationId: String) throws -> [Engagement] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db.cachedStatement(sql: "SELECT * FROM engagement WHERE conversation_id = ? AND ended_at IS NULL ORDER BY created_at, rowid"),
-            arguments: [conversationId]
-        ).map(Self.engagement(row:))
+            arguments: [conversationId], Self.engagement(row:))
     }
 
     static func conversation(row: Row) -> Conversation {

@@ -21,7 +21,7 @@ extension ChatTransaction {
 
     /// An engagement by id, or nil.
     public func engagement(_ engagementId: String) throws -> Engagement? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM engagement WHERE engagement_id = ?"), arguments: [engagementId]).map(Self.engagement(row:))
+        try Row.mapOne(db.cachedStatement(sql: "SELECT * FROM engagement WHERE engagement_id = ?"), arguments: [engagementId], Self.engagement(row:))
     }
 
     /// The account's engagements (or one customer's), newest first.
@@ -34,8 +34,7 @@ extension ChatTransaction {
         }
         if !includeEnded { sql += " AND status IN ('PENDING', 'ACTIVE')" }
         // One of four texts: cached like a literal.
-        return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY created_at DESC, engagement_id"), arguments: arguments)
-            .map(Self.engagement(row:))
+        return try Row.mapAll(db.cachedStatement(sql: sql + " ORDER BY created_at DESC, engagement_id"), arguments: arguments, Self.engagement(row:))
     }
 
     /// Sets status (and the end, for a terminated chat).
@@ -72,7 +71,7 @@ extension ChatTransaction {
 
     /// Every participant an engagement ever had, in joining order.
     public func participants(_ engagementId: String) throws -> [Participant] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM participant WHERE engagement_id = ? ORDER BY joined_at, rowid"), arguments: [engagementId]).map {
+        try Row.mapAll(db.cachedStatement(sql: "SELECT * FROM participant WHERE engagement_id = ? ORDER BY joined_at, rowid"), arguments: [engagementId]) {
             Participant(
                 participantId: $0["participant_id"], engagementId: $0["engagement_id"],
                 participantType: ParticipantType(rawValue: $0["participant_type"]) ?? .system, displayName: $0["display_name"],
@@ -117,13 +116,13 @@ extension ChatTransaction {
     /// The engagements a session follows.
     /// The active sessions following an engagement, with the SDK family of each.
     public func followerFamilies(_ engagementId: String) throws -> [(sessionId: String, family: ClientFamily)] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db.cachedStatement(
             sql: """
                 SELECT f.session_id, s.family FROM engagement_follower f JOIN chat_session s ON s.session_id = f.session_id
                 WHERE f.engagement_id = ? AND s.state = 'active' ORDER BY f.joined_at, f.session_id
                 """), arguments: [engagementId]
-        ).map { row in (row["session_id"], ClientFamily(rawValue: row["family"]) ?? .chat) }
+        ) { row in (row["session_id"], ClientFamily(rawValue: row["family"]) ?? .chat) }
     }
 
     public func followedEngagements(sessionId: String) throws -> [String] {

@@ -51,19 +51,17 @@ extension ChatTransaction {
             let types = EventType.allCases.filter(\.isSDKEvent).map { "'\($0.rawValue)'" }.joined(separator: ", ")
             sql += " AND event_type IN (\(types))"
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY seq LIMIT ?", arguments: [sessionId, seq, limit]).map(Self.event(row:))
+        return try Row.mapAll(db, sql: sql + " ORDER BY seq LIMIT ?", arguments: [sessionId, seq, limit], Self.event(row:))
     }
 
     /// The journal: every event (of one account, or all) after `journalId`, oldest first.
     public func journal(accountId: String?, after journalId: Int64, limit: Int) throws -> [SessionEvent] {
         if let accountId {
-            return try Row.fetchAll(
+            return try Row.mapAll(
                 db.cachedStatement(sql: "SELECT * FROM event WHERE account_id = ? AND journal_id > ? ORDER BY journal_id LIMIT ?"),
-                arguments: [accountId, journalId, limit]
-            ).map(Self.event(row:))
+                arguments: [accountId, journalId, limit], Self.event(row:))
         }
-        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM event WHERE journal_id > ? ORDER BY journal_id LIMIT ?"), arguments: [journalId, limit])
-            .map(Self.event(row:))
+        return try Row.mapAll(db.cachedStatement(sql: "SELECT * FROM event WHERE journal_id > ? ORDER BY journal_id LIMIT ?"), arguments: [journalId, limit], Self.event(row:))
     }
 
     static func event(row: Row) -> SessionEvent {
@@ -101,10 +99,9 @@ extension ChatTransaction {
 
     /// The account's earliest timer due at or before `date`, or nil.
     public func nextDueTimer(accountId: String, notAfter date: Date) throws -> ScheduledTimer? {
-        try Row.fetchOne(
+        try Row.mapOne(
             db.cachedStatement(sql: "SELECT * FROM timer WHERE account_id = ? AND due_at <= ? ORDER BY due_at, timer_id LIMIT 1"),
-            arguments: [accountId, date.millis]
-        ).map(Self.timer(row:))
+            arguments: [accountId, date.millis], Self.timer(row:))
     }
 
     /// The timers of real-clock accounts due by `now`, earliest first (for the real-clock
@@ -112,15 +109,14 @@ extension ChatTransaction {
     /// they fire only when their clock is advanced. An account without a stored clock has the
     /// default mode (`defaultReal`).
     public func dueRealClockTimers(now: Date, defaultReal: Bool, limit: Int) throws -> [ScheduledTimer] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db.cachedStatement(
             sql: """
                 SELECT timer.* FROM timer LEFT JOIN clock ON clock.account_id = timer.account_id
                 WHERE timer.due_at <= ? AND (clock.mode = 'real' OR (clock.mode IS NULL AND ?))
                 ORDER BY timer.due_at, timer.timer_id LIMIT ?
                 """),
-            arguments: [now.millis, defaultReal, limit]
-        ).map(Self.timer(row:))
+            arguments: [now.millis, defaultReal, limit], Self.timer(row:))
     }
 
     /// When the earliest timer of a real-clock account falls due, or nil when there is none.
@@ -137,8 +133,7 @@ extension ChatTransaction {
 
     /// An account's pending timers, earliest first.
     public func timers(accountId: String) throws -> [ScheduledTimer] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM timer WHERE account_id = ? ORDER BY due_at, timer_id"), arguments: [accountId])
-            .map(Self.timer(row:))
+        try Row.mapAll(db.cachedStatement(sql: "SELECT * FROM timer WHERE account_id = ? ORDER BY due_at, timer_id"), arguments: [accountId], Self.timer(row:))
     }
 
     static func timer(row: Row) -> ScheduledTimer {

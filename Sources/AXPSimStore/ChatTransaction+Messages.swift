@@ -43,30 +43,27 @@ extension ChatTransaction {
 
     /// A message by id within an engagement, or nil.
     public func message(_ messageId: String, engagementId: String) throws -> ChatMessage? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?"), arguments: [messageId, engagementId])
-            .map(Self.message(row:))
+        try Row.mapOne(db.cachedStatement(sql: "SELECT * FROM message WHERE message_id = ? AND engagement_id = ?"), arguments: [messageId, engagementId], Self.message(row:))
     }
 
     /// A page of an engagement's messages: `pageNumber` counts from 1.
     public func messages(_ engagementId: String, pageSize: Int, pageNumber: Int, ascending: Bool) throws -> [ChatMessage] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db,
             sql: "SELECT * FROM message WHERE engagement_id = ? ORDER BY message_index \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?",
-            arguments: [engagementId, pageSize, (pageNumber - 1) * pageSize]
-        ).map(Self.message(row:))
+            arguments: [engagementId, pageSize, (pageNumber - 1) * pageSize], Self.message(row:))
     }
 
     /// A page of a conversation's messages across its chats, by conversation index: `pageNumber`
     /// counts from 1.
     public func conversationMessages(_ conversationId: String, pageSize: Int, pageNumber: Int, ascending: Bool) throws -> [ChatMessage] {
-        try Row.fetchAll(
+        try Row.mapAll(
             db,
             sql: """
                 SELECT m.* FROM message m JOIN engagement e ON e.engagement_id = m.engagement_id
                 WHERE e.conversation_id = ? ORDER BY m.conversation_index \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?
                 """,
-            arguments: [conversationId, pageSize, (pageNumber - 1) * pageSize]
-        ).map(Self.message(row:))
+            arguments: [conversationId, pageSize, (pageNumber - 1) * pageSize], Self.message(row:))
     }
 
     /// How many messages a conversation holds.

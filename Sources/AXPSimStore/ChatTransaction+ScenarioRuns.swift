@@ -67,12 +67,10 @@ extension ChatTransaction {
 
     /// A stored run by id with its progress lines, or nil.
     public func scenarioRun(_ runId: String) throws -> StoredScenarioRun? {
-        guard var run = try Row.fetchOne(db, sql: "SELECT \(Self.scenarioRunColumns) FROM scenario_run WHERE run_id = ?", arguments: [runId])
-            .map(Self.scenarioRun(row:))
+        guard var run = try Row.mapOne(db, sql: "SELECT \(Self.scenarioRunColumns) FROM scenario_run WHERE run_id = ?", arguments: [runId], Self.scenarioRun(row:))
         else { return nil }
-        run.steps = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT line, kind, status, at, detail FROM scenario_run_step WHERE run_id = ? ORDER BY position"), arguments: [runId]
-        ).map(Self.scenarioRunStep(row:))
+        run.steps = try Row.mapAll(
+            db.cachedStatement(sql: "SELECT line, kind, status, at, detail FROM scenario_run_step WHERE run_id = ? ORDER BY position"), arguments: [runId], Self.scenarioRunStep(row:))
         return run
     }
 }

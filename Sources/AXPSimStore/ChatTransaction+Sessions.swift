@@ -20,7 +20,7 @@ extension ChatTransaction {
 
     /// A session by id, or nil.
     public func session(_ sessionId: String) throws -> ChatSession? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM chat_session WHERE session_id = ?"), arguments: [sessionId]).map(Self.session(row:))
+        try Row.mapOne(db.cachedStatement(sql: "SELECT * FROM chat_session WHERE session_id = ?"), arguments: [sessionId], Self.session(row:))
     }
 
     /// The account's sessions (all customers), newest first; or one customer's.
@@ -32,7 +32,7 @@ extension ChatTransaction {
             arguments += [customerId]
         }
         if activeOnly { sql += " AND state = 'active'" }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY created_at DESC, session_id", arguments: arguments).map(Self.session(row:))
+        return try Row.mapAll(db, sql: sql + " ORDER BY created_at DESC, session_id", arguments: arguments, Self.session(row:))
     }
 
     /// Records the newest token of a session.

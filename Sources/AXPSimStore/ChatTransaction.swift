@@ -55,5 +55,7 @@ func encodeStrings(_ map: [String: String]) -> String {
 }
 
 func decodeStrings(_ text: String?) -> [String: String] {
-    JSONColumn.decode([String: String].self, from: text) ?? [:]
+    // Most stored maps are empty (a session without parameters): no decoder for those.
+    if text == "{}" { return [:] }
+    return JSONColumn.decode([String: String].self, from: text) ?? [:]
 }

@@ -16,8 +16,20 @@ public struct SDKAuthenticationRows: Sendable {
 }
 
 extension Store {
-    /// The rows ``SDKAuthenticationRows`` describes, in one read transaction.
+    /// The rows ``SDKAuthenticationRows`` describes, in one read transaction — or from memory
+    /// when no account, app key, integration or issued token changed since they were last read
+    /// (``SDKAuthenticationCache``).
     public func sdkAuthenticationRows(accountId: String, jti: String, appKey: String?, integrationId: String) throws -> SDKAuthenticationRows {
+        let key = SDKAuthenticationCache.Key(accountId: accountId, jti: jti, appKey: appKey, integrationId: integrationId)
+        let (cached, generation) = sdkAuthenticationCache.lookup(key)
+        if let cached { return cached }
+        let rows = try readSDKAuthenticationRows(accountId: accountId, jti: jti, appKey: appKey, integrationId: integrationId)
+        sdkAuthenticationCache.fill(key, rows, generation: generation)
+        return rows
+    }
+
+    /// ``sdkAuthenticationRows(accountId:jti:appKey:integrationId:)`` read from the database.
+    func readSDKAuthenticationRows(accountId: String, jti: String, appKey: String?, integrationId: String) throws -> SDKAuthenticationRows {
         try read { db in
             let accountExists =
                 try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId])

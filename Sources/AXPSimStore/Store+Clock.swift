@@ -7,7 +7,7 @@ extension Store {
     /// The account's clock; the real clock when none was set.
     public func clock(accountId: String) throws -> ClockState {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?"), arguments: [accountId]).map {
+            try Row.mapOne(db.cachedStatement(sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?"), arguments: [accountId]) {
                 ClockState(mode: ClockMode(rawValue: $0[0]) ?? .real, virtualNow: ($0[1] as Int64?).map(Timestamp.date(millis:)))
             } ?? .real
         }

@@ -22,7 +22,7 @@ extension Store {
     /// Every signing key, oldest first.
     public func signingKeys() throws -> [StoredSigningKey] {
         try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT kid, private_key_pem, created_at, active FROM signing_key ORDER BY created_at, kid")).map {
+            try Row.mapAll(db.cachedStatement(sql: "SELECT kid, private_key_pem, created_at, active FROM signing_key ORDER BY created_at, kid")) {
                 StoredSigningKey(kid: $0[0], privateKeyPEM: $0[1], createdAt: Timestamp.date(millis: $0[2]), active: $0[3])
             }
         }

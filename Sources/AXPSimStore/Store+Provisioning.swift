@@ -23,16 +23,14 @@ extension Store {
     /// The account, or nil.
     public func account(_ accountId: String) throws -> Account? {
         try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id, name FROM account WHERE account_id = ?"), arguments: [accountId])
-                .map { Account(accountId: $0[0], name: $0[1]) }
+            try Row.mapOne(db.cachedStatement(sql: "SELECT account_id, name FROM account WHERE account_id = ?"), arguments: [accountId]) { Account(accountId: $0[0], name: $0[1]) }
         }
     }
 
     /// Every account, ordered by id.
     public func accounts() throws -> [Account] {
         try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT account_id, name FROM account ORDER BY account_id"))
-                .map { Account(accountId: $0[0], name: $0[1]) }
+            try Row.mapAll(db.cachedStatement(sql: "SELECT account_id, name FROM account ORDER BY account_id")) { Account(accountId: $0[0], name: $0[1]) }
         }
     }
 
@@ -71,18 +69,18 @@ extension Store {
     /// The account's API clients.
     public func clients(accountId: String) throws -> [APIClient] {
         try read { db in
-            try Row.fetchAll(
+            try Row.mapAll(
                 db, sql: "SELECT client_id, client_secret FROM api_client WHERE account_id = ? ORDER BY client_id", arguments: [accountId]
-            ).map { APIClient(accountId: accountId, clientId: $0[0], clientSecret: $0[1]) }
+            ) { APIClient(accountId: accountId, clientId: $0[0], clientSecret: $0[1]) }
         }
     }
 
     /// One API client of the account, or nil.
     public func client(accountId: String, clientId: String) throws -> APIClient? {
         try read { db in
-            try Row.fetchOne(
+            try Row.mapOne(
                 db, sql: "SELECT client_secret FROM api_client WHERE account_id = ? AND client_id = ?", arguments: [accountId, clientId]
-            ).map { APIClient(accountId: accountId, clientId: clientId, clientSecret: $0[0]) }
+            ) { APIClient(accountId: accountId, clientId: clientId, clientSecret: $0[0]) }
         }
     }
 
@@ -187,29 +185,26 @@ extension Store {
     }
 
     static func integration(accountId: String, integrationId: String, db: Database) throws -> Integration? {
-        try Row.fetchOne(
+        try Row.mapOne(
             db.cachedStatement(sql: "SELECT \(integrationColumns) FROM integration WHERE integration_id = ? AND account_id = ?"),
-            arguments: [integrationId.lowercased(), accountId]
-        ).map(integration(row:))
+            arguments: [integrationId.lowercased(), accountId], integration(row:))
     }
 
     /// An integration by id alone (for SDK calls, whose path names only the integration).
     public func integration(id integrationId: String) throws -> Integration? {
         try read { db in
-            try Row.fetchOne(
+            try Row.mapOne(
                 db.cachedStatement(sql: "SELECT \(Self.integrationColumns) FROM integration WHERE integration_id = ?"),
-                arguments: [integrationId.lowercased()]
-            ).map(Self.integration(row:))
+                arguments: [integrationId.lowercased()], Self.integration(row:))
         }
     }
 
     /// The account's integrations, by name.
     public func integrations(accountId: String) throws -> [Integration] {
         try read { db in
-            try Row.fetchAll(
+            try Row.mapAll(
                 db, sql: "SELECT \(Self.integrationColumns) FROM integration WHERE account_id = ? ORDER BY name, integration_id",
-                arguments: [accountId]
-            ).map(Self.integration(row:))
+                arguments: [accountId], Self.integration(row:))
         }
     }
 

@@ -8,8 +8,7 @@ extension Store {
     /// Every stored run with its progress lines, in the order they started.
     public func scenarioRuns() throws -> [StoredScenarioRun] {
         try read { db in
-            var runs = try Row.fetchAll(db, sql: "SELECT \(ChatTransaction.scenarioRunColumns) FROM scenario_run ORDER BY started_at, run_id")
-                .map(ChatTransaction.scenarioRun(row:))
+            var runs = try Row.mapAll(db, sql: "SELECT \(ChatTransaction.scenarioRunColumns) FROM scenario_run ORDER BY started_at, run_id", ChatTransaction.scenarioRun(row:))
             var steps: [String: [StoredScenarioRunStep]] = [:]
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT run_id, line, kind, status, at, detail FROM scenario_run_step ORDER BY run_id, position")

@@ -16,9 +16,9 @@ extension Store {
     /// An access token by its value, or nil.
     public func accessToken(_ token: String) throws -> AccessToken? {
         try read { db in
-            try Row.fetchOne(
+            try Row.mapOne(
                 db.cachedStatement(sql: "SELECT account_id, client_id, issued_at, expires_at FROM access_token WHERE token = ?"), arguments: [token]
-            ).map {
+            ) {
                 AccessToken(
                     token: token, accountId: $0[0], clientId: $0[1], issuedAt: Timestamp.date(millis: $0[2]),
                     expiresAt: Timestamp.date(millis: $0[3]))
@@ -61,10 +61,10 @@ extension Store {
     }
 
     static func issuedToken(jti: String, db: Database) throws -> IssuedToken? {
-        try Row.fetchOne(
+        try Row.mapOne(
             db.cachedStatement(sql: "SELECT account_id, integration_id, customer_id, issued_at, expires_at, revoked_at FROM issued_token WHERE jti = ?"),
             arguments: [jti]
-        ).map {
+        ) {
             IssuedToken(
                 jti: jti, accountId: $0[0], integrationId: $0[1], customerId: $0[2], issuedAt: Timestamp.date(millis: $0[3]),
                 expiresAt: Timestamp.date(millis: $0[4]), revokedAt: ($0[5] as Int64?).map(Timestamp.date(millis:)))
@@ -92,10 +92,10 @@ extension Store {
     /// A customer of the account, or nil.
     public func customer(accountId: String, customerId: String) throws -> Customer? {
         try read { db in
-            try Row.fetchOne(
+            try Row.mapOne(
                 db.cachedStatement(sql: "SELECT verified, display_name, identifiers FROM customer WHERE account_id = ? AND customer_id = ?"),
                 arguments: [accountId, customerId]
-            ).map {
+            ) {
                 Customer(
                     accountId: accountId, customerId: customerId, verified: $0[0], displayName: $0[1],
                     customerIdentifiers: JSONColumn.decode([String: [String]].self, from: $0[2]))
@@ -106,10 +106,10 @@ extension Store {
     /// The account's customers, by id.
     public func customers(accountId: String) throws -> [Customer] {
         try read { db in
-            try Row.fetchAll(
+            try Row.mapAll(
                 db.cachedStatement(sql: "SELECT customer_id, verified, display_name, identifiers FROM customer WHERE account_id = ? ORDER BY customer_id"),
                 arguments: [accountId]
-            ).map {
+            ) {
                 Customer(
                     accountId: accountId, customerId: $0[0], verified: $0[1], displayName: $0[2],
                     customerIdentifiers: JSONColumn.decode([String: [String]].self, from: $0[3]))

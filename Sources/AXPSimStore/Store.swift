@@ -12,6 +12,8 @@ public final class Store: Sendable {
     public let writer: any DatabaseWriter
     /// The path the store was opened at (`:memory:` for an in-memory store).
     public let path: String
+    /// The rows SDK authentication reads, kept until an observed table changes.
+    let sdkAuthenticationCache = SDKAuthenticationCache()
     /// Snapshots of an in-memory store.
     let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
     /// The queue of chat writes committed together (``chatGroupWrite(_:)``).
@@ -36,6 +38,7 @@ public final class Store: Sendable {
             writer = try DatabasePool(path: path, configuration: configuration)
         }
         try Self.migrator.migrate(writer)
+        writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
     }
 
     /// Reads inside a transaction-consistent snapshot.

@@ -1,6 +1,7 @@
 import AXPSimAuth
 import AXPSimCore
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct KeyRingTests {
@@ -89,7 +90,7 @@ import Testing
         let old = try ring.mint(claims())
         let next = try SigningKey.generate()
         try ring.rotate(to: next)
-        #expect(ring.activeKid == next.kid)
+        #expect(try ring.activeKid() == next.kid)
         let new = try ring.mint(claims())
         _ = try ring.verify(old, now: claims().issuedAt + 1)
         _ = try ring.verify(new, now: claims().issuedAt + 1)
@@ -151,5 +152,83 @@ import Testing
         var parts = token.split(separator: ".").map(String.init)
         parts[3] = String(parts[3].reversed())
         #expect(code { try ring.verify(parts.joined(separator: "."), now: original.issuedAt + 10) } == "token_bad_signature")
+    }
+
+    // MARK: A first key made in the background
+
+    @Test func mintWaitsForTheFirstKeyAndVerificationDoesNot() throws {
+        let release = DispatchSemaphore(value: 0)
+        let ring = KeyRing(
+            generatingFirstKey: {
+                release.wait()
+                return Self.key
+            }, store: { _ in })
+        // No key yet: a token of another key is refused at once (the generation is still blocked).
+        let other = try KeyRing(keys: [try SigningKey.generate()])
+        let original = claims()
+        let foreign = try other.mint(original)
+        #expect(code { try ring.verify(foreign, now: original.issuedAt + 1) } == "token_unknown_key")
+        // A mint started now can only finish with the first key, so it waited for it.
+        let minted = Mutex<Result<String, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let result = Result { try ring.mint(original) }
+            minted.withLock { $0 = result }
+            done.signal()
+        }
+        release.signal()
+        done.wait()
+        let token = try #require(minted.withLock { $0 }).get()
+        #expect(try ring.verify(token, now: original.issuedAt + 1) == original)
+        #expect(try ring.activeKid() == Self.key.kid)
+        #expect(try ring.jwks().map { $0["kid"] } == [Self.key.kid])
+    }
+
+    @Test func aFailedFirstKeyIsEveryKeyUsersError() throws {
+        let ring = KeyRing(generatingFirstKey: { throw AXPSimError.internalError("no entropy") }, store: { _ in })
+        #expect(throws: AXPSimError.internalError("no entropy")) { try ring.waitForFirstKey() }
+        #expect(throws: AXPSimError.internalError("no entropy")) { try ring.mint(claims()) }
+        #expect(throws: AXPSimError.internalError("no entropy")) { try ring.jwks() }
+        #expect(throws: AXPSimError.internalError("no entropy")) { try ring.waitForStoredFirstKey() }
+    }
+
+    @Test func aKeyThatCannotBeStoredStillSignsButStoredWaitersGetTheError() throws {
+        let ring = KeyRing(generatingFirstKey: { Self.key }, store: { _ in throw AXPSimError.internalError("disk full") })
+        #expect(throws: AXPSimError.internalError("disk full")) { try ring.waitForStoredFirstKey() }
+        let original = claims()
+        #expect(try ring.verify(try ring.mint(original), now: original.issuedAt + 1) == original)
+    }
+
+    /// A mint inside a write transaction waits only for the key, never for its storing (which
+    /// needs that writer): here storing cannot finish until the mint has returned.
+    @Test func mintDoesNotWaitForTheKeyToBeStored() throws {
+        let minted = DispatchSemaphore(value: 0)
+        let ring = KeyRing(generatingFirstKey: { Self.key }, store: { _ in minted.wait() })
+        let original = claims()
+        let token = try ring.mint(original)
+        minted.signal()
+        try ring.waitForStoredFirstKey()
+        #expect(try ring.verify(token, now: original.issuedAt + 1) == original)
+    }
+
+    @Test func rotationDuringTheFirstKeyComesAfterIt() throws {
+        let release = DispatchSemaphore(value: 0)
+        let ring = KeyRing(
+            generatingFirstKey: {
+                release.wait()
+                return Self.key
+            }, store: { _ in })
+        let next = try SigningKey.generate()
+        let done = DispatchSemaphore(value: 0)
+        let rotated = Mutex<(any Error)?>(nil)
+        DispatchQueue.global().async {
+            do { try ring.rotate(to: next) } catch { rotated.withLock { $0 = error } }
+            done.signal()
+        }
+        release.signal()
+        done.wait()
+        #expect(rotated.withLock { $0 } == nil)
+        #expect(try ring.activeKid() == next.kid)
+        #expect(try ring.jwks().map { $0["kid"] } == [Self.key.kid, next.kid])
     }
 }

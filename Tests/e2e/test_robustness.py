@@ -178,8 +178,12 @@ def test_store_failures_are_500_not_misleading_4xx(tmp_path):
     try:
         ann = Customer(server, "broken-ann")
         ann.start_session()
+        # The store is broken from outside: the OAuth grant reads app_key; the SDK call's
+        # authentication rows (like the account clocks) are kept in memory by the server, whose
+        # database only it changes, so its handler's own read (the session's conversation) fails.
         connection = sqlite3.connect(db)
         connection.execute("DROP TABLE app_key")
+        connection.execute("DROP TABLE conversation")
         connection.commit()
         connection.close()
         r = server.post("/api/auth/v1/DEMOAA/protocol/openid-connect/token", headers={"appkey": RETAIL.app_key},

@@ -22,7 +22,7 @@ struct SnapshotController: Sendable {
                 .link("DeleteSnapshot", "DELETE", "/__sim/snapshots/{name}", ["name": "$response.body#/name"])) {
             request in
             let name = try ControlRequests.snapshotName(try request.jsonObject())
-            try self.store.saveSnapshot(name)
+            try self.resets.saveSnapshot(name)
             return .respond(JSONResponses.json(201, JSONValue.object(["name": .string(name), "createdAt": .date(Date())])))
         }
         table.add("POST", "/__sim/snapshots/{name}/restore", .control, "Replace the whole state with a snapshot",
