@@ -21,7 +21,13 @@ public enum RoutingCondition: Sendable, Equatable {
             let allowed = Set(literals.map(Self.text))
             return values.contains(where: allowed.contains)
         case .regex(let pattern):
-            guard let expression = try? NSRegularExpression(pattern: pattern) else { return false }
+            // Patterns are checked when a rule is read (``patternError``); one that does not compile matches nothing.
+            let expression: NSRegularExpression
+            do {
+                expression = try NSRegularExpression(pattern: pattern)
+            } catch {
+                return false
+            }
             return values.contains { expression.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
         }
     }
