@@ -144,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "axpsim",
             dependencies: [
-                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth", "AXPSimScenario", "AXPSimTLS",
+                "AXPSimServer", "AXPSimCore", "AXPSimFixtures", "AXPSimAuth", "AXPSimScenario", "AXPSimTLS", "AXPSimWebSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "AXPSimServerTests",
             dependencies: [
-                "AXPSimServer", "AXPSimChat", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP",
+                "AXPSimServer", "AXPSimChat", "AXPSimCore", "AXPSimStore", "AXPSimAuth", "AXPSimFixtures", "AXPSimHTTP", "AXPSimWebSocket", "AXPSimTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

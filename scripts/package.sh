@@ -13,16 +13,8 @@ arch=$(uname -m)
 debarch=$(dpkg --print-architecture)
 scratch=.build-release
 
-# The static Foundation networking layer (`axpsim wait`) links libcurl: its development files must
-# be there to link against (the binary then depends on Debian's libcurl4).
-if ! ls /usr/lib/*/libcurl.so >/dev/null 2>&1; then
-  echo "installing: libcurl4-openssl-dev (to link the static Foundation networking layer)" >&2
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libcurl4-openssl-dev >&2
-fi
-
 echo "== release build (static Swift runtime) into $scratch" >&2
-swift build -c release --product axpsim --static-swift-stdlib -Xlinker -lcurl --scratch-path "$scratch" >&2
+swift build -c release --product axpsim --static-swift-stdlib --scratch-path "$scratch" >&2
 binary="$scratch/release/axpsim"
 
 if ldd "$binary" | grep -E 'libswift|libFoundation|libdispatch|libBlocksRuntime' >&2; then

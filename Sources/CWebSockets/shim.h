@@ -62,4 +62,64 @@ static inline void axp_lws_set_log_level(int verbose) {
     lws_set_log_level(verbose ? (LLL_ERR | LLL_WARN) : LLL_ERR, NULL);
 }
 
+/// A client-only context (no listener) with one protocol, `axpsim-probe`, served by `callback`;
+/// TLS is set up for https. `*protocols_out` must be freed with free() after lws_context_destroy.
+static inline struct lws_context *axp_lws_create_client(
+    lws_callback_function *callback, void *context_user, struct lws_protocols **protocols_out)
+{
+    struct lws_protocols *protocols = calloc(2, sizeof(struct lws_protocols));
+    if (protocols == NULL) return NULL;
+    protocols[0].name = "axpsim-probe";
+    protocols[0].callback = callback;
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = protocols;
+    info.gid = -1;
+    info.uid = -1;
+    info.user = context_user;
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    struct lws_context *context = lws_create_context(&info);
+    if (context == NULL) {
+        free(protocols);
+        return NULL;
+    }
+    *protocols_out = protocols;
+    return context;
+}
+
+/// Starts `GET path` on host:port (https when `tls`, checked against the system's CAs); NULL when
+/// it cannot even start.
+static inline struct lws *axp_lws_http_get(struct lws_context *context, const char *host, int port, const char *path, int tls) {
+    struct lws_client_connect_info info;
+    memset(&info, 0, sizeof info);
+    info.context = context;
+    info.address = host;
+    info.port = port;
+    info.path = path;
+    info.host = host;
+    info.origin = host;
+    info.method = "GET";
+    info.protocol = "axpsim-probe";
+    info.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
+    return lws_client_connect_via_info(&info);
+}
+
+/// In LWS_CALLBACK_RECEIVE_CLIENT_HTTP: lets lws hand the body over (to RECEIVE_CLIENT_HTTP_READ).
+static inline int axp_lws_http_client_read(struct lws *wsi) {
+    char buffer[1024 + LWS_PRE];
+    char *start = buffer + LWS_PRE;
+    int length = (int)(sizeof buffer - LWS_PRE);
+    return lws_http_client_read(wsi, &start, &length);
+}
+
+/// In LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: adds `Authorization: value`; non-zero when it
+/// does not fit.
+static inline int axp_lws_add_authorization(struct lws *wsi, void *in, size_t length, const char *value) {
+    unsigned char **position = (unsigned char **)in;
+    unsigned char *end = *position + length;
+    return lws_add_http_header_by_token(
+        wsi, WSI_TOKEN_HTTP_AUTHORIZATION, (const unsigned char *)value, (int)strlen(value), position, end);
+}
+
 #endif

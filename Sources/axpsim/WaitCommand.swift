@@ -1,9 +1,6 @@
+import AXPSimWebSocket
 import ArgumentParser
 import Foundation
-import Synchronization
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `axpsim wait`: for CI scripts — waits until an emulator answers healthy, or says why not.
 struct WaitCommand: ParsableCommand {
@@ -69,31 +66,19 @@ struct WaitCommand: ParsableCommand {
         return .success(base)
     }
 
-    /// One health check: 200 with `"status":"ok"`, else why not.
+    /// One health check: 200 with `"status":"ok"`, else why not (over libwebsockets' HTTP client:
+    /// the binary carries no second HTTP stack).
     private func probe(_ base: String) -> Result<Void, WaitProblem> {
         guard let url = URL(string: base + "/__sim/health") else { return .failure(WaitProblem("not a URL")) }
-        var request = URLRequest(url: url, timeoutInterval: 2)
-        if let token = controlToken ?? ProcessInfo.processInfo.environment["AXPSIM_CONTROL_TOKEN"] {
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let token = controlToken ?? ProcessInfo.processInfo.environment["AXPSIM_CONTROL_TOKEN"]
+        switch HTTPProbe.get(url, authorization: token.map { "Bearer \($0)" }, timeout: 2) {
+        case .failure(let failure):
+            return .failure(WaitProblem(failure.description))
+        case .success(let response) where response.status == 200 && response.body.contains("\"status\":\"ok\""):
+            return .success(())
+        case .success(let response):
+            return .failure(WaitProblem("health answered \(response.status): \(response.body.prefix(200))"))
         }
-        let done = DispatchSemaphore(value: 0)
-        let outcome = OutcomeBox()
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            defer { done.signal() }
-            if let error {
-                outcome.set(.failure(WaitProblem(error.localizedDescription)))
-                return
-            }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            let body = data.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            if status == 200, body.contains("\"status\":\"ok\"") {
-                outcome.set(.success(()))
-            } else {
-                outcome.set(.failure(WaitProblem("health answered \(status): \(body.prefix(200))")))
-            }
-        }.resume()
-        done.wait()
-        return outcome.get() ?? .failure(WaitProblem("no answer"))
     }
 }
 
@@ -103,18 +88,5 @@ struct WaitProblem: Error {
 
     init(_ text: String) {
         self.text = text
-    }
-}
-
-/// The outcome of one probe, handed from URLSession's queue to the waiting thread.
-private final class OutcomeBox: Sendable {
-    private let value = Mutex<Result<Void, WaitProblem>?>(nil)
-
-    func set(_ result: Result<Void, WaitProblem>) {
-        value.withLock { $0 = result }
-    }
-
-    func get() -> Result<Void, WaitProblem>? {
-        value.withLock { $0 }
     }
 }
