@@ -17,6 +17,12 @@ public enum HTTPProbe {
         public let description: String
     }
 
+    /// Silences libwebsockets' own log lines for the whole process (for a command-line client that
+    /// reports failures itself; a server in the same process would lose its library log too).
+    public static func silenceLibraryLog() {
+        axp_lws_silence()
+    }
+
     /// `GET url` (http or https; https is checked against the system's trusted CAs) with an optional
     /// `Authorization` header; gives up after `timeout` seconds.
     public static func get(_ url: URL, authorization: String? = nil, timeout: TimeInterval = 2) -> Result<Response, Failure> {
@@ -31,7 +37,6 @@ public enum HTTPProbe {
         let box = Unmanaged.passRetained(exchange)
         defer { box.release() }
         var protocols: UnsafeMutablePointer<lws_protocols>?
-        axp_lws_set_log_level(0)
         guard let context = axp_lws_create_client(probeCallback, box.toOpaque(), &protocols) else {
             return .failure(Failure(description: "cannot create an HTTP client context"))
         }
@@ -46,7 +51,11 @@ public enum HTTPProbe {
         while !exchange.isDone, Date() < deadline {
             _ = lws_service(context, 50)
         }
-        return exchange.result ?? .failure(Failure(description: "no answer within \(timeout) s"))
+        let result = exchange.result ?? .failure(Failure(description: "no answer within \(timeout) s"))
+        if tls, case .failure(let failure) = result, failure.description.contains("SSL") {
+            return .failure(Failure(description: "TLS: \(failure.description) (is the server's certificate trusted by this system? see `axpsim cert`)"))
+        }
+        return result
     }
 }
 

@@ -57,6 +57,9 @@ static inline int axp_lws_listen_port(struct lws_context *context) {
     return vhost == NULL ? -1 : lws_get_vhost_listen_port(vhost);
 }
 
+/// Silences the library's own logging entirely (a command-line client reports failures itself).
+static inline void axp_lws_silence(void) { lws_set_log_level(0, NULL); }
+
 /// Quiets the library's own logging down to errors (and warnings when `verbose`).
 static inline void axp_lws_set_log_level(int verbose) {
     lws_set_log_level(verbose ? (LLL_ERR | LLL_WARN) : LLL_ERR, NULL);
@@ -98,8 +101,7 @@ static inline struct lws *axp_lws_http_get(struct lws_context *context, const ch
     info.port = port;
     info.path = path;
     info.host = host;
-    info.origin = host;
-    info.method = "GET";
+    info.method = "GET";  /* no Origin: the control plane refuses other origins */
     info.protocol = "axpsim-probe";
     info.ssl_connection = tls ? LCCSCF_USE_SSL : 0;
     return lws_client_connect_via_info(&info);

@@ -28,6 +28,7 @@ struct WaitCommand: ParsableCommand {
     }
 
     func run() throws {
+        HTTPProbe.silenceLibraryLog()  // each failure's reason is reported below, once
         let deadline = Date().addingTimeInterval(timeout)
         var reason = "nothing answered yet"
         while Date() < deadline {

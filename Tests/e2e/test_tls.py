@@ -312,3 +312,14 @@ def test_tls_cert_without_key_is_a_usage_error(tmp_path):
     done = subprocess.run([BIN, "serve", "--tls-cert", str(tmp_path / "x.pem")], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "--tls-key" in done.stderr
+
+
+def test_wait_checks_an_https_server_against_the_trusted_cas(server, ca_file):
+    """`axpsim wait` over https: refused with the reason while axpsim's CA is not trusted, ready once it is."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AXPSIM_") and k != "SSL_CERT_FILE"}
+    untrusted = subprocess.run([BIN, "wait", "--url", server.http, "--timeout", "1"], capture_output=True, text=True,
+                               timeout=60, env=environment)
+    assert untrusted.returncode == 1 and "TLS" in untrusted.stderr and "axpsim cert" in untrusted.stderr, untrusted.stderr
+    trusted = subprocess.run([BIN, "wait", "--url", server.http, "--timeout", "10"], capture_output=True, text=True,
+                             timeout=60, env=dict(environment, SSL_CERT_FILE=str(ca_file)))
+    assert trusted.returncode == 0 and "is ready" in trusted.stdout, trusted.stderr
