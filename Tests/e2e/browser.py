@@ -107,9 +107,48 @@ def page_origin(routes):
 
 
 class RecordingPage:
-    """A harness page that records its SDK's app events in `window.__events` ({type, payload}) and
-    its requests in `window.__http`. Subclasses hold `driver` and give `summary()` and
-    `diagnostics()` for failure messages; waits are bounded by `timeout` seconds."""
+    """A harness page that records its SDK's app events in `window.__events` ({type, payload}), its
+    requests in `window.__http` and its uncaught errors in `window.__errors`, and runs calls through
+    `window.__call(fn, done)`. Subclasses hold `driver` and give `summary()` for failure messages;
+    waits are bounded by `timeout` seconds. `body_width` and `console_width` bound how much of each
+    request body and console line `diagnostics()` shows."""
+
+    body_width = 200
+    console_width = 400
+
+    def call(self, body, *args, timeout=30):
+        """Run `body` (the inside of an async JS function; `args` holds the arguments) and return
+        {ok, value} or {ok: false, …} (what the harness's `__call` reports)."""
+        self.driver.set_script_timeout(timeout)
+        script = ("const done = arguments[arguments.length - 1];"
+                  "const args = Array.prototype.slice.call(arguments, 0, -1);"
+                  "__call(async () => {" + body + "}, done);")
+        return self.driver.execute_async_script(script, *args)
+
+    def ok(self, body, *args, timeout=30):
+        result = self.call(body, *args, timeout=timeout)
+        assert result["ok"], f"SDK call failed: {result}\n{self.diagnostics()}"
+        return result["value"]
+
+    def page_errors(self):
+        return self.driver.execute_script("return __errors")
+
+    def diagnostics(self):
+        """Events, the last requests, page errors and the browser console, for a failure message."""
+        from selenium.common.exceptions import WebDriverException
+
+        lines = [f"events: {self.summary()}"]
+        try:
+            lines.append("requests (last 30):")
+            lines += [f"  {r['method']} {r['url']} -> {r.get('status', r.get('error', '...'))} "
+                      f"{(r.get('body') or '')[:self.body_width]}" for r in self.http()[-30:]]
+            lines.append(f"page errors: {self.page_errors()}")
+            logs = self.driver.get_log("browser")
+            lines.append("browser console (last 60):")
+            lines += [f"  {entry['level']} {entry['message'][:self.console_width]}" for entry in logs[-60:]]
+        except WebDriverException as error:
+            lines.append(f"(no browser log: {error})")
+        return "\n".join(lines)
 
     def events(self, kind=None):
         events = self.driver.execute_script("return __events")

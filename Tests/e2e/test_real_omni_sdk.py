@@ -52,7 +52,7 @@ if not CHROMEDRIVER:
     pytest.skip("no chromedriver (Debian package 'chromium-driver', or set AXPSIM_CHROMEDRIVER)", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="python package 'selenium' is not installed")
-from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import urllib3  # noqa: E402
@@ -190,6 +190,9 @@ def page_url():
 class OmniPage(RecordingPage):
     """One browser (its own profile) with the harness page loaded: one device of a customer."""
 
+    body_width = 300
+    console_width = 600
+
     def __init__(self, driver, url, sim):
         self.driver = driver
         self.url = url
@@ -202,20 +205,6 @@ class OmniPage(RecordingPage):
         except TimeoutException:
             raise AssertionError(f"the SDK bundles did not load\n{self.diagnostics()}") from None
         return self
-
-    def call(self, body, *args, timeout=EVENT_WAIT):
-        """Run `body` (the inside of an async JS function; `args` holds the arguments) and return
-        {ok, value} or {ok: false, message}."""
-        self.driver.set_script_timeout(timeout)
-        script = ("const done = arguments[arguments.length - 1];"
-                  "const args = Array.prototype.slice.call(arguments, 0, -1);"
-                  "__call(async () => {" + body + "}, done);")
-        return self.driver.execute_async_script(script, *args)
-
-    def ok(self, body, *args, timeout=EVENT_WAIT):
-        result = self.call(body, *args, timeout=timeout)
-        assert result["ok"], f"SDK call failed: {result}\n{self.diagnostics()}"
-        return result["value"]
 
     def init(self, token, display_name="Ann Example", session_parameters=None):
         params = {"host": HOST, "integrationId": RETAIL.integration_id, "appKey": RETAIL.app_key, "token": token,
@@ -238,9 +227,6 @@ class OmniPage(RecordingPage):
         assert created, self.diagnostics()
         return json.loads(created[-1]["body"])["sessionId"]
 
-    def page_errors(self):
-        return self.driver.execute_script("return __errors")
-
     def summary(self):
         keep = ("reason", "messageId", "participantType")
         out = []
@@ -249,20 +235,6 @@ class OmniPage(RecordingPage):
             p.update((p.get("participant") or {}) if isinstance(p.get("participant"), dict) else {})
             out.append((e["type"], {k: v for k, v in p.items() if k in keep}))
         return out
-
-    def diagnostics(self):
-        lines = [f"events: {self.summary()}"]
-        try:
-            lines.append("requests (last 30):")
-            lines += [f"  {r['method']} {r['url']} -> {r.get('status', r.get('error', '...'))} "
-                      f"{(r.get('body') or '')[:300]}" for r in self.http()[-30:]]
-            lines.append(f"page errors: {self.page_errors()}")
-            logs = self.driver.get_log("browser")
-            lines.append("browser console (last 60):")
-            lines += [f"  {entry['level']} {entry['message'][:600]}" for entry in logs[-60:]]
-        except WebDriverException as error:
-            lines.append(f"(no browser log: {error})")
-        return "\n".join(lines)
 
     def assert_clean(self, expected_errors=()):
         """No stream failure, no page error, and no SDK error in the console but those whose message

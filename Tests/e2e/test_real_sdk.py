@@ -40,7 +40,7 @@ if not CHROMEDRIVER:
     pytest.skip("no chromedriver (Debian package 'chromium-driver', or set AXPSIM_CHROMEDRIVER)", allow_module_level=True)
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="python package 'selenium' is not installed")
-from selenium.common.exceptions import TimeoutException, WebDriverException  # noqa: E402
+from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 import urllib3  # noqa: E402
@@ -151,20 +151,6 @@ class SdkPage(RecordingPage):
         """Reload the tab: sessionStorage (the SDK's stored session id) survives, the SDK's memory does not."""
         return self.open()
 
-    def call(self, body, *args, timeout=EVENT_WAIT):
-        """Run `body` (the inside of an async JS function; `args` holds the arguments) and return
-        {ok, value} or {ok: false, code, message}."""
-        self.driver.set_script_timeout(timeout)
-        script = ("const done = arguments[arguments.length - 1];"
-                  "const args = Array.prototype.slice.call(arguments, 0, -1);"
-                  "__call(async () => {" + body + "}, done);")
-        return self.driver.execute_async_script(script, *args)
-
-    def ok(self, body, *args, timeout=EVENT_WAIT):
-        result = self.call(body, *args, timeout=timeout)
-        assert result["ok"], f"SDK call failed: {result}\n{self.diagnostics()}"
-        return result["value"]
-
     def fails(self, body, *args, timeout=EVENT_WAIT):
         result = self.call(body, *args, timeout=timeout)
         assert not result["ok"], f"SDK call unexpectedly succeeded: {result}"
@@ -180,26 +166,9 @@ class SdkPage(RecordingPage):
     def session_id(self):
         return self.driver.execute_script("return window.sessionStorage.getItem('ccaasClientSessionId')")
 
-    def page_errors(self):
-        return self.driver.execute_script("return __errors")
-
     def summary(self):
         return [(e["type"], {k: v for k, v in (e["payload"] or {}).items() if k in ("engagementId", "reason", "messageId")})
                 for e in self.events()]
-
-    def diagnostics(self):
-        lines = [f"events: {self.summary()}"]
-        try:
-            lines.append("requests (last 30):")
-            lines += [f"  {r['method']} {r['url']} -> {r.get('status', r.get('error', '...'))} "
-                      f"{(r.get('body') or '')[:200]}" for r in self.http()[-30:]]
-            lines.append(f"page errors: {self.page_errors()}")
-            logs = self.driver.get_log("browser")
-            lines.append("browser console (last 60):")
-            lines += [f"  {entry['level']} {entry['message'][:400]}" for entry in logs[-60:]]
-        except WebDriverException as error:
-            lines.append(f"(no browser log: {error})")
-        return "\n".join(lines)
 
     def assert_clean(self):
         failed = self.events("EVENT_STREAM_FAILED")
