@@ -16,24 +16,22 @@ extension FieldReader {
             record(field, .number(range: range), required: required)
             return nil
         }
-        let value: Double
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .int(let number)?:
-            value = Double(number)
-        case .double(let number)?:
-            value = number
-        case let other?:
+        let number: Double
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .int(let integer):
+            number = Double(integer)
+        case .double(let decimal):
+            number = decimal
+        case let other:
             fail(field, "must be a number, not \(other.typeName)", .invalidType)
             return nil
         }
-        if let range, !range.contains(value) {
+        if let range, !range.contains(number) {
             fail(field, "must be between \(Self.decimal(range.lowerBound)) and \(Self.decimal(range.upperBound))", .numberOutOfRange)
             return nil
         }
-        return value
+        return number
     }
 
     /// A string that must equal one of `allowed` up to letter case; answered in the spelling of
@@ -46,18 +44,16 @@ extension FieldReader {
             record(field, schema, required: required)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .string(let value)?:
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .string(let value):
             let folded = value.lowercased()
             guard let match = allowed.first(where: { $0.lowercased() == folded }) else {
                 fail(field, "must be one of \(allowed.joined(separator: ", ")) (any case)", .invalidValue)
                 return nil
             }
             return match
-        case let other?:
+        case let other:
             fail(field, "must be a string, not \(other.typeName)", .invalidType)
             return nil
         }
@@ -112,11 +108,9 @@ extension FieldReader {
     private mutating func array<T>(
         _ field: String, required: Bool, count: ClosedRange<Int>, item: (inout FieldReader, JSONValue, String) -> T?
     ) -> [T]? {
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .array(let values)?:
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .array(let values):
             var valid = true
             if !count.contains(values.count) {
                 fail(field, Self.sizeMessage(count), .sizeOutOfRange)
@@ -131,7 +125,7 @@ extension FieldReader {
                 }
             }
             return valid ? result : nil
-        case let other?:
+        case let other:
             fail(field, "must be an array, not \(other.typeName)", .invalidType)
             return nil
         }

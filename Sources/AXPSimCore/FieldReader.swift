@@ -38,6 +38,18 @@ public struct FieldReader: Sendable {
         violations.append(Violation(field: field, message: message, code: code))
     }
 
+    /// The field's value; nil when it is absent or null (a violation when `required`). Every
+    /// reader starts here.
+    mutating func value(_ field: String, required: Bool) -> JSONValue? {
+        switch object[field] {
+        case nil, .null?:
+            if required { fail(field, "must not be null", .missingValue) }
+            return nil
+        case let given?:
+            return given
+        }
+    }
+
     /// Throws ``AXPSimError/constraintViolation(_:)`` when anything was recorded. In recording
     /// mode it hands the recorded schema over instead and never throws.
     public func check() throws(AXPSimError) {
@@ -68,11 +80,9 @@ public struct FieldReader: Sendable {
             record(field, .string(length: length, pattern: pattern?.pattern, format: pattern?.format, oneOf: allowed), required: required)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .string(let value)?:
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .string(let value):
             if let length, !length.contains(value.count) {
                 fail(field, "size must be between \(length.lowerBound) and \(length.upperBound)", .sizeOutOfRange)
                 return nil
@@ -86,7 +96,7 @@ public struct FieldReader: Sendable {
                 return nil
             }
             return value
-        case let other?:
+        case let other:
             fail(field, "must be a string, not \(other.typeName)", .invalidType)
             return nil
         }
@@ -98,13 +108,11 @@ public struct FieldReader: Sendable {
             record(field, .boolean, required: required)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .bool(let value)?:
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .bool(let value):
             return value
-        case let other?:
+        case let other:
             fail(field, "must be a boolean, not \(other.typeName)", .invalidType)
             return nil
         }
@@ -116,11 +124,9 @@ public struct FieldReader: Sendable {
             record(field, .integer(range), required: required)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .int(let value)?:
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .int(let value):
             guard let value = Int(exactly: value) else {
                 fail(field, "is out of range", .numberOutOfRange)
                 return nil
@@ -130,10 +136,10 @@ public struct FieldReader: Sendable {
                 return nil
             }
             return value
-        case .double?:
+        case .double:
             fail(field, "must be an integer", .invalidType)
             return nil
-        case let other?:
+        case let other:
             fail(field, "must be an integer, not \(other.typeName)", .invalidType)
             return nil
         }
@@ -161,28 +167,45 @@ public struct FieldReader: Sendable {
 
     /// An object of string values (e.g. routing attributes).
     public mutating func stringMap(_ field: String, maxKeys: Int = 50) -> [String: String]? {
+        map(field, maxKeys: maxKeys, values: .string()) { value in
+            guard case .string(let text) = value else { return .failure(Problem("must be a string, not \(value.typeName)", .invalidType)) }
+            return .success(text)
+        }
+    }
+
+    /// A value of a ``map(_:maxKeys:values:_:)`` that cannot be read: what the violation says.
+    struct Problem: Error {
+        let message: String
+        let code: ViolationCode
+
+        init(_ message: String, _ code: ViolationCode) {
+            self.message = message
+            self.code = code
+        }
+    }
+
+    /// An object of at most `maxKeys` keys whose values `read` reads, each failure reported on
+    /// `field.key` (keys in order); recorded as a map of `values`. `nil` when absent or not an object.
+    mutating func map<T>(_ field: String, maxKeys: Int, values schema: JSONSchema, _ read: (JSONValue) -> Result<T, Problem>) -> [String: T]? {
         if recording != nil {
-            record(field, .map(.string(), keys: 0...maxKeys), required: false)
+            record(field, .map(schema, keys: 0...maxKeys), required: false)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
+        guard let given = value(field, required: false) else { return nil }
+        guard case .object(let map) = given else {
+            fail(field, "must be an object, not \(given.typeName)", .invalidType)
             return nil
-        case .object(let map)?:
-            if map.count > maxKeys { fail(field, "must have at most \(maxKeys) keys", .sizeOutOfRange) }
-            var result: [String: String] = [:]
-            for (key, value) in map {
-                guard case .string(let text) = value else {
-                    fail("\(field).\(key)", "must be a string, not \(value.typeName)", .invalidType)
-                    continue
-                }
-                result[key] = text
+        }
+        if map.count > maxKeys { fail(field, "must have at most \(maxKeys) keys", .sizeOutOfRange) }
+        var result: [String: T] = [:]
+        for key in map.keys.sorted() {
+            guard let item = map[key] else { continue }
+            switch read(item) {
+            case .success(let value): result[key] = value
+            case .failure(let problem): fail("\(field).\(key)", problem.message, problem.code)
             }
-            return result
-        case let other?:
-            fail(field, "must be an object, not \(other.typeName)", .invalidType)
-            return nil
         }
+        return result
     }
 
     /// An object whose keys (`keyLength` long, `keys` of them) each hold an array of `count`
@@ -194,10 +217,9 @@ public struct FieldReader: Sendable {
             record(field, .map(.array(.string(length: valueLength), count: count), keys: keys, keyLength: keyLength), required: false)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            return nil
-        case .object(let map)?:
+        guard let given = value(field, required: false) else { return nil }
+        switch given {
+        case .object(let map):
             if !keys.contains(map.count) {
                 fail(field, "must have between \(keys.lowerBound) and \(keys.upperBound) keys", .sizeOutOfRange)
             }
@@ -228,7 +250,7 @@ public struct FieldReader: Sendable {
                 result[key] = strings
             }
             return result
-        case let other?:
+        case let other:
             fail(field, "must be an object, not \(other.typeName)", .invalidType)
             return nil
         }
@@ -243,16 +265,14 @@ public struct FieldReader: Sendable {
             record(field, nested.recording?.schema ?? .any, required: required)
             return nil
         }
-        switch object[field] {
-        case nil, .null?:
-            if required { fail(field, "must not be null", .missingValue) }
-            return nil
-        case .object(let inner)?:
+        guard let given = value(field, required: required) else { return nil }
+        switch given {
+        case .object(let inner):
             var nested = FieldReader(nested: inner, recording: false)
             let value = read(&nested)
             adopt(nested, under: field)
             return nested.violations.isEmpty ? value : nil
-        case let other?:
+        case let other:
             fail(field, "must be an object, not \(other.typeName)", .invalidType)
             return nil
         }

@@ -104,32 +104,15 @@ extension IntegrationRouting {
 extension FieldReader {
     /// A rule's `match`: context-data paths, each with a literal or `{in}`, `{regex}`, `{exists}`.
     mutating func conditions(_ field: String) -> [String: RoutingCondition]? {
-        if isRecording {
-            let literal = JSONSchema.anyOf([.string(), .number(range: nil), .boolean])
-            let condition = JSONSchema.anyOf([
-                literal, .object(["in": .array(literal, count: 1...1000)], required: ["in"]),
-                .object(["regex": .string()], required: ["regex"]), .object(["exists": .boolean], required: ["exists"]),
-            ])
-            record(field, .map(condition, keys: 0...50), required: false)
-            return nil
-        }
-        switch object[field] {
-        case nil, .null?:
-            return nil
-        case .object(let map)?:
-            if map.count > 50 { fail(field, "must have at most 50 keys", .sizeOutOfRange) }
-            var result: [String: RoutingCondition] = [:]
-            for key in map.keys.sorted() {
-                guard let value = map[key] else { continue }
-                switch RoutingCondition.read(value) {
-                case .success(let condition): result[key] = condition
-                case .failure(let problem): fail("\(field).\(key)", problem.hint.map { "\(problem.text) (\($0))" } ?? problem.text, .invalidValue)
-                }
+        let literal = JSONSchema.anyOf([.string(), .number(range: nil), .boolean])
+        let condition = JSONSchema.anyOf([
+            literal, .object(["in": .array(literal, count: 1...1000)], required: ["in"]),
+            .object(["regex": .string()], required: ["regex"]), .object(["exists": .boolean], required: ["exists"]),
+        ])
+        return map(field, maxKeys: 50, values: condition) { value in
+            RoutingCondition.read(value).mapError { problem in
+                Problem(problem.hint.map { "\(problem.text) (\($0))" } ?? problem.text, .invalidValue)
             }
-            return result
-        case let other?:
-            fail(field, "must be an object, not \(other.typeName)", .invalidType)
-            return nil
         }
     }
 }
