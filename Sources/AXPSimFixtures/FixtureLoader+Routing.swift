@@ -122,7 +122,8 @@ extension FixtureLoader {
                 for key in mapping.keys.sorted() {
                     guard let value = mapping[key] else { continue }
                     matchKeys[key] = value
-                    switch RoutingCondition.read(json(value)) {
+                    guard let json = reader.json(value, in: "a match condition") else { continue }
+                    switch RoutingCondition.read(json) {
                     case .success(let condition): rule.match[key] = condition
                     case .failure(let problem): reader.report(value, "match \(key) \(problem.text)", hint: problem.hint)
                     }
@@ -144,25 +145,6 @@ extension FixtureLoader {
             for problem in integration.routing.problems(queues: ids) {
                 reader.report(nodes.node(for: problem.location), "integration \(integration.name): \(problem.message)", hint: problem.hint)
             }
-        }
-    }
-
-    /// A YAML value as JSON (for match conditions): scalars by their resolved type.
-    static func json(_ node: Node) -> JSONValue {
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style == .plain {
-                if let flag = node.bool { return .bool(flag) }
-                if let number = node.int { return .int(Int64(number)) }
-                if let number = node.float { return .double(number) }
-            }
-            return .string(scalar.string)
-        case .sequence(let sequence): return .array(sequence.map(json))
-        case .mapping(let mapping):
-            var object: [String: JSONValue] = [:]
-            for (key, value) in mapping { object[key.string ?? ""] = json(value) }
-            return .object(object)
-        case .alias: return .null
         }
     }
 }

@@ -1,3 +1,4 @@
+import AXPSimCore
 import Foundation
 import Yams
 
@@ -137,6 +138,43 @@ public final class YAMLReader {
             return nil
         }
         return value
+    }
+
+    /// A YAML value as JSON: mappings with string keys, sequences, and scalars resolved as YAML
+    /// resolves them (null, booleans, integers, floats, else strings). A key that is not a string, or
+    /// an alias, is reported as a mistake in `what` (e.g. "a message body") and the answer is nil.
+    public func json(_ node: Node, in what: String) -> JSONValue? {
+        switch node {
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                guard let name = key.string else {
+                    report(key, "a key of \(what) must be a string")
+                    return nil
+                }
+                guard let item = json(value, in: what) else { return nil }
+                object[name] = item
+            }
+            return .object(object)
+        case .sequence(let sequence):
+            var items: [JSONValue] = []
+            for value in sequence {
+                guard let item = json(value, in: what) else { return nil }
+                items.append(item)
+            }
+            return .array(items)
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                if node.null != nil { return .null }
+                if let bool = node.bool { return .bool(bool) }
+                if let int = node.int { return .int(Int64(int)) }
+                if let double = node.float { return .double(double) }
+            }
+            return .string(scalar.string)
+        case .alias:
+            report(node, "aliases are not supported in \(what)")
+            return nil
+        }
     }
 
     /// A boolean scalar.

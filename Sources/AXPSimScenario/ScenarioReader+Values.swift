@@ -35,48 +35,12 @@ extension ScenarioReader {
     /// A message body the contact center may send, written as YAML (SPEC 3.2): checked as the
     /// control plane checks one; each violation reported at the body with its field.
     func messageBody(_ node: Node) -> MessageBody? {
-        guard let json = json(node) else { return nil }
+        guard let json = yaml.json(node, in: "a message body") else { return nil }
         do {
             return try MessageBody.agent(json, maxTextLength: Self.maximumTextLength)
         } catch {
             for violation in error.violations ?? [] { yaml.report(node, "\(violation.field) \(violation.message)") }
             if error.violations == nil { yaml.report(node, error.detail) }
-            return nil
-        }
-    }
-
-    /// A YAML value as JSON: mappings with string keys, sequences, and scalars resolved as YAML
-    /// resolves them (null, booleans, integers, floats, else strings).
-    func json(_ node: Node) -> JSONValue? {
-        switch node {
-        case .mapping(let mapping):
-            var object: [String: JSONValue] = [:]
-            for (key, value) in mapping {
-                guard let name = key.string else {
-                    yaml.report(key, "a key of a message body must be a string")
-                    return nil
-                }
-                guard let item = json(value) else { return nil }
-                object[name] = item
-            }
-            return .object(object)
-        case .sequence(let sequence):
-            var items: [JSONValue] = []
-            for value in sequence {
-                guard let item = json(value) else { return nil }
-                items.append(item)
-            }
-            return .array(items)
-        case .scalar(let scalar):
-            if scalar.style == .plain {
-                if node.null != nil { return .null }
-                if let bool = node.bool { return .bool(bool) }
-                if let int = node.int { return .int(Int64(int)) }
-                if let double = node.float { return .double(double) }
-            }
-            return .string(scalar.string)
-        case .alias:
-            yaml.report(node, "aliases are not supported in a message body")
             return nil
         }
     }
