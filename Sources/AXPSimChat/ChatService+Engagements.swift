@@ -8,7 +8,6 @@ import Foundation
 extension ChatService {
     /// `POST …/engagements`: a PENDING chat; its CUSTOMER participant is added at once.
     package func createEngagement(_ caller: SDKCaller, _ request: SDKRequests.CreateEngagement) throws -> EngagementView {
-        try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
         return try commit { tx, emission in try createEngagement(tx, emission, caller, request, at: now) }
     }
@@ -51,7 +50,6 @@ extension ChatService {
 
     /// `POST …/engagements/{id}:join`: another session of the same customer follows the chat.
     package func join(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> EngagementView {
-        try adoptToken(caller, sessionId: action.sessionId)
         let now = try now(caller.accountId)
         return try commit { tx, emission in try join(tx, emission, caller, engagementId, action, at: now) }
     }
@@ -99,7 +97,6 @@ extension ChatService {
 
     /// `POST …/engagements/{id}:disconnect`: the customer leaves, which ends the chat.
     package func disconnect(_ caller: SDKCaller, _ engagementId: String, _ action: SDKRequests.DialogAction) throws -> EngagementView {
-        try adoptToken(caller, sessionId: action.sessionId)
         let now = try now(caller.accountId)
         return try commit { tx, emission in try disconnect(tx, emission, caller, engagementId, action, at: now) }
     }
@@ -114,7 +111,6 @@ extension ChatService {
 
     /// `POST …/engagements/{id}/messages`: stored, then echoed to every following session.
     package func sendMessage(_ caller: SDKCaller, _ engagementId: String, _ request: SDKRequests.SendMessage) throws -> ChatMessage {
-        try adoptToken(caller, sessionId: request.sessionId)
         let now = try now(caller.accountId)
         return try commit { tx, emission in try sendMessage(tx, emission, caller, engagementId, request, at: now) }
     }

@@ -98,7 +98,9 @@ extension ChatService {
     /// When a call carries a newer JWT of the session's customer (the SDK's `setJwtToken`), the
     /// session follows it: its reminder and expiry are re-planned for the new token. Only a caller
     /// the session belongs to (account, integration, customer) can move it, and the check and the
-    /// change are one transaction.
+    /// change are one transaction. Reads (the session, its events) adopt through this method; the
+    /// chat writes adopt inside their own transaction (``adoptToken(_:_:_:sessionId:at:)``), so a
+    /// write that fails adopts nothing and the next successful call or poll does.
     package func adoptToken(_ caller: SDKCaller, sessionId: String) throws {
         // A cheap read first: almost every call carries the session's current token.
         guard let seen = try store.chatRead({ try $0.session(sessionId) }), Self.adopts(seen, caller) else { return }
