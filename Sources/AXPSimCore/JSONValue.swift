@@ -46,6 +46,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// Parses a request body. Throws ``AXPSimError/malformedJSON(_:)`` for anything that is not JSON.
     public static func parse(_ data: Data) throws(AXPSimError) -> JSONValue {
         guard !data.isEmpty else { throw .malformedJSON("the body is empty") }
+        if let value = JSONReader.value(Array(data)) { return value }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
@@ -102,7 +103,9 @@ extension JSONValue {
 
     /// Parses stored JSON text (trusted, written by axpsim); null when unreadable.
     public static func stored(_ text: String?) -> JSONValue {
-        guard let text, let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return .null }
+        guard let text else { return .null }
+        if let value = JSONReader.value(Array(text.utf8)) { return value }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return .null }
         return value
     }
 
