@@ -56,6 +56,16 @@ public struct HTTPRequest: Sendable {
         self.remoteAddress = remoteAddress
     }
 
+    /// The request with its `Host` header only (no query, other headers or body): for what is
+    /// kept while an answer waits and needs only the host (absolute URLs), at a fraction of the
+    /// memory.
+    public var hostOnly: HTTPRequest {
+        var copy = HTTPRequest(method: method, rawPath: "/", headers: header("host").map { ["host": $0] } ?? [:], remoteAddress: remoteAddress)
+        copy.path = path
+        copy.rawPath = rawPath
+        return copy
+    }
+
     /// A header by case-insensitive name.
     public func header(_ name: String) -> String? {
         headers[name.headerNameLowercased]

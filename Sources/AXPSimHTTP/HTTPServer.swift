@@ -30,9 +30,10 @@ public final class HTTPServer: Sendable {
         /// libmicrohttpd's memory pool per connection, bytes: the request line and headers, the
         /// response headers and read buffers live in it (bodies are handed over in chunks, answers
         /// are separate buffers). Each open connection (a held long poll) keeps about this much
-        /// resident: 64 KiB measured ~67 KiB per held poll (bench/all.sh). 16 KiB holds requests
-        /// with up to about 8 KiB of request line and headers.
-        public var connectionMemoryLimit: Int = 16 * 1024
+        /// resident: 64 KiB measured ~67 KiB per held poll (bench/all.sh). A request line and
+        /// headers up to about the pool's size less ~64 bytes per header fit (12 KiB: ~11.4 KB in
+        /// ten headers); a larger request is answered 431 by libmicrohttpd.
+        public var connectionMemoryLimit: Int = 12 * 1024
         /// PEM private key and certificate for HTTPS; nil for plain HTTP.
         public var tlsKeyPEM: String?
         public var tlsCertificatePEM: String?

@@ -212,6 +212,7 @@ public final class Emulator: Sendable {
         var http = HTTPServer.Configuration(
             host: configuration.host, port: configuration.httpPort, maxBodySize: configuration.maxBodySize, threadCount: configuration.httpThreads,
             tlsKeyPEM: tls?.keyPEM, tlsCertificatePEM: tls?.certificatePEM)
+        http.connectionMemoryLimit = configuration.maxHeaderSize
         let uploadLimit = max(configuration.maxBodySize, configuration.maxAttachmentBytes + AttachmentController.multipartOverhead)
         for (method, pattern) in AttachmentController.uploadRoutes { http.bodyLimits.add(method, pattern, uploadLimit) }
         return http

@@ -58,6 +58,7 @@ extension EmulatorConfiguration {
         integer("max-body-size", 1024...(1 << 30)) { $0.maxBodySize = $1 } show: { "\($0.maxBodySize)" },
         integer("max-attachment-size", 1...(1 << 31)) { $0.maxAttachmentBytes = $1 } show: { "\($0.maxAttachmentBytes)" },
         integer("http-threads", 1...256) { $0.httpThreads = $1 } show: { "\($0.httpThreads)" },
+        integer("max-header-size", 4096...(1 << 20)) { $0.maxHeaderSize = $1 } show: { "\($0.maxHeaderSize)" },
         integer("long-poll-hold", 0...120) { $0.longPollHoldSeconds = $1 } show: { "\($0.longPollHoldSeconds)" },
         integer("ws-queue-frames", 1...1_000_000) { $0.wsQueueFrames = $1 } show: { "\($0.wsQueueFrames)" },
         integer("max-polls-per-session", 1...10_000) { $0.maxPollsPerSession = $1 } show: { "\($0.maxPollsPerSession)" },

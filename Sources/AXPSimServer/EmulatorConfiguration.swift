@@ -50,6 +50,11 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
     public var maxAttachmentBytes = AttachmentPolicy.defaultMaxBytes
     /// Number of HTTP worker threads.
     public var httpThreads = 4
+    /// Room for a request's line and headers on one connection, bytes (`--max-header-size`): it
+    /// is libmicrohttpd's memory pool per connection, which also holds the answer's headers, so a
+    /// request whose line and headers come near it is answered 431. Every held long poll keeps
+    /// this much resident.
+    public var maxHeaderSize = 12 * 1024
     /// Frames an event socket may have queued before it is closed as a slow consumer (4408).
     public var wsQueueFrames = 4096
     /// Requests kept in the request journal.
@@ -144,7 +149,7 @@ public struct EmulatorConfiguration: Sendable, CustomStringConvertible {
             "tokenTTL=\(tokenTTLOverride.map(String.init) ?? "per integration")",
             "reminderLead=\(reminderLeadOverride.map(String.init) ?? "per integration")", "accessTokenTTL=\(accessTokenTTL)",
             "clock=\(defaultClockMode)", "controlToken=\(controlToken == nil ? "off (loopback only)" : "on")",
-            "maxBody=\(maxBodySize)", "maxAttachment=\(maxAttachmentBytes)", "httpThreads=\(httpThreads)", "wsQueueFrames=\(wsQueueFrames)",
+            "maxBody=\(maxBodySize)", "maxAttachment=\(maxAttachmentBytes)", "httpThreads=\(httpThreads)", "maxHeader=\(maxHeaderSize)", "wsQueueFrames=\(wsQueueFrames)",
             "longPollHold=\(longPollHoldSeconds)s", "maxPollsPerSession=\(maxPollsPerSession)",
             "maxSocketsPerSession=\(maxSocketsPerSession)", "retention=\(retentionSeconds)s", "publicHost=\(publicHost ?? "-")",
             "logLevel=\(logLevel)",

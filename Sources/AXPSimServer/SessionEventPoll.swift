@@ -36,11 +36,13 @@ struct SessionEventPoll: Sendable {
             return seq
         }
         let hold = try Self.waitSecondsQuery(default: holdSeconds).int(in: request.query)
+        // The answer's attachment URLs need the Host header only; a held poll keeps just that.
+        let linkRequest = request.hostOnly
         return try hub.poll(
             accountId: caller.accountId, sessionId: sessionId, after: after, hold: TimeInterval(hold),
             render: { [links] events in
                 do {
-                    return JSONResponses.json(200, JSONValue.array(try events.map { try links.wire($0, for: request) }))
+                    return JSONResponses.json(200, JSONValue.array(try events.map { try links.wire($0, for: linkRequest) }))
                 } catch {
                     return JSONResponses.problem(.internalError("cannot render the events: \(error)"))
                 }

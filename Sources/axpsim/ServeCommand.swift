@@ -38,6 +38,10 @@ struct ServeCommand: ParsableCommand {
         help: "Largest attachment in bytes (default 52428800, 50 MiB; env AXPSIM_MAX_ATTACHMENT_SIZE); only the upload routes take bodies this large.")
     var maxAttachmentSize: Int?
     @Option(name: .customLong("http-threads"), help: "HTTP worker threads.") var httpThreads: Int?
+    @Option(
+        name: .customLong("max-header-size"),
+        help: "Bytes a request's line and headers may take (default 12288; larger is answered 431); each held long poll keeps this much memory.")
+    var maxHeaderSize: Int?
     @Option(name: .customLong("long-poll-hold"), help: "Seconds a long poll with nothing to send is held (default 25).")
     var longPollHold: Int?
     @Option(name: .customLong("ws-queue-frames"), help: "Frames queued per event socket before it is closed as slow (4408).")
@@ -72,7 +76,7 @@ struct ServeCommand: ParsableCommand {
             ("reminder-lead", reminderLead.map(String.init)), ("access-token-ttl", accessTokenTTL.map(String.init)),
             ("clock", clock?.rawValue), ("control-token", controlToken), ("ready-file", readyFile),
             ("max-body-size", maxBodySize.map(String.init)), ("max-attachment-size", maxAttachmentSize.map(String.init)),
-            ("http-threads", httpThreads.map(String.init)), ("long-poll-hold", longPollHold.map(String.init)),
+            ("http-threads", httpThreads.map(String.init)), ("max-header-size", maxHeaderSize.map(String.init)), ("long-poll-hold", longPollHold.map(String.init)),
             ("ws-queue-frames", wsQueueFrames.map(String.init)), ("max-polls-per-session", maxPollsPerSession.map(String.init)),
             ("max-sockets-per-session", maxSocketsPerSession.map(String.init)), ("retention", retention.map(String.init)),
             ("log-level", logLevel?.rawValue),

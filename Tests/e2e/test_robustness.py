@@ -1,9 +1,11 @@
 """Issue 7, correctness under concurrency, restarts and time, and resource bounds: each test names
 the defect it guards against."""
 import json
+import socket
 import sqlite3
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -278,3 +280,33 @@ def test_a_long_clock_advance_holds_no_http_worker(tmp_path):
         assert runs[0]["status"] == "passed"
     finally:
         assert server.stop() == 0
+
+
+def status_with_headers(server, header_bytes, lines=10):
+    """The status line of a health check sent with about `header_bytes` of extra headers."""
+    url = urlsplit(server.http)
+    per = header_bytes // lines
+    extra = "".join(f"X-Pad-{i}: {'x' * per}\r\n" for i in range(lines))
+    with socket.create_connection((url.hostname, url.port), timeout=30) as s:
+        s.sendall(f"GET /__sim/health HTTP/1.1\r\nHost: {url.netloc}\r\n{extra}Connection: close\r\n\r\n".encode())
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return answer.split(b"\r\n")[0].decode()
+
+
+def test_request_headers_fit_max_header_size_and_larger_ones_are_431():
+    """libmicrohttpd's pool per connection is --max-header-size (12 KiB by default, so a held poll
+    stays small): 9 KB of headers (a JWT, browser headers and a large cookie) fit; 14 KB get 431
+    and leave the server serving; a larger setting takes them."""
+    for args, fits, refused in (((), 9000, 14000), (("--max-header-size", "32768"), 14000, 40000)):
+        server = Server(*args).start()
+        try:
+            assert status_with_headers(server, fits).startswith("HTTP/1.1 200")
+            assert status_with_headers(server, refused).startswith("HTTP/1.1 431")
+            assert server.get("/__sim/health").status_code == 200
+        finally:
+            assert server.stop() == 0
