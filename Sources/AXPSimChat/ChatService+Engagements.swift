@@ -17,8 +17,7 @@ extension ChatService {
     package func createEngagement(
         _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, _ request: SDKRequests.CreateEngagement, at now: Date
     ) throws -> EngagementView {
-        try adoptToken(tx, emission, caller, sessionId: request.sessionId, at: now)
-        let session = try requireSession(tx, caller, request.sessionId)
+        let session = try requireSession(try adoptToken(tx, emission, caller, sessionId: request.sessionId, at: now), caller)
         let conversation = try tx.conversation(
             accountId: caller.accountId, integrationId: caller.integration.integrationId, customerId: caller.customerId, at: now)
         if let limit = caller.integration.maxOpenEngagements ?? (session.family == .omni ? 1 : nil),
@@ -76,8 +75,7 @@ extension ChatService {
         _ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, sessionId: String, _ engagementId: String, dialogId: String?,
         at now: Date
     ) throws -> (ChatSession, Engagement) {
-        try adoptToken(tx, emission, caller, sessionId: sessionId, at: now)
-        let session = try requireSession(tx, caller, sessionId)
+        let session = try requireSession(try adoptToken(tx, emission, caller, sessionId: sessionId, at: now), caller)
         let engagement = try requireEngagement(tx, caller, engagementId)
         try checkDialog(engagement, dialogId)
         guard !engagement.isEnded else { throw AXPSimError.engagementEnded(engagementId) }

@@ -108,14 +108,18 @@ extension ChatService {
         try commit { tx, emission in try adoptToken(tx, emission, caller, sessionId: sessionId, at: now) }
     }
 
-    /// ``adoptToken(_:sessionId:)`` inside the caller's transaction.
-    package func adoptToken(_ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, sessionId: String, at now: Date) throws {
-        guard var session = try tx.session(sessionId), Self.adopts(session, caller) else { return }
+    /// ``adoptToken(_:sessionId:)`` inside the caller's transaction; the session as it is now
+    /// (nil when there is none), so the caller need not read it again.
+    @discardableResult
+    package func adoptToken(_ tx: ChatTransaction, _ emission: Emission, _ caller: SDKCaller, sessionId: String, at now: Date) throws -> ChatSession? {
+        guard var session = try tx.session(sessionId) else { return nil }
+        guard Self.adopts(session, caller) else { return session }
         try tx.updateSessionToken(sessionId, jti: caller.jti, expiresAt: caller.claims.expiresAt)
         try tx.cancelTimers(target: sessionId, kinds: [.tokenReminder, .tokenExpired])
         session.tokenJti = caller.jti
         session.tokenExpiresAt = caller.claims.expiresAt
         try scheduleTokenTimers(tx, emission, session: session, integration: caller.integration, now: now)
+        return session
     }
 
     /// Whether `caller` brings a newer token of the session's own customer.

@@ -31,6 +31,7 @@ extension Store {
             let job = GroupCommit.Job { db in value = try body(ChatTransaction(db: db)) }
             try groupCommit.perform(job, on: writer)
         }
+        checkpointer?.noteWrite()
         guard let value else { throw GroupCommitError.transactionAborted(nil) }
         return value
     }

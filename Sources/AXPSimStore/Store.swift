@@ -18,6 +18,8 @@ public final class Store: Sendable {
     let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
     /// The queue of chat writes committed together (``chatGroupWrite(_:)``).
     let groupCommit = GroupCommit()
+    /// Checkpoints the WAL off the writer's thread (file databases only).
+    let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the database at `path` and runs pending migrations.
     public init(path: String) throws {
@@ -28,14 +30,18 @@ public final class Store: Sendable {
             // WAL + NORMAL: a commit survives a killed process (kill -9); only a power loss can
             // lose the last transactions.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The WAL is checkpointed in the background (WALCheckpointer); this is its safety net.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.safetyNetPages)")
         }
         self.path = path
         if path == ":memory:" {
             writer = try DatabaseQueue(configuration: configuration)
+            checkpointer = nil
         } else {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             writer = try DatabasePool(path: path, configuration: configuration)
+            checkpointer = try WALCheckpointer(path: path)
         }
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
@@ -54,6 +60,7 @@ public final class Store: Sendable {
     /// Checkpoints the WAL into the main file (on graceful stop).
     public func checkpoint() throws {
         guard let pool = writer as? DatabasePool else { return }
+        checkpointer?.drain()
         _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
