@@ -6,26 +6,20 @@ import GRDB
 extension ChatTransaction {
     /// Stores a message with the engagement's next `messageIndex` (the given one is ignored).
     public func appendMessage(_ message: ChatMessage, accountId: String) throws -> ChatMessage {
-        try db.cachedStatement(
-            sql: "UPDATE engagement SET last_message_index = last_message_index + 1, updated_at = ? WHERE engagement_id = ?").execute(
-            arguments: [message.receivedAt.millis, message.engagementId])
+        // The engagement's next index and, when it has one, its conversation's (0 without).
         var stored = message
-        stored.messageIndex =
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_message_index FROM engagement WHERE engagement_id = ?"), arguments: [message.engagementId])
-            ?? 1
-        // The conversation-wide index: the next of the engagement's conversation (0 without one).
-        try db.cachedStatement(
-            sql: """
-                UPDATE conversation SET last_message_index = last_message_index + 1
-                WHERE conversation_id = (SELECT conversation_id FROM engagement WHERE engagement_id = ?)
-                """).execute( arguments: [message.engagementId])
-        stored.conversationIndex =
-            try Int64.fetchOne(
-                db.cachedStatement(
-                sql: """
-                    SELECT c.last_message_index FROM conversation c JOIN engagement e ON e.conversation_id = c.conversation_id
-                    WHERE e.engagement_id = ?
-                    """), arguments: [message.engagementId]) ?? 0
+        let counters = try Row.fetchOne(
+            db.cachedStatement(
+                sql: "UPDATE engagement SET last_message_index = last_message_index + 1, updated_at = ? WHERE engagement_id = ? RETURNING last_message_index, conversation_id"
+            ), arguments: [message.receivedAt.millis, message.engagementId])
+        stored.messageIndex = counters?[0] ?? 1
+        stored.conversationIndex = 0
+        if let conversationId: String = counters?[1] {
+            stored.conversationIndex =
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "UPDATE conversation SET last_message_index = last_message_index + 1 WHERE conversation_id = ? RETURNING last_message_index"),
+                    arguments: [conversationId]) ?? 0
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO message (message_id, account_id, engagement_id, dialog_id, message_index, parent_message_id, participant_id,
