@@ -29,15 +29,25 @@ extension ChatService {
     }
 
     /// `GET …/sessions/{id}`: the session with the customer's current engagements.
-    /// One read transaction answers almost every call (the caller's token is the session's own);
-    /// a newer token is adopted first (a write), then the session is read again.
+    /// A view kept from an earlier call answers while no commit has changed what it shows
+    /// (``SessionViewCache``); else one read transaction answers almost every call (the caller's
+    /// token is the session's own); a newer token is adopted first (a write), then the session is
+    /// read again.
     package func session(_ caller: SDKCaller, _ sessionId: String) throws -> SessionView {
+        let generation = store.sessionViewGeneration.current
+        if let kept = sessionViews.view(sessionId, generation: generation), !Self.adopts(kept.session, caller) {
+            _ = try requireSession(kept.session, caller)
+            return kept
+        }
         let view = try store.chatRead { tx -> SessionView? in
             let seen = try tx.session(sessionId)
             if let seen, Self.adopts(seen, caller) { return nil }
             return try sessionView(tx, try requireSession(seen, caller))
         }
-        if let view { return view }
+        if let view {
+            sessionViews.keep(view, generation: generation)
+            return view
+        }
         try adoptToken(caller, sessionId: sessionId)
         return try store.chatRead { tx in try sessionView(tx, try requireSession(tx, caller, sessionId)) }
     }

@@ -36,6 +36,8 @@ package final class ChatService: Sendable {
     package let timerSignal: TimerSignal
     /// Observers of the chat (the scenario engine), told after the commit.
     package let observers: ChatObservers
+    /// Session views kept until a commit changes what they show.
+    let sessionViews = SessionViewCache()
 
     package init(
         store: Store, clocks: ClockService, sink: any ChatEventSink, observers: ChatObservers, timerSignal: TimerSignal,

@@ -14,6 +14,10 @@ public final class Store: Sendable {
     public let path: String
     /// The rows SDK authentication reads, kept until an observed table changes.
     let sdkAuthenticationCache = SDKAuthenticationCache()
+    /// Moves with every commit that changes what a session view shows (the session, its
+    /// customer's engagements with their participants, the conversation): for callers that keep
+    /// such views in memory.
+    public let sessionViewGeneration = ChangeGeneration(tables: ["chat_session", "engagement", "participant", "conversation"])
     /// Snapshots of an in-memory store.
     let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
     /// The queue of chat writes committed together (``chatGroupWrite(_:)``).
@@ -45,6 +49,7 @@ public final class Store: Sendable {
         }
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
+        writer.add(transactionObserver: sessionViewGeneration, extent: .observerLifetime)
     }
 
     /// Reads inside a transaction-consistent snapshot.
