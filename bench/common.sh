@@ -16,6 +16,18 @@ axpsim_release_binary() {
   echo "$ROOT/.build-bench/release/axpsim"
 }
 
+# The binary users install (scripts/package.sh builds it so: the Swift runtime linked in): cold
+# start is measured on it. $AXPSIM_STATIC_BIN when set, else built into .build-static.
+axpsim_static_binary() {
+  if [ -n "${AXPSIM_STATIC_BIN:-}" ]; then
+    [ -x "$AXPSIM_STATIC_BIN" ] || { echo "AXPSIM_STATIC_BIN=$AXPSIM_STATIC_BIN is not an executable" >&2; exit 1; }
+    echo "$AXPSIM_STATIC_BIN"
+    return
+  fi
+  (cd "$ROOT" && swift build -c release --product axpsim --static-swift-stdlib --scratch-path .build-static >&2)
+  echo "$ROOT/.build-static/release/axpsim"
+}
+
 # A fresh folder for this run's logs: bench/results/<name>-<UTC time>.
 results_dir() {
   local dir
