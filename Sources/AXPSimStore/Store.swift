@@ -13,7 +13,9 @@ public final class Store: Sendable {
     /// The path the store was opened at (`:memory:` for an in-memory store).
     public let path: String
     /// The rows SDK authentication reads, kept until an observed table changes.
-    let sdkAuthenticationCache = SDKAuthenticationCache()
+    let sdkAuthenticationCache = SDKAuthenticationCache.sdkAuthentication()
+    /// The rows back-end authentication reads, kept until an observed table changes.
+    let backendAuthenticationCache = BackendAuthenticationCache.backendAuthentication()
     /// Snapshots of an in-memory store.
     let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
     /// The queue of chat writes committed together (``chatGroupWrite(_:)``).
@@ -39,6 +41,14 @@ public final class Store: Sendable {
         }
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
+        writer.add(transactionObserver: backendAuthenticationCache, extent: .observerLifetime)
+    }
+
+    /// Empties the authentication caches (after a snapshot restore, which no transaction observer
+    /// sees).
+    func invalidateAuthenticationCaches() {
+        sdkAuthenticationCache.invalidate()
+        backendAuthenticationCache.invalidate()
     }
 
     /// Reads inside a transaction-consistent snapshot.
