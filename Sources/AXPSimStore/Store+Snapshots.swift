@@ -69,7 +69,7 @@ extension Store {
     public func restoreSnapshot(_ name: String) throws -> Bool {
         if snapshotDirectory == nil {
             guard let copy = memorySnapshots.withLock({ $0[name] }) else { return false }
-            defer { invalidateAuthenticationCaches() }
+            defer { invalidateRowCaches() }
             try copy.backup(to: writer)
             return true
         }
@@ -80,7 +80,7 @@ extension Store {
         configuration.readonly = true
         let copy = try DatabaseQueue(path: file.path, configuration: configuration)
         // The backup replaces every page; no transaction observer sees it.
-        defer { invalidateAuthenticationCaches() }
+        defer { invalidateRowCaches() }
         try copy.backup(to: writer)
         try copy.close()
         return true

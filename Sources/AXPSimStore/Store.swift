@@ -16,6 +16,8 @@ public final class Store: Sendable {
     let sdkAuthenticationCache = SDKAuthenticationCache.sdkAuthentication()
     /// The rows back-end authentication reads, kept until an observed table changes.
     let backendAuthenticationCache = BackendAuthenticationCache.backendAuthentication()
+    /// Integrations by account and id, kept until an observed table changes.
+    let integrationCache = IntegrationCache.integrations()
     /// Snapshots of an in-memory store.
     let memorySnapshots = Mutex<[String: DatabaseQueue]>([:])
     /// The queue of chat writes committed together (``chatGroupWrite(_:)``).
@@ -42,13 +44,14 @@ public final class Store: Sendable {
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
         writer.add(transactionObserver: backendAuthenticationCache, extent: .observerLifetime)
+        writer.add(transactionObserver: integrationCache, extent: .observerLifetime)
     }
 
-    /// Empties the authentication caches (after a snapshot restore, which no transaction observer
-    /// sees).
-    func invalidateAuthenticationCaches() {
+    /// Empties the row caches (after a snapshot restore, which no transaction observer sees).
+    func invalidateRowCaches() {
         sdkAuthenticationCache.invalidate()
         backendAuthenticationCache.invalidate()
+        integrationCache.invalidate()
     }
 
     /// Reads inside a transaction-consistent snapshot.
