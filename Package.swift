@@ -37,6 +37,13 @@ let package = Package(
             pkgConfig: "libwebsockets",
             providers: [.apt(["libwebsockets-dev"])]
         ),
+        // The system OpenSSL 3 libcrypto (already loaded by libwebsockets): RS256 signing, through
+        // AXPSimOpenSSL only.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "AXPSimCInterop",
             swiftSettings: strictSettings
@@ -54,10 +61,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The one module that holds the unsafe OpenSSL calls (parse a key once, sign RS256).
+        .target(
+            name: "AXPSimOpenSSL",
+            dependencies: ["COpenSSL", "AXPSimCInterop"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "AXPSimAuth",
             dependencies: [
-                "AXPSimCore",
+                "AXPSimCore", "AXPSimOpenSSL",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -153,7 +166,15 @@ let package = Package(
         ),
         .testTarget(name: "AXPSimCoreTests", dependencies: ["AXPSimCore"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimStoreTests", dependencies: ["AXPSimStore", "AXPSimCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strictSettings),
-        .testTarget(name: "AXPSimAuthTests", dependencies: ["AXPSimAuth", "AXPSimCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "AXPSimAuthTests",
+            dependencies: [
+                "AXPSimAuth", "AXPSimCore", "AXPSimOpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            swiftSettings: strictSettings),
         .testTarget(name: "AXPSimHTTPTests", dependencies: ["AXPSimHTTP"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimWebSocketTests", dependencies: ["AXPSimWebSocket"], swiftSettings: strictSettings),
         .testTarget(name: "AXPSimFixturesTests", dependencies: ["AXPSimFixtures", "AXPSimCore"], swiftSettings: strictSettings),

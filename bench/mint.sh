@@ -7,7 +7,8 @@
 #  4. wrk -t2 -c50 -d10s --latency -s bench/mint.lua: POST Generate JWT Token over keep-alive;
 #  5. the same wrk command (same script, so the same request bytes) against bench/hello-mhd.c,
 #     which answers 200 "hello" with axpsim's MHD flags; then a plain GET against it, for reference;
-#  6. prints both req/s and the ratio mint/hello. Fails on any non-2xx response.
+#  6. prints both req/s, the ratio mint/hello and the server's CPU time per minted token (user +
+#     system from /proc/PID/stat over the wrk run). Fails on any non-2xx response.
 #
 #   bench/mint.sh                   # builds .build-bench/release/axpsim first
 #   AXPSIM_BIN=path bench/mint.sh   # an existing binary
@@ -78,8 +79,18 @@ run_wrk() {
   awk '/^Requests\/sec:/ { print $2 }' "$OUT/$name.txt"
 }
 
+# Server CPU (user + system, clock ticks) from /proc/PID/stat, fields 14 and 15.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+CPU_BEFORE="$(cpu_ticks "$SERVER_PID")"
 MINT_RPS="$(run_wrk mint -s bench/mint.lua "$HTTP$TOKEN_PATH")"
+CPU_AFTER="$(cpu_ticks "$SERVER_PID")"
+MINT_REQUESTS="$(awk '/requests in/ { print $1 }' "$OUT/mint.txt")"
+# Server CPU per answered request (steadier than req/s on a shared machine: other load takes the
+# cores, not this figure).
+MINT_CPU_US="$(python3 -c 'import sys; b, a, n, hz = map(int, sys.argv[1:5]); print(round((a - b) / hz * 1e6 / max(n, 1)))' \
+  "$CPU_BEFORE" "$CPU_AFTER" "$MINT_REQUESTS" "$(getconf CLK_TCK)")"
 echo "mint:  $MINT_RPS req/s"
+echo "mint server CPU: $MINT_CPU_US us/request ($MINT_REQUESTS requests)"
 curl -sS -o "$OUT/health-after.json" -w '%{http_code}\n' "$HTTP/__sim/health" >"$OUT/health-status.txt"
 kill -TERM "$SERVER_PID"
 SERVER_EXIT=0

@@ -2,7 +2,7 @@
 # Installs what building and testing axpsim needs on a Debian machine, only when missing.
 # Sourced by scripts/serve.sh and scripts/test.sh.
 
-apt_packages=(libmicrohttpd-dev libwebsockets-dev libsqlite3-dev pkg-config)
+apt_packages=(libmicrohttpd-dev libwebsockets-dev libssl-dev libsqlite3-dev pkg-config)
 python_modules=(pytest requests jwt websockets cryptography schemathesis openapi_spec_validator jsonschema)
 # schemathesis is pinned: its v4 API (CLI options, hooks, JSON report) is what Tests/e2e/fuzz_api.py uses.
 schemathesis_version=4.32.5

@@ -20,9 +20,11 @@ public struct AtobSafeSerializer: JWTSerializer {
     }
 
     /// Rewrites JSON text as ASCII without `>`, `?`, `~` or DEL (they only occur inside strings).
+    /// Text that has none of them (and nothing beyond ASCII), the usual case, is returned as is.
     public static func escape(_ json: Data) -> Data {
-        var output = Data()
-        output.reserveCapacity(json.count)
+        guard json.contains(where: { $0 >= 0x7F || $0 == 0x3E || $0 == 0x3F || $0 == 0x7E }) else { return json }
+        var output: [UInt8] = []
+        output.reserveCapacity(json.count + 32)
         for scalar in String(decoding: json, as: UTF8.self).unicodeScalars {
             let value = scalar.value
             if value < 0x7F, value != 0x3E, value != 0x3F, value != 0x7E {
@@ -33,6 +35,6 @@ public struct AtobSafeSerializer: JWTSerializer {
                 }
             }
         }
-        return output
+        return Data(output)
     }
 }

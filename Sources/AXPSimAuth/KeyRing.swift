@@ -1,4 +1,5 @@
 import AXPSimCore
+import AXPSimOpenSSL
 import Crypto
 import CryptoExtras
 import Dispatch
@@ -7,10 +8,17 @@ import JWTKit
 import Synchronization
 
 /// An RSA key pair used to sign chat JWTs.
+///
+/// The key is parsed twice, once each: the system OpenSSL signs (about twice as fast as
+/// swift-crypto's BoringSSL on the machines measured, bench/README.md), swift-crypto verifies and
+/// publishes the JWK. RSASSA-PKCS1-v1_5 is deterministic, so both produce the same signature bytes
+/// (KeyRingTests checks).
 public struct SigningKey: Sendable {
     public let kid: String
     public let privateKeyPEM: String
     let privateKey: _RSA.Signing.PrivateKey
+    /// The same key in OpenSSL, for ``sign(_:)``.
+    let signer: RSASigningKey
     /// The base64url JOSE header of every token this key signs (`alg`, `kid`, `typ`, sorted).
     let headerSegment: String
 
@@ -19,6 +27,11 @@ public struct SigningKey: Sendable {
         self.kid = kid
         self.privateKeyPEM = privateKeyPEM
         privateKey = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        do {
+            signer = try RSASigningKey(pemRepresentation: privateKeyPEM)
+        } catch {
+            throw AXPSimError.internalError("cannot load signing key \(kid) into OpenSSL (\(error))")
+        }
         headerSegment = Base64URL.encode(try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": kid], options: [.sortedKeys]))
     }
 
@@ -37,9 +50,13 @@ public struct SigningKey: Sendable {
         ]
     }
 
-    /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature of `input`.
-    func sign(_ input: Data) throws -> Data {
-        try privateKey.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation
+    /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) signature of `input`, made by OpenSSL.
+    func sign(_ input: some Collection<UInt8>) throws(AXPSimError) -> [UInt8] {
+        do {
+            return try signer.signRS256(input)
+        } catch {
+            throw .internalError("cannot sign with key \(kid) (\(error))")
+        }
     }
 
     /// True when `signature` is this key's RS256 signature of `input`.
@@ -206,8 +223,8 @@ public final class KeyRing: Sendable {
         let key = try activeKey()
         let payload = try serializer.serialize(claims, header: JWTHeader())
         let signingInput = key.headerSegment + "." + String(decoding: payload, as: UTF8.self)
-        let signature = try key.sign(Data(signingInput.utf8))
-        return Self.tokenPrefix + signingInput + "." + Base64URL.encode(signature)
+        let signature = try key.sign(signingInput.utf8)
+        return Self.tokenPrefix + signingInput + "." + Base64URL.encode(Data(signature))
     }
 
     /// The `accountId` claim of a token, read without verifying it (to find the account clock that

@@ -34,8 +34,8 @@ package struct TokenService: Sendable {
         let now = try clocks.now(accountId: accountId)
         // A first key still being made is waited for before the writer is taken, not while holding it.
         try keys.waitForFirstKey()
-        let read = try store.chatRead { tx in try tx.integration(accountId: accountId, integrationId: request.integrationId) }
-        guard let integration = read else { throw AXPSimError.notFound(resource: "integration", id: request.integrationId) }
+        // Usually from memory (the store's integration cache); checked again inside the write.
+        guard let integration = try store.integration(accountId: accountId, integrationId: request.integrationId) else { throw AXPSimError.notFound(resource: "integration", id: request.integrationId) }
         let signed = try sign(accountId: accountId, request: request, issuer: issuer, integration: integration, at: now)
         return try store.chatWrite { tx in
             guard try tx.integration(accountId: accountId, integrationId: request.integrationId) == integration else {

@@ -15,17 +15,33 @@ public struct SDKAuthenticationRows: Sendable {
     public var integration: Integration?
 }
 
+/// The arguments of one SDK authentication read.
+struct SDKAuthenticationKey: Hashable, Sendable {
+    let accountId: String
+    let jti: String
+    let appKey: String?
+    let integrationId: String
+}
+
+/// ``SDKAuthenticationRows`` kept until an account, app key, integration or issued token changes.
+typealias SDKAuthenticationCache = CommittedRowsCache<SDKAuthenticationKey, SDKAuthenticationRows>
+
+extension SDKAuthenticationCache {
+    /// An empty cache of SDK authentication rows.
+    static func sdkAuthentication() -> SDKAuthenticationCache {
+        SDKAuthenticationCache(tables: ["account", "app_key", "integration", "issued_token"])
+    }
+}
+
 extension Store {
     /// The rows ``SDKAuthenticationRows`` describes, in one read transaction — or from memory
     /// when no account, app key, integration or issued token changed since they were last read
     /// (``SDKAuthenticationCache``).
     public func sdkAuthenticationRows(accountId: String, jti: String, appKey: String?, integrationId: String) throws -> SDKAuthenticationRows {
-        let key = SDKAuthenticationCache.Key(accountId: accountId, jti: jti, appKey: appKey, integrationId: integrationId)
-        let (cached, generation) = sdkAuthenticationCache.lookup(key)
-        if let cached { return cached }
-        let rows = try readSDKAuthenticationRows(accountId: accountId, jti: jti, appKey: appKey, integrationId: integrationId)
-        sdkAuthenticationCache.fill(key, rows, generation: generation)
-        return rows
+        let key = SDKAuthenticationKey(accountId: accountId, jti: jti, appKey: appKey, integrationId: integrationId)
+        return try sdkAuthenticationCache.rows(key) {
+            try readSDKAuthenticationRows(accountId: accountId, jti: jti, appKey: appKey, integrationId: integrationId)
+        }
     }
 
     /// ``sdkAuthenticationRows(accountId:jti:appKey:integrationId:)`` read from the database.

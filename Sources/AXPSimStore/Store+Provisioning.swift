@@ -179,9 +179,12 @@ extension Store {
         return integration
     }
 
-    /// One integration of the account (nil for unknown ids and ids of other accounts).
+    /// One integration of the account (nil for unknown ids and ids of other accounts): from memory
+    /// while no account or integration changed since it was last read (``IntegrationCache``).
     public func integration(accountId: String, integrationId: String) throws -> Integration? {
-        try read { db in try Self.integration(accountId: accountId, integrationId: integrationId, db: db) }
+        try integrationCache.rows(IntegrationKey(accountId: accountId, integrationId: integrationId)) {
+            try read { db in try Self.integration(accountId: accountId, integrationId: integrationId, db: db) }
+        }
     }
 
     static func integration(accountId: String, integrationId: String, db: Database) throws -> Integration? {

@@ -69,7 +69,7 @@ extension Store {
     public func restoreSnapshot(_ name: String) throws -> Bool {
         if snapshotDirectory == nil {
             guard let copy = memorySnapshots.withLock({ $0[name] }) else { return false }
-            defer { invalidateCaches() }
+            defer { invalidateRowCaches() }
             try copy.backup(to: writer)
             return true
         }
@@ -80,17 +80,10 @@ extension Store {
         configuration.readonly = true
         let copy = try DatabaseQueue(path: file.path, configuration: configuration)
         // The backup replaces every page; no transaction observer sees it.
-        defer { invalidateCaches() }
+        defer { invalidateRowCaches() }
         try copy.backup(to: writer)
         try copy.close()
         return true
-    }
-
-    /// After a restore (SQLite's backup replaces every page; no transaction observer sees it):
-    /// what is kept from earlier reads is dropped.
-    private func invalidateCaches() {
-        sdkAuthenticationCache.invalidate()
-        sessionViewGeneration.advance()
     }
 
     /// Deletes snapshot `name`; false when there is none.

@@ -15,14 +15,17 @@ extension Store {
 
     /// An access token by its value, or nil.
     public func accessToken(_ token: String) throws -> AccessToken? {
-        try read { db in
-            try Row.mapOne(
-                db.cachedStatement(sql: "SELECT account_id, client_id, issued_at, expires_at FROM access_token WHERE token = ?"), arguments: [token]
-            ) {
-                AccessToken(
-                    token: token, accountId: $0[0], clientId: $0[1], issuedAt: Timestamp.date(millis: $0[2]),
-                    expiresAt: Timestamp.date(millis: $0[3]))
-            }
+        try read { db in try Self.accessToken(token, db: db) }
+    }
+
+    /// ``accessToken(_:)`` inside the caller's transaction.
+    static func accessToken(_ token: String, db: Database) throws -> AccessToken? {
+        try Row.mapOne(
+            db.cachedStatement(sql: "SELECT account_id, client_id, issued_at, expires_at FROM access_token WHERE token = ?"), arguments: [token]
+        ) {
+            AccessToken(
+                token: token, accountId: $0[0], clientId: $0[1], issuedAt: Timestamp.date(millis: $0[2]),
+                expiresAt: Timestamp.date(millis: $0[3]))
         }
     }
 

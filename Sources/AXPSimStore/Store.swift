@@ -13,7 +13,11 @@ public final class Store: Sendable {
     /// The path the store was opened at (`:memory:` for an in-memory store).
     public let path: String
     /// The rows SDK authentication reads, kept until an observed table changes.
-    let sdkAuthenticationCache = SDKAuthenticationCache()
+    let sdkAuthenticationCache = SDKAuthenticationCache.sdkAuthentication()
+    /// The rows back-end authentication reads, kept until an observed table changes.
+    let backendAuthenticationCache = BackendAuthenticationCache.backendAuthentication()
+    /// Integrations by account and id, kept until an observed table changes.
+    let integrationCache = IntegrationCache.integrations()
     /// Moves with every commit that changes what a session view shows (the session, its
     /// customer's engagements with their participants, the conversation): for callers that keep
     /// such views in memory.
@@ -49,7 +53,18 @@ public final class Store: Sendable {
         }
         try Self.migrator.migrate(writer)
         writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
+        writer.add(transactionObserver: backendAuthenticationCache, extent: .observerLifetime)
+        writer.add(transactionObserver: integrationCache, extent: .observerLifetime)
         writer.add(transactionObserver: sessionViewGeneration, extent: .observerLifetime)
+    }
+
+    /// Drops what is kept from earlier reads (after a snapshot restore: SQLite's backup replaces
+    /// every page and no transaction observer sees it).
+    func invalidateRowCaches() {
+        sdkAuthenticationCache.invalidate()
+        backendAuthenticationCache.invalidate()
+        integrationCache.invalidate()
+        sessionViewGeneration.advance()
     }
 
     /// Reads inside a transaction-consistent snapshot.

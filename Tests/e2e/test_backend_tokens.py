@@ -258,3 +258,20 @@ def test_rotated_keys_keep_old_tokens_verifiable(fresh):
     new = fresh.mint({"integrationId": RETAIL.integration_id, "customerId": "c"}).json()["jwtToken"]
     assert jwt.get_unverified_header(new[4:])["kid"] == r.json()["kid"] != jwt.get_unverified_header(old[4:])["kid"]
     assert verify(fresh, old) and verify(fresh, new)
+
+
+def test_revoked_credentials_are_refused_by_the_very_next_mint(fresh):
+    """Back-end authentication rows are cached between calls; a deleted client or app key is not."""
+    body = {"integrationId": RETAIL.integration_id, "customerId": "c"}
+    token = fresh.access_token()
+    for _ in range(2):  # the second call is answered from the cache
+        assert fresh.mint(body, token=token).status_code == 201
+    assert fresh.delete(f"/__sim/accounts/DEMOAA/appkeys/{RETAIL.app_key}").status_code == 204
+    r = fresh.mint(body, token=token)
+    assert r.status_code == 401 and r.json()["code"] == "invalid_appkey"
+    assert fresh.post("/__sim/accounts/DEMOAA/appkeys", json={"appKey": RETAIL.app_key}).status_code == 201
+    assert fresh.mint(body, token=token).status_code == 201
+    # deleting the client revokes its access tokens
+    assert fresh.delete(f"/__sim/accounts/DEMOAA/clients/{RETAIL.client_id}").status_code == 204
+    r = fresh.mint(body, token=token)
+    assert r.status_code == 401 and r.json()["code"] == "invalid_credentials"

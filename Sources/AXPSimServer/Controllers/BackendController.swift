@@ -148,20 +148,29 @@ struct BackendController: Sendable {
 
     func generateChatToken(_ request: HTTPRequest) throws -> HTTPResponse {
         let accountId = request.parameter("accountId")
-        guard Identifiers.isValidAccountId(accountId), try store.account(accountId) != nil else {
-            throw AXPSimError.notFound(resource: "account", id: accountId)
-        }
-        if let failure = try store.appKeyFailure(request, accountId: accountId, required: true) { throw failure }
-        try authorizeBackend(request, accountId: accountId)
+        try authenticateBackend(request, accountId: accountId)
         let body = try TokenRequest.parse(request.jsonObject())
         let minted = try tokens.mint(accountId: accountId, request: body, issuer: issuer.value.withLock { $0 })
         return JSONResponses.json(201, JSONValue.object(["jwtToken": .string(minted.jwtToken), "expiresAt": .date(minted.issued.expiresAt)]))
     }
 
-    /// Checks the back end's access token: present, known, unexpired, of this account.
-    func authorizeBackend(_ request: HTTPRequest, accountId: String) throws {
-        guard let bearer = request.bearerToken, !bearer.isEmpty else { throw AXPSimError.missingCredentials }
-        guard let token = try store.accessToken(bearer) else { throw AXPSimError.invalidCredentials("Unknown access token") }
+    /// Checks a back-end call, in this order: the path's account exists (404), the `appkey` header
+    /// is present and the account's (401), the bearer access token is present, known, of this
+    /// account (403 for another's) and unexpired on the account clock (401).
+    ///
+    /// The rows come from ``Store/backendAuthenticationRows(accountId:appKey:bearer:)``: one read
+    /// transaction, or none while no account, app key or access token changed (a deleted client's
+    /// tokens are refused by the very next call). Expiry is checked on every call.
+    func authenticateBackend(_ request: HTTPRequest, accountId: String) throws {
+        guard Identifiers.isValidAccountId(accountId) else { throw AXPSimError.notFound(resource: "account", id: accountId) }
+        let appKey = request.header("appkey").flatMap { $0.isEmpty ? nil : $0 }
+        let bearer = request.bearerToken.flatMap { $0.isEmpty ? nil : $0 }
+        let rows = try store.backendAuthenticationRows(accountId: accountId, appKey: appKey, bearer: bearer)
+        guard rows.accountExists else { throw AXPSimError.notFound(resource: "account", id: accountId) }
+        guard appKey != nil else { throw AXPSimError.missingAppKey }
+        guard rows.appKeyKnown == true else { throw AXPSimError.invalidAppKey }
+        guard bearer != nil else { throw AXPSimError.missingCredentials }
+        guard let token = rows.accessToken else { throw AXPSimError.invalidCredentials("Unknown access token") }
         guard token.accountId == accountId else {
             throw AXPSimError.forbidden("The access token belongs to another account")
         }
