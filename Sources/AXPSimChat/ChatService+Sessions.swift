@@ -30,12 +30,12 @@ extension ChatService {
 
     /// `GET …/sessions/{id}`: the session with the customer's current engagements.
     /// A view kept from an earlier call answers while no commit has changed what it shows
-    /// (``SessionViewCache``); else one read transaction answers almost every call (the caller's
+    /// (``sessionViews``); else one read transaction answers almost every call (the caller's
     /// token is the session's own); a newer token is adopted first (a write), then the session is
     /// read again.
     package func session(_ caller: SDKCaller, _ sessionId: String) throws -> SessionView {
-        let generation = store.sessionViewGeneration.current
-        if let kept = sessionViews.view(sessionId, generation: generation), !Self.adopts(kept.session, caller) {
+        let (kept, generation) = sessionViews.lookup(sessionId)
+        if let kept, !Self.adopts(kept.session, caller) {
             _ = try requireSession(kept.session, caller)
             return kept
         }
@@ -45,7 +45,7 @@ extension ChatService {
             return try sessionView(tx, try requireSession(seen, caller))
         }
         if let view {
-            sessionViews.keep(view, generation: generation)
+            sessionViews.fill(sessionId, view, generation: generation)
             return view
         }
         try adoptToken(caller, sessionId: sessionId)

@@ -36,14 +36,17 @@ package final class ChatService: Sendable {
     package let timerSignal: TimerSignal
     /// Observers of the chat (the scenario engine), told after the commit.
     package let observers: ChatObservers
-    /// Session views kept until a commit changes what they show.
-    let sessionViews = SessionViewCache()
+    /// Session views (`GET …/sessions/{id}`, by session id) kept until a commit changes a
+    /// session, an engagement, a participant or a conversation; the caller's own checks still run
+    /// on every call. The SDK asks at start and after reconnecting, harnesses and dashboards poll.
+    let sessionViews: CommittedRowsCache<String, SessionView>
 
     package init(
         store: Store, clocks: ClockService, sink: any ChatEventSink, observers: ChatObservers, timerSignal: TimerSignal,
         reminderLeadOverride: Int?, maxTextLength: Int = 4096, maxAttachmentBytes: Int = AttachmentPolicy.defaultMaxBytes
     ) {
         self.store = store
+        self.sessionViews = CommittedRowsCache(generation: store.sessionViewGeneration, limit: 4096)
         self.clocks = clocks
         self.sink = sink
         self.observers = observers

@@ -1,52 +1,58 @@
-import GRDB
 import Synchronization
 
 /// Rows read from the store, kept in memory: a call that needs them again does not open a read
 /// transaction. Used for the rows authentication reads on every call (``SDKAuthenticationCache``,
-/// ``BackendAuthenticationCache``).
+/// ``BackendAuthenticationCache``), for integrations (``IntegrationCache``) and, in the chat, for
+/// session views (on ``Store/sessionViewGeneration``).
 ///
 /// What it keeps must be a function of ``tables`` only, tables that change through the control
-/// plane, minting, revocation, resets and retention — not on the reads it serves. It is a GRDB
-/// transaction observer of those tables: a committed change to any of them (foreign-key cascades
-/// included) empties it before the write returns, so the next call reads the new rows. A snapshot
-/// restore (SQLite's backup, which no observer sees) empties it explicitly (``invalidate()``).
+/// plane, minting, revocation, resets and retention — not on the reads it serves. Each entry is
+/// tagged with the tables' ``ChangeGeneration`` read before the read that made it, and is used
+/// only while that number has not moved: a committed change to any of the tables (foreign-key
+/// cascades included) moves it before the write returns, so the next call reads the new rows. The
+/// store registers ``generation`` as a transaction observer; a snapshot restore (SQLite's backup,
+/// which no observer sees) calls ``invalidate()``.
 ///
 /// A fill can race a commit: a reader that took its snapshot before the commit would put old
-/// rows back after the commit emptied the cache. Every commit bumps a generation, and a fill is
-/// kept only when the generation is still the one read before the read transaction began.
-final class CommittedRowsCache<Key: Hashable & Sendable, Rows: Sendable>: TransactionObserver, Sendable {
-    private struct State {
-        var rows: [Key: Rows] = [:]
-        var generation: UInt64 = 0
-        /// An observed table changed in the writer's open transaction.
-        var changedInTransaction = false
-    }
-
-    /// The tables whose rows the cache copies.
-    let tables: Set<String>
+/// rows back after the commit. The tag is the generation read before the read transaction
+/// began, so such rows are never used.
+package final class CommittedRowsCache<Key: Hashable & Sendable, Rows: Sendable>: Sendable {
+    /// Moves with every commit that changes one of the tables (the store observes with it).
+    package let generation: ChangeGeneration
     /// At most this many entries are kept; the cache starts over when it is full.
-    let limit: Int
+    package let limit: Int
 
-    private let state = Mutex(State())
+    private let entries = Mutex<[Key: (generation: UInt64, rows: Rows)]>([:])
 
     /// An empty cache of rows from `tables`, holding at most `limit` entries.
-    init(tables: Set<String>, limit: Int = 8192) {
-        self.tables = tables
+    convenience init(tables: Set<String>, limit: Int = 8192) {
+        self.init(generation: ChangeGeneration(tables: tables), limit: limit)
+    }
+
+    /// An empty cache on a generation the store already observes with.
+    package init(generation: ChangeGeneration, limit: Int = 8192) {
+        self.generation = generation
         self.limit = limit
     }
 
+    /// The tables whose rows the cache copies.
+    var tables: Set<String> { generation.tables }
+
     /// The cached rows for `key` and the generation to fill with on a miss.
-    func lookup(_ key: Key) -> (rows: Rows?, generation: UInt64) {
-        state.withLock { ($0.rows[key], $0.generation) }
+    package func lookup(_ key: Key) -> (rows: Rows?, generation: UInt64) {
+        let current = generation.current
+        let kept = entries.withLock { $0[key] }
+        guard let kept, kept.generation == current else { return (nil, current) }
+        return (kept.rows, current)
     }
 
     /// Keeps `rows`, read in a transaction that began at `generation`, unless a commit of the
     /// observed tables happened since.
-    func fill(_ key: Key, _ rows: Rows, generation: UInt64) {
-        state.withLock { state in
-            guard state.generation == generation else { return }
-            if state.rows.count >= limit { state.rows.removeAll(keepingCapacity: true) }
-            state.rows[key] = rows
+    package func fill(_ key: Key, _ rows: Rows, generation read: UInt64) {
+        guard read == generation.current else { return }
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (read, rows)
         }
     }
 
@@ -59,39 +65,9 @@ final class CommittedRowsCache<Key: Hashable & Sendable, Rows: Sendable>: Transa
         return rows
     }
 
-    /// Empties the cache (and makes fills already under way be dropped).
+    /// Drops every entry (and makes fills already under way be dropped).
     func invalidate() {
-        state.withLock { state in
-            state.rows.removeAll()
-            state.generation &+= 1
-        }
-    }
-
-    // MARK: TransactionObserver (called on the writer's queue)
-
-    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
-        tables.contains(eventKind.tableName)
-    }
-
-    func databaseDidChange() {
-        state.withLock { $0.changedInTransaction = true }
-    }
-
-    func databaseDidChange(with event: DatabaseEvent) {
-        state.withLock { $0.changedInTransaction = true }
-    }
-
-    func databaseWillCommit() throws {}
-
-    func databaseDidCommit(_ db: Database) {
-        let changed = state.withLock { state in
-            defer { state.changedInTransaction = false }
-            return state.changedInTransaction
-        }
-        if changed { invalidate() }
-    }
-
-    func databaseDidRollback(_ db: Database) {
-        state.withLock { $0.changedInTransaction = false }
+        generation.advance()
+        entries.withLock { $0.removeAll() }
     }
 }

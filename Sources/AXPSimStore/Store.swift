@@ -52,10 +52,9 @@ public final class Store: Sendable {
             checkpointer = try WALCheckpointer(path: path)
         }
         try Self.migrator.migrate(writer)
-        writer.add(transactionObserver: sdkAuthenticationCache, extent: .observerLifetime)
-        writer.add(transactionObserver: backendAuthenticationCache, extent: .observerLifetime)
-        writer.add(transactionObserver: integrationCache, extent: .observerLifetime)
-        writer.add(transactionObserver: sessionViewGeneration, extent: .observerLifetime)
+        for generation in [sdkAuthenticationCache.generation, backendAuthenticationCache.generation, integrationCache.generation, sessionViewGeneration] {
+            writer.add(transactionObserver: generation, extent: .observerLifetime)
+        }
     }
 
     /// Drops what is kept from earlier reads (after a snapshot restore: SQLite's backup replaces
