@@ -7,12 +7,8 @@ import Testing
 /// change of an integration or account — through any store method, a reset or a snapshot
 /// restore — must be seen by the very next lookup.
 @Suite struct IntegrationCacheTests {
-    static let integrationId = "6f1c2a52-6d2e-4c1b-9a43-0d6c8e1f2a01"
-    let fixture = ProvisionedAccount(
-        account: Account(accountId: "DEMOAA", name: "Demo"),
-        clients: [APIClient(accountId: "DEMOAA", clientId: "c", clientSecret: "s")],
-        appKeys: [AppKey(accountId: "DEMOAA", appKey: "k")],
-        integrations: [Integration(integrationId: integrationId, accountId: "DEMOAA", name: "support")])
+    static let integrationId = StoreFixtures.integrationId
+    let fixture = StoreFixtures.demo
 
     func lookup(_ store: Store, id: String = Self.integrationId) throws -> Integration? {
         try store.integration(accountId: "DEMOAA", integrationId: id)
