@@ -129,14 +129,15 @@ fi
 if wants writes; then
   echo "== writes"
   (cd bench && python3 writes.py --duration "$WRITE_D" --json "$OUT/writes.json") 2>&1 | tee "$OUT/writes.log" || true
-  read -r W WF WOK < <(python3 -c '
+  read -r W WF WOK WCPU < <(python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
 ok = r.get("lost") == 0 and r.get("dups") == 0 and r.get("errors") == 0
-print(round(r["messages_per_s"]), round(r["floor"]["messages_per_s"]), "ok" if ok else "LOSS/DUP/ERRORS")' "$OUT/writes.json")
+print(round(r["messages_per_s"]), round(r["floor"]["messages_per_s"]), "ok" if ok else "LOSS/DUP/ERRORS",
+      round(r.get("server_cpu_us_per_message", 0)))' "$OUT/writes.json")
   R=$(div "$W" "$WF")
   M=$(cmp "$W" '>=' 10000); [ "$WOK" = ok ] || M=NO
-  record "customer msgs accepted/s" "$W" "sqlite batch $WF" "$R" ">= 10,000/s" "$M" "$WOK"
+  record "customer msgs accepted/s" "$W" "sqlite batch $WF" "$R" ">= 10,000/s" "$M" "$WOK; wrk posters; server CPU $WCPU us/message"
 fi
 
 # -- 4: events delivered per second, 1 chat x 1,000 sockets ---------------------------------------

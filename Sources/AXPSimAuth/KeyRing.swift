@@ -69,7 +69,7 @@ public struct SigningKey: Sendable {
 /// The signing keys of the emulator: the active one signs, every one verifies and is published
 /// in the JWKS (so tokens signed before a rotation stay valid until they expire).
 ///
-/// Signing and verification are synchronous (swift-crypto's RSA); jwt-kit supplies the claim
+/// Signing (OpenSSL, through AXPSimOpenSSL) and verification (swift-crypto) are synchronous; jwt-kit supplies the claim
 /// types and the JSON encoding of the payload.
 ///
 /// A ring may start without a key (``init(generatingFirstKey:store:)``): the first key is then

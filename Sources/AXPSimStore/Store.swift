@@ -73,7 +73,8 @@ public final class Store: Sendable {
 
     /// Writes inside one transaction.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try writer.write(body)
+        defer { checkpointer?.noteWrite() }
+        return try writer.write(body)
     }
 
     /// Checkpoints the WAL into the main file (on graceful stop).

@@ -3,12 +3,13 @@ import GRDB
 import Logging
 import Synchronization
 
-/// Copies the write-ahead log into the database file on a connection of its own, so the chat
-/// writer does not: SQLite's automatic checkpoint runs inside the commit that crosses its
+/// Copies the write-ahead log into the database file on a connection of its own, so the writer
+/// does not: SQLite's automatic checkpoint runs inside the commit that crosses its
 /// threshold, on the writer's thread, and was 8.5 % of a message POST's samples (all of it time
 /// during which no other chat could commit).
 ///
-/// Every ``interval`` noted chat writes, one PASSIVE checkpoint runs on a background queue: it copies
+/// Every ``interval`` noted write transactions (chat writes of a group commit counted one by
+/// one), one PASSIVE checkpoint runs on a background queue: it copies
 /// what no reader still needs and never blocks the writer, which goes on appending to the log
 /// meanwhile (SQLite restarts the log from its beginning once a checkpoint has copied all of it).
 /// Durability does not change: a transaction is durable once its commit is in the log. SQLite's
@@ -16,7 +17,7 @@ import Synchronization
 /// does not hear of, a checkpointer that falls behind). A checkpoint that fails is logged; the
 /// next one, or the safety net, copies what it left.
 final class WALCheckpointer: Sendable {
-    /// Chat writes between two background checkpoints.
+    /// Writes between two background checkpoints.
     let interval: Int
     /// `PRAGMA wal_autocheckpoint` of the store's connections: pages in the log before the
     /// committing connection checkpoints itself (SQLite's default is 1,000).
@@ -44,8 +45,8 @@ final class WALCheckpointer: Sendable {
         self.interval = interval
     }
 
-    /// Notes one committed chat write; every ``interval`` of them a checkpoint is queued unless
-    /// one is already.
+    /// Notes one write (committed or not: a count, not a ledger); every ``interval`` of them a
+    /// checkpoint is queued unless one is already.
     func noteWrite() {
         let start = state.withLock { state -> Bool in
             state.commits += 1
@@ -77,6 +78,9 @@ final class WALCheckpointer: Sendable {
 
     /// Background checkpoints run so far.
     var runs: Int { state.withLock { $0.runs } }
+
+    /// Writes noted since the last checkpoint was queued.
+    var pendingWrites: Int { state.withLock { $0.commits } }
 
     /// Frames in the log and frames copied by the last checkpoint (nil before one, or after one
     /// that failed).
