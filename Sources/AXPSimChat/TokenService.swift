@@ -34,11 +34,15 @@ package struct TokenService: Sendable {
         let now = try clocks.now(accountId: accountId)
         // A first key still being made is waited for before the writer is taken, not while holding it.
         try keys.waitForFirstKey()
-        // Usually from memory (the store's integration cache); checked again inside the write.
+        // Usually from memory (the store's integration cache); inside the write it is read again
+        // only if an account or integration changed since (almost never: no read in the writer).
+        let generation = store.integrationGeneration
         guard let integration = try store.integration(accountId: accountId, integrationId: request.integrationId) else { throw AXPSimError.notFound(resource: "integration", id: request.integrationId) }
         let signed = try sign(accountId: accountId, request: request, issuer: issuer, integration: integration, at: now)
         return try store.chatWrite { tx in
-            guard try tx.integration(accountId: accountId, integrationId: request.integrationId) == integration else {
+            if store.integrationGeneration != generation,
+                try tx.integration(accountId: accountId, integrationId: request.integrationId) != integration
+            {
                 return try mint(tx, accountId: accountId, request: request, issuer: issuer, at: now)
             }
             try tx.recordIssuedToken(signed.minted.issued, customer: signed.customer, now: now)

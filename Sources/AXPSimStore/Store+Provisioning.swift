@@ -187,6 +187,11 @@ extension Store {
         }
     }
 
+    /// A number that moves with every commit that changes an account or an integration: an
+    /// integration read after it was taken is still current while it has not moved (read inside
+    /// a write transaction, it reflects every commit before that transaction).
+    public var integrationGeneration: UInt64 { integrationCache.generation.current }
+
     static func integration(accountId: String, integrationId: String, db: Database) throws -> Integration? {
         try Row.mapOne(
             db.cachedStatement(sql: "SELECT \(integrationColumns) FROM integration WHERE integration_id = ? AND account_id = ?"),

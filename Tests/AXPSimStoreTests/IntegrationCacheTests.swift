@@ -14,6 +14,29 @@ import Testing
         try store.integration(accountId: "DEMOAA", integrationId: id)
     }
 
+    /// A mint checks the integration again inside its write only when this number moved since its
+    /// lookup: it must move with every integration or account change, and not with minting.
+    @Test func theGenerationMovesWithIntegrationsAndAccountsOnly() throws {
+        let store = try Store(path: ":memory:")
+        try store.loadFixtures([fixture], now: Date())
+        var generation = store.integrationGeneration
+        let now = Date()
+        try store.recordIssuedToken(
+            IssuedToken(jti: "j1", accountId: "DEMOAA", integrationId: Self.integrationId, customerId: "ann", issuedAt: now, expiresAt: now + 60),
+            customer: Customer(accountId: "DEMOAA", customerId: "ann", verified: false, displayName: nil, customerIdentifiers: nil), now: now)
+        #expect(store.integrationGeneration == generation, "minting changes no integration")
+        var renamed = try #require(try lookup(store))
+        renamed.name = "renamed"
+        try store.updateIntegration(renamed)
+        #expect(store.integrationGeneration != generation)
+        generation = store.integrationGeneration
+        #expect(try store.deleteAppKey(accountId: "DEMOAA", appKey: "k"))
+        #expect(store.integrationGeneration == generation, "an app key is no integration")
+        try store.saveSnapshot("s")
+        #expect(try store.restoreSnapshot("s"))
+        #expect(store.integrationGeneration != generation, "a restore moves it (no observer sees SQLite's backup)")
+    }
+
     @Test func changesAreSeenAtOnce() throws {
         let store = try Store(path: ":memory:")
         try store.loadFixtures([fixture], now: Date())
