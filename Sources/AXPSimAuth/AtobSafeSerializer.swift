@@ -1,24 +1,15 @@
 import Foundation
-import JWTKit
 
-/// Serializes JWT payloads so that their base64url segment never contains `-` or `_`: the vendor
-/// SDK decodes the payload with the browser's `atob`, which rejects both.
+/// Makes a JWT payload's JSON text such that its base64url segment never contains `-` or `_`: the
+/// vendor SDK decodes the payload with the browser's `atob`, which rejects both. (``KeyRing``
+/// writes the payload with ``ChatTokenClaims/payloadJSON`` and passes it through ``escape(_:)``.)
 ///
 /// Base64 turns each 3 bytes into four 6-bit digits; `-` and `_` are the digits 62 and 63. For
 /// 7-bit ASCII input only the last digit of a group can reach them, and only for the bytes
 /// `>`, `?`, `~` and DEL. JSON can carry those characters (and any non-ASCII one) inside strings
 /// as `\uXXXX` escapes, so the payload is written as pure ASCII without them: the token decodes
 /// with `atob` whatever the customer's name or identifiers contain, with no retry loop.
-public struct AtobSafeSerializer: JWTSerializer {
-    public var jsonEncoder: any JWTJSONEncoder = .defaultForJWT
-
-    public init() {}
-
-    public func serialize(_ payload: some JWTPayload, header: JWTHeader) throws -> Data {
-        let json = try jsonEncoder.encode(payload)
-        return Data(Base64URL.encode(Self.escape(json)).utf8)
-    }
-
+public enum AtobSafeSerializer {
     /// Rewrites JSON text as ASCII without `>`, `?`, `~` or DEL (they only occur inside strings).
     /// Text that has none of them (and nothing beyond ASCII), the usual case, is returned as is.
     public static func escape(_ json: Data) -> Data {

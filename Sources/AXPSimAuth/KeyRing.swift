@@ -99,7 +99,6 @@ public final class KeyRing: Sendable {
     static let verifiedCacheLimit = 8192
 
     let state: Mutex<State>
-    let serializer = AtobSafeSerializer()
     /// How the first key is made and stored (nil when the ring started with keys).
     let firstKeyMaker: FirstKeyMaker?
     /// Entered while the first key is being made, left once it is in the ring (or failed).
@@ -221,8 +220,8 @@ public final class KeyRing: Sendable {
     /// for the first key).
     public func mint(_ claims: ChatTokenClaims) throws -> String {
         let key = try activeKey()
-        let payload = try serializer.serialize(claims, header: JWTHeader())
-        let signingInput = key.headerSegment + "." + String(decoding: payload, as: UTF8.self)
+        let payload = Base64URL.encode(AtobSafeSerializer.escape(claims.payloadJSON))
+        let signingInput = key.headerSegment + "." + payload
         let signature = try key.sign(signingInput.utf8)
         return Self.tokenPrefix + signingInput + "." + Base64URL.encode(Data(signature))
     }

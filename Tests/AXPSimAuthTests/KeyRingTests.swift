@@ -21,6 +21,20 @@ import Testing
         String(token.split(separator: ".")[2])
     }
 
+    /// The payload is written without `JSONEncoder`; it must be the JSON value jwt-kit's encoding
+    /// of the claims is (key order and `\/` aside), with and without the optional claims.
+    @Test(arguments: [nil, "Ann é>~?", ""], [nil, ["emails": ["a@b.c", "d/e"]], [:]] as [[String: [String]]?])
+    func payloadIsJWTKitsJSON(name: String?, identifiers: [String: [String]]?) throws {
+        let original = claims(name: name, identifiers: identifiers)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        let expected = try JSONSerialization.jsonObject(with: encoder.encode(original)) as? NSDictionary
+        let written = try JSONSerialization.jsonObject(with: original.payloadJSON) as? NSDictionary
+        #expect(written != nil && written == expected, "\(String(decoding: original.payloadJSON, as: UTF8.self))")
+        let ring = try KeyRing(keys: [Self.key])
+        #expect(try ring.verify(try ring.mint(original), now: original.issuedAt + 1) == original)
+    }
+
     @Test func mintAndVerifyRoundTrip() throws {
         let ring = try KeyRing(keys: [Self.key])
         let original = claims(identifiers: ["e": ["a@b"]])
