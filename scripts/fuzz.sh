@@ -49,6 +49,11 @@ for built in "$build_dir"/*.build; do
     [ -f "$include/module.modulemap" ] && include_flags+=(-I "$include")
   done
 done
+# System-library targets (COpenSSL, …) build nothing, so no .build folder names them: add their
+# module maps too (a module that imports one needs it to be found; its `link` line links it).
+for include in Sources/C*; do
+  [ -f "$include/module.modulemap" ] && include_flags+=(-I "$include")
+done
 
 mkdir -p "$scratch/bin"
 for target in "${targets[@]}"; do

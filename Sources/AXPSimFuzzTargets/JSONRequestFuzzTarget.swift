@@ -74,6 +74,12 @@ public enum JSONRequestFuzzTarget {
         guard let selector = input.first else { return .rejected("empty input") }
         let reader = readers.first { $0.selector == selector } ?? readers[Int(selector) % readers.count]
         let body = input.dropFirst()
+        // The byte reader must give exactly JSONDecoder's value whenever it takes a document.
+        if let fast = JSONReader.value(Array(body)) {
+            let decoded: JSONValue?
+            do { decoded = try JSONDecoder().decode(JSONValue.self, from: Data(body)) } catch { decoded = nil }
+            if decoded != fast { return .invariantBroken("JSONReader read \(fast), JSONDecoder \(decoded.map { "\($0)" } ?? "an error")") }
+        }
         let value: JSONValue
         do {
             value = try JSONValue.parse(Data(body))
