@@ -56,9 +56,9 @@ public struct HTTPRequest: Sendable {
         self.remoteAddress = remoteAddress
     }
 
-    /// The request with its `Host` header only (no query, other headers or body): for what is
-    /// kept while an answer waits and needs only the host (absolute URLs), at a fraction of the
-    /// memory.
+    /// The method, path and address of the request with its `Host` header only (no query, path
+    /// parameters, other headers or body): for what is kept while an answer waits and needs only
+    /// the host (absolute URLs), at a fraction of the memory.
     public var hostOnly: HTTPRequest {
         var copy = HTTPRequest(method: method, rawPath: "/", headers: header("host").map { ["host": $0] } ?? [:], remoteAddress: remoteAddress)
         copy.path = path
