@@ -82,18 +82,16 @@ import Testing
     }
 
     @Test func aFileDatabaseBehavesTheSame() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("axpsim-backend-cache-\(UUID().uuidString)/state.sqlite").path
-        defer {
-            do { try FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) } catch { Issue.record(error) }
+        try StoreFixtures.withTemporaryPath("backend-cache") { path in
+            let store = try makeStore(path: path)
+            try store.saveSnapshot("before")
+            #expect(try rows(store).appKeyKnown == true)
+            #expect(try store.deleteAppKey(accountId: "DEMOAA", appKey: "k"))
+            #expect(try rows(store).appKeyKnown == false)
+            #expect(try store.restoreSnapshot("before"))
+            #expect(try rows(store).appKeyKnown == true)
+            #expect(try store.deleteClient(accountId: "DEMOAA", clientId: "c"))
+            #expect(try rows(store).accessToken == nil)
         }
-        let store = try makeStore(path: path)
-        try store.saveSnapshot("before")
-        #expect(try rows(store).appKeyKnown == true)
-        #expect(try store.deleteAppKey(accountId: "DEMOAA", appKey: "k"))
-        #expect(try rows(store).appKeyKnown == false)
-        #expect(try store.restoreSnapshot("before"))
-        #expect(try rows(store).appKeyKnown == true)
-        #expect(try store.deleteClient(accountId: "DEMOAA", clientId: "c"))
-        #expect(try rows(store).accessToken == nil)
     }
 }

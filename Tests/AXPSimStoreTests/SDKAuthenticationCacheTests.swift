@@ -65,18 +65,16 @@ import Testing
     }
 
     @Test func aFileDatabaseBehavesTheSame() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("axpsim-cache-\(UUID().uuidString)/state.sqlite").path
-        defer {
-            do { try FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) } catch { Issue.record(error) }
+        try StoreFixtures.withTemporaryPath("cache") { path in
+            let store = try makeStore(path: path)
+            try store.saveSnapshot("before")
+            #expect(try rows(store).appKeyKnown == true)
+            #expect(try store.deleteAppKey(accountId: "DEMOAA", appKey: "k"))
+            #expect(try rows(store).appKeyKnown == false)
+            #expect(try store.restoreSnapshot("before"))
+            #expect(try rows(store).appKeyKnown == true)
+            #expect(try store.expireToken(jti: "j1", at: Date(timeIntervalSince1970: 1)))
+            #expect(try rows(store).issuedToken?.expiresAt == Date(timeIntervalSince1970: 1))
         }
-        let store = try makeStore(path: path)
-        try store.saveSnapshot("before")
-        #expect(try rows(store).appKeyKnown == true)
-        #expect(try store.deleteAppKey(accountId: "DEMOAA", appKey: "k"))
-        #expect(try rows(store).appKeyKnown == false)
-        #expect(try store.restoreSnapshot("before"))
-        #expect(try rows(store).appKeyKnown == true)
-        #expect(try store.expireToken(jti: "j1", at: Date(timeIntervalSince1970: 1)))
-        #expect(try rows(store).issuedToken?.expiresAt == Date(timeIntervalSince1970: 1))
     }
 }

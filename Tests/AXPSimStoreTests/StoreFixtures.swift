@@ -1,4 +1,6 @@
 import AXPSimCore
+import Foundation
+import Testing
 
 /// The account the store's cache tests provision: one client, one app key, one integration.
 enum StoreFixtures {
@@ -8,4 +10,13 @@ enum StoreFixtures {
         clients: [APIClient(accountId: "DEMOAA", clientId: "c", clientSecret: "s")],
         appKeys: [AppKey(accountId: "DEMOAA", appKey: "k")],
         integrations: [Integration(integrationId: integrationId, accountId: "DEMOAA", name: "support")])
+
+    /// A database path in a folder of its own, removed after `body`.
+    static func withTemporaryPath<T>(_ name: String, _ body: (String) throws -> T) throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("axpsim-\(name)-\(UUID().uuidString)")
+        defer {
+            do { try FileManager.default.removeItem(at: folder) } catch { Issue.record(error) }
+        }
+        return try body(folder.appendingPathComponent("state.sqlite").path)
+    }
 }
