@@ -170,13 +170,19 @@ import Testing
 
     // MARK: A first key made in the background
 
-    @Test func mintWaitsForTheFirstKeyAndVerificationDoesNot() throws {
+    /// A ring whose first key (``key``) is made only once `release` is signalled.
+    func ringWithHeldFirstKey() -> (ring: KeyRing, release: DispatchSemaphore) {
         let release = DispatchSemaphore(value: 0)
         let ring = KeyRing(
             generatingFirstKey: {
                 release.wait()
                 return Self.key
             }, store: { _ in })
+        return (ring, release)
+    }
+
+    @Test func mintWaitsForTheFirstKeyAndVerificationDoesNot() throws {
+        let (ring, release) = ringWithHeldFirstKey()
         // No key yet: a token of another key is refused at once (the generation is still blocked).
         let other = try KeyRing(keys: [try SigningKey.generate()])
         let original = claims()
@@ -226,12 +232,7 @@ import Testing
     }
 
     @Test func rotationDuringTheFirstKeyComesAfterIt() throws {
-        let release = DispatchSemaphore(value: 0)
-        let ring = KeyRing(
-            generatingFirstKey: {
-                release.wait()
-                return Self.key
-            }, store: { _ in })
+        let (ring, release) = ringWithHeldFirstKey()
         let next = try SigningKey.generate()
         let done = DispatchSemaphore(value: 0)
         let rotated = Mutex<(any Error)?>(nil)
