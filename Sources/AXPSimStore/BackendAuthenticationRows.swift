@@ -54,15 +54,9 @@ extension Store {
     /// ``backendAuthenticationRows(accountId:appKey:bearer:)`` read from the database.
     func readBackendAuthenticationRows(accountId: String, appKey: String?, bearer: String?) throws -> BackendAuthenticationRows {
         try read { db in
-            let accountExists =
-                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId])
-                ?? false
+            let accountExists = try Self.accountExists(accountId, db: db)
             guard accountExists else { return BackendAuthenticationRows(accountExists: false, appKeyKnown: nil, accessToken: nil) }
-            let appKeyKnown = try appKey.map { key in
-                try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)"), arguments: [accountId, key])
-                    ?? false
-            }
+            let appKeyKnown = try appKey.map { try Self.hasAppKey(accountId: accountId, appKey: $0, db: db) }
             return BackendAuthenticationRows(
                 accountExists: true, appKeyKnown: appKeyKnown, accessToken: try bearer.flatMap { try Self.accessToken($0, db: db) })
         }

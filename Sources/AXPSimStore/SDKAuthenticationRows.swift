@@ -47,15 +47,9 @@ extension Store {
     /// ``sdkAuthenticationRows(accountId:jti:appKey:integrationId:)`` read from the database.
     func readSDKAuthenticationRows(accountId: String, jti: String, appKey: String?, integrationId: String) throws -> SDKAuthenticationRows {
         try read { db in
-            let accountExists =
-                try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId])
-                ?? false
+            let accountExists = try Self.accountExists(accountId, db: db)
             guard accountExists else { return SDKAuthenticationRows(accountExists: false, issuedToken: nil, appKeyKnown: nil, integration: nil) }
-            let appKeyKnown = try appKey.map { key in
-                try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)"), arguments: [accountId, key])
-                    ?? false
-            }
+            let appKeyKnown = try appKey.map { try Self.hasAppKey(accountId: accountId, appKey: $0, db: db) }
             return SDKAuthenticationRows(
                 accountExists: true, issuedToken: try Self.issuedToken(jti: jti, db: db), appKeyKnown: appKeyKnown,
                 integration: try Self.integration(accountId: accountId, integrationId: integrationId, db: db))

@@ -33,7 +33,7 @@ extension Store {
             if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT mode, virtual_now FROM clock WHERE account_id = ?"), arguments: [accountId]) {
                 return ClockState(mode: ClockMode(rawValue: row[0]) ?? .real, virtualNow: (row[1] as Int64?).map(Timestamp.date(millis:)))
             }
-            guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId]) ?? false else {
+            guard try Self.accountExists(accountId, db: db) else {
                 return .real
             }
             try db.execute(

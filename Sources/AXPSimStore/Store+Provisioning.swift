@@ -118,11 +118,19 @@ extension Store {
 
     /// True when `appKey` is a key of the account.
     public func hasAppKey(accountId: String, appKey: String) throws -> Bool {
-        try read { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)"), arguments: [accountId, appKey])
-                ?? false
-        }
+        try read { db in try Self.hasAppKey(accountId: accountId, appKey: appKey, db: db) }
+    }
+
+    /// ``hasAppKey(accountId:appKey:)`` inside the caller's transaction.
+    static func hasAppKey(accountId: String, appKey: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM app_key WHERE account_id = ? AND app_key = ?)"), arguments: [accountId, appKey])
+            ?? false
+    }
+
+    /// Whether the account exists, inside the caller's transaction.
+    static func accountExists(_ accountId: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM account WHERE account_id = ?)"), arguments: [accountId]) ?? false
     }
 
     /// Deletes an app key.
