@@ -10,6 +10,27 @@
 /// Headroom lws needs before every buffer passed to lws_write.
 static inline size_t axp_lws_pre(void) { return LWS_PRE; }
 
+/// Creates a context from `info` (port, interface, options and TLS already set) serving
+/// `protocols` (a calloc'd, zero-terminated array it takes) with `context_user`; on failure the
+/// array is freed and NULL returned, else `*protocols_out` is the array to free() after
+/// lws_context_destroy.
+static inline struct lws_context *axp_lws_context(
+    struct lws_context_creation_info *info, struct lws_protocols *protocols, void *context_user,
+    struct lws_protocols **protocols_out)
+{
+    info->protocols = protocols;
+    info->gid = -1;
+    info->uid = -1;
+    info->user = context_user;
+    struct lws_context *context = lws_create_context(info);
+    if (context == NULL) {
+        free(protocols);
+        return NULL;
+    }
+    *protocols_out = protocols;
+    return context;
+}
+
 /// Creates a server context listening on `iface`:`port` (0 = any free port) that serves every
 /// subprotocol in `protocol_names` (the first is used when a client asks for none) with `callback`.
 /// Each connection gets `per_session_size` bytes of user data. `cert_path`/`key_path` are PEM files
@@ -32,23 +53,13 @@ static inline struct lws_context *axp_lws_create(
     memset(&info, 0, sizeof info);
     info.port = port;
     info.iface = iface;
-    info.protocols = protocols;
-    info.gid = -1;
-    info.uid = -1;
-    info.user = context_user;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
     if (cert_path != NULL && key_path != NULL) {
         info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
         info.ssl_cert_filepath = cert_path;
         info.ssl_private_key_filepath = key_path;
     }
-    struct lws_context *context = lws_create_context(&info);
-    if (context == NULL) {
-        free(protocols);
-        return NULL;
-    }
-    *protocols_out = protocols;
-    return context;
+    return axp_lws_context(&info, protocols, context_user, protocols_out);
 }
 
 /// The port the context's default vhost listens on, or -1.
@@ -77,18 +88,8 @@ static inline struct lws_context *axp_lws_create_client(
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protocols;
-    info.gid = -1;
-    info.uid = -1;
-    info.user = context_user;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    struct lws_context *context = lws_create_context(&info);
-    if (context == NULL) {
-        free(protocols);
-        return NULL;
-    }
-    *protocols_out = protocols;
-    return context;
+    return axp_lws_context(&info, protocols, context_user, protocols_out);
 }
 
 /// Starts `GET path` on host:port (https when `tls`, checked against the system's CAs); NULL when
